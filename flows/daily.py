@@ -1,0 +1,406 @@
+"""Prefect flows: `daily` (inbox -> archive -> extract -> validate -> warehouse -> summary)
+and `backfill` (re-process archived raw documents for a date range). Thin: I/O here,
+logic in transforms/."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time as _time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from pydantic import BaseModel
+
+from expectations import validate_frame
+from flows.archive import archive_bytes, archived_bytes
+from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
+from newsmon.settings import Settings
+from transforms.articles import document_articles, json_dumps
+from transforms.sniff import Sniffed, sniffed
+from transforms.summary import DailySummary, daily_summary, summary_markdown
+from transforms.text_clean import boilerplate_lines
+from warehouse import db
+
+log = logging.getLogger("newsmon")
+_PROGRESS_EVERY = 250
+
+
+class RunParams(BaseModel):
+    """Parameters of a daily run."""
+
+    day: date | None = None
+    inbox: Path | None = None
+
+
+class LoadReport(BaseModel):
+    """What the inbox delivered."""
+
+    files: int = 0
+    loaded: int = 0
+    seen_before: int = 0
+    duplicates: int = 0
+
+
+class DayReport(BaseModel):
+    """What processing one day produced."""
+
+    day: date
+    documents: int = 0
+    articles: int = 0
+    quarantined: int = 0
+
+
+# ---------------------------------------------------------------- loading
+
+
+def inbox_paths(inbox: Path, day: date) -> list[Path]:
+    """Files arriving on `day`: the inbox's own files plus those under a `<day>/` folder."""
+    if not inbox.is_dir():
+        raise FileNotFoundError(f"inbox {inbox} is not a folder")
+    found = [p for p in inbox.iterdir() if p.is_file()]
+    day_dir = inbox / day.isoformat()
+    if day_dir.is_dir():
+        found += [p for p in day_dir.rglob("*") if p.is_file()]
+    return sorted(
+        p for p in found if not p.name.startswith(".") and not p.name.endswith(".meta.json")
+    )
+
+
+def _sidecar(path: Path) -> tuple[SidecarMeta, str | None]:
+    side = path.with_name(path.name + ".meta.json")
+    if not side.exists():
+        side = path.with_name(path.stem + ".meta.json")
+    if not side.exists():
+        return SidecarMeta(), None
+    try:
+        return SidecarMeta.model_validate_json(side.read_bytes()), None
+    except ValueError as exc:
+        return SidecarMeta(), f"sidecar {side.name} ignored: {str(exc).splitlines()[0]}"
+
+
+@task(name="load-inbox", cache_policy=NONE)
+def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path, day: date) -> LoadReport:
+    """Archive new inbox files and record them as documents of `day`."""
+    report = LoadReport()
+    for path in inbox_paths(inbox, day):
+        report.files += 1
+        rel = str(path.relative_to(inbox))
+        raw = path.read_bytes()
+        doc_id, stored = archive_bytes(raw, settings.archive_dir)
+        earlier = conn.execute(
+            "select day, outcome from inbox_files where source_path = ? and doc_id = ? and day <> ?",
+            [rel, doc_id, day],
+        ).fetchone()
+        if earlier:
+            report.seen_before += 1
+            continue
+        original = conn.execute(
+            "select file_name, source_path, arrival_day from documents where doc_id = ? and source_path <> ?",
+            [doc_id, rel],
+        ).fetchone()
+        if original:
+            report.duplicates += 1
+            _upsert_inbox_file(conn, rel, doc_id, day, "duplicate")
+            _upsert_quarantine(conn, [QuarantineRecord(
+                day=day, stage="load", item_id=f"{doc_id}:{rel}", doc_id=doc_id,
+                expectation="unique_document",
+                reason=f"same bytes as {original[1]} (loaded {original[2]}); kept once in the archive",
+                details={"file": rel, "duplicate_of": original[1]},
+            )])
+            continue
+        meta, sidecar_problem = _sidecar(path)
+        sniff = sniffed(raw, path.name)
+        doc = Document(
+            doc_id=doc_id, file_name=path.name, source_path=rel, origin="inbox", arrival_day=day,
+            size_bytes=len(raw), media_type=sniff.media_type, encoding=sniff.encoding,
+            encoding_note=sniff.note, archive_path=str(stored.relative_to(settings.warehouse_dir)), meta=meta,
+        )
+        _upsert_document(conn, doc)
+        _upsert_inbox_file(conn, rel, doc_id, day, "loaded")
+        if sidecar_problem:
+            _upsert_quarantine(conn, [QuarantineRecord(
+                day=day, stage="load", item_id=f"{doc_id}:{rel}", doc_id=doc_id,
+                expectation="valid_sidecar", reason=sidecar_problem,
+            )])
+        report.loaded += 1
+    log.info("inbox %s, %s: %d files, %d new, %d seen before, %d duplicates",
+             inbox, day, report.files, report.loaded, report.seen_before, report.duplicates)
+    return report
+
+
+def _upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
+    conn.execute(
+        "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [doc.doc_id, doc.file_name, doc.source_path, doc.origin, doc.arrival_day, doc.size_bytes,
+         doc.media_type, doc.encoding, doc.encoding_note, doc.archive_path,
+         doc.meta.model_dump_json(exclude_none=True)],
+    )
+
+
+def _upsert_inbox_file(conn: duckdb.DuckDBPyConnection, rel: str, doc_id: str, day: date, outcome: str) -> None:
+    conn.execute("insert or replace into inbox_files values (?, ?, ?, ?)", [rel, doc_id, day, outcome])
+
+
+def _upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[QuarantineRecord]) -> None:
+    conn.executemany(
+        "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
+        [[r.day, r.stage, r.item_id, r.expectation, r.doc_id, r.reason, json_dumps(r.details)] for r in records],
+    )
+
+
+# ---------------------------------------------------------------- processing
+
+
+def _day_documents(conn: duckdb.DuckDBPyConnection, day: date) -> list[Document]:
+    rows = conn.execute(
+        "select doc_id, file_name, source_path, origin, arrival_day, size_bytes, media_type, encoding,"
+        " encoding_note, archive_path, meta from documents where arrival_day = ? order by doc_id",
+        [day],
+    ).fetchall()
+    return [
+        Document(doc_id=r[0], file_name=r[1], source_path=r[2], origin=r[3], arrival_day=r[4], size_bytes=r[5],
+                 media_type=r[6], encoding=r[7], encoding_note=r[8], archive_path=r[9],
+                 meta=SidecarMeta.model_validate_json(r[10] or "{}"))
+        for r in rows
+    ]
+
+
+def _source_boilerplate(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, day: date, sources: set[str]
+) -> dict[str, frozenset[str]]:
+    """Lines that repeat across a source's recent plain-text documents count as boilerplate."""
+    learned: dict[str, frozenset[str]] = {}
+    since = day - timedelta(days=settings.boilerplate_window_days)
+    for source in sorted(sources):
+        rows = conn.execute(
+            "select doc_id, file_name from documents where meta->>'source' = ? and media_type = 'text'"
+            " and arrival_day between ? and ? order by arrival_day, doc_id limit 500",
+            [source, since, day],
+        ).fetchall()
+        if len(rows) < settings.boilerplate_min_docs:
+            continue
+        texts = []
+        for doc_id, name in rows:
+            text = sniffed(archived_bytes(settings.archive_dir, doc_id), name).text
+            if text:
+                texts.append(text)
+        learned[source] = boilerplate_lines(texts, min_docs=settings.boilerplate_min_docs)
+    return learned
+
+
+def _documents_frame(docs: list[Document]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"doc_id": d.doc_id, "file_name": d.file_name, "size_bytes": d.size_bytes,
+          "media_type": d.media_type, "encoding": d.encoding, "day": d.arrival_day} for d in docs],
+        columns=["doc_id", "file_name", "size_bytes", "media_type", "encoding", "day"],
+    )
+
+
+def _articles_frame(articles: list[Article]) -> pd.DataFrame:
+    cols = ["article_id", "doc_id", "day", "title", "text", "text_chars", "word_count", "language",
+            "source", "url", "published_at", "published_provenance"]
+    return pd.DataFrame(
+        [{"article_id": a.article_id, "doc_id": a.doc_id, "day": a.day, "title": a.title, "text": a.text,
+          "text_chars": len(a.text), "word_count": a.word_count, "language": a.language,
+          "source": a.source, "url": a.url, "published_at": a.published_at,
+          "published_provenance": a.published_provenance} for a in articles],
+        columns=cols,
+    )
+
+
+@task(name="process-day", cache_policy=NONE)
+def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> DayReport:
+    """Re-derive the day's articles and quarantine from archived raw bytes (delete-then-insert)."""
+    started = _time.perf_counter()
+    docs = _day_documents(conn, day)
+    quarantined: list[QuarantineRecord] = []
+    sniffs: dict[str, Sniffed] = {}
+    for doc in docs:
+        try:
+            raw = archived_bytes(settings.archive_dir, doc.doc_id)
+        except FileNotFoundError:
+            quarantined.append(QuarantineRecord(
+                day=day, stage="documents", item_id=doc.doc_id, doc_id=doc.doc_id, expectation="raw_archived",
+                reason=f"raw bytes missing from the archive ({doc.archive_path})"))
+            continue
+        sniffs[doc.doc_id] = sniffed(raw, doc.file_name)
+    docs = [d for d in docs if d.doc_id in sniffs]
+    for doc in docs:
+        s = sniffs[doc.doc_id]
+        doc.media_type, doc.encoding, doc.encoding_note = s.media_type, s.encoding, s.note
+        _upsert_document(conn, doc)
+
+    checked = validate_frame(
+        "documents", _documents_frame(docs), key="doc_id",
+        params={"max_bytes": settings.max_file_bytes}, docs_dir=settings.data_docs_dir,
+    )
+    failed_docs = set()
+    for f in checked.failures:
+        note = sniffs[f.key].note if f.key in sniffs else None
+        quarantined.append(QuarantineRecord(
+            day=day, stage="documents", item_id=f.key, doc_id=f.key, expectation=f.expectation,
+            reason=f.reason + (f" ({note})" if note else ""), details={"column": f.column}))
+        failed_docs.add(f.key)
+
+    passing = [d for d in docs if d.doc_id not in failed_docs]
+    boilerplate = _source_boilerplate(conn, settings, day, {d.meta.source for d in passing if d.meta.source})
+    articles: list[Article] = []
+    for i, doc in enumerate(passing, 1):
+        try:
+            found, problems = document_articles(
+                doc, sniffs[doc.doc_id], boilerplate=boilerplate.get(doc.meta.source or "", frozenset()))
+        except Exception as exc:  # one bad document must not stop the run
+            log.exception("extraction failed for %s", doc.source_path)
+            found, problems = [], []
+            quarantined.append(QuarantineRecord(
+                day=day, stage="extract", item_id=doc.doc_id, doc_id=doc.doc_id, expectation="extraction_error",
+                reason=f"extraction raised {type(exc).__name__}: {exc}"))
+        articles += found
+        quarantined += [QuarantineRecord(day=day, stage="extract", item_id=p.item_id, doc_id=doc.doc_id,
+                                         expectation=p.check, reason=p.reason) for p in problems]
+        if i % _PROGRESS_EVERY == 0:
+            rate = i / (_time.perf_counter() - started)
+            log.info("%s: extracted %d/%d documents (%.0f docs/s)", day, i, len(passing), rate)
+
+    checked = validate_frame(
+        "articles", _articles_frame(articles), key="article_id",
+        params={"min_chars": settings.min_article_chars, "languages": settings.languages,
+                "max_published_at": datetime.combine(day + timedelta(days=2), datetime.max.time())},
+        docs_dir=settings.data_docs_dir,
+    )
+    by_id = {a.article_id: a for a in articles}
+    failed_articles = set()
+    for f in checked.failures:
+        quarantined.append(QuarantineRecord(
+            day=day, stage="articles", item_id=f.key, doc_id=by_id[f.key].doc_id if f.key in by_id else None,
+            expectation=f.expectation, reason=f.reason, details={"column": f.column}))
+        failed_articles.add(f.key)
+    good = [a for a in articles if a.article_id not in failed_articles]
+
+    conn.execute("delete from articles where day = ?", [day])
+    conn.execute("delete from quarantine where day = ? and stage in ('documents', 'extract', 'articles')", [day])
+    _insert_articles(conn, good)
+    _upsert_quarantine(conn, quarantined)
+    report = DayReport(day=day, documents=len(docs), articles=len(good), quarantined=len(quarantined))
+    log.info("%s: %d documents -> %d articles, %d quarantined (%.1f s)",
+             day, report.documents, report.articles, report.quarantined, _time.perf_counter() - started)
+    return report
+
+
+def _insert_articles(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -> None:
+    if not articles:
+        return
+    frame = pd.DataFrame([{**a.model_dump(), "published_date": a.published_at.date()} for a in articles])
+    cols = [r[0] for r in conn.execute("describe articles").fetchall()]
+    conn.register("_new_articles", frame[cols])
+    try:
+        conn.execute(f"insert into articles select {', '.join(cols)} from _new_articles")
+    finally:
+        conn.unregister("_new_articles")
+
+
+# ---------------------------------------------------------------- summary
+
+
+@task(name="summarise", cache_policy=NONE)
+def summarise(conn: duckdb.DuckDBPyConnection, day: date) -> DailySummary:
+    """The day's diff against the day before, from the warehouse's SQL models."""
+    return daily_summary(
+        day,
+        totals_rows=db.query(conn, "daily_totals", day=day),
+        source_rows=db.query(conn, "daily_source_counts", day=day),
+        quarantine_rows=db.query(conn, "daily_quarantine_counts", day=day),
+    )
+
+
+@task(name="publish-summary", cache_policy=NONE)
+def publish_summary(settings: Settings, summary: DailySummary) -> Path:
+    """Write the summary as Markdown and JSON under reports/ and as a Prefect artifact."""
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    markdown = summary_markdown(summary)
+    stem = settings.reports_dir / summary.day.isoformat()
+    _atomic_write(stem.with_suffix(".md"), markdown)
+    _atomic_write(stem.with_suffix(".json"), summary.model_dump_json(indent=2))
+    create_markdown_artifact(markdown=markdown, key=f"daily-summary-{summary.day.isoformat()}",
+                             description=f"newsmon daily summary for {summary.day}")
+    return stem.with_suffix(".md")
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- flows
+
+
+def _start_run(conn: duckdb.DuckDBPyConnection, flow_name: str, day_from: date, day_to: date, params: dict) -> str:
+    run_id = uuid.uuid4().hex
+    conn.execute(
+        "insert into runs values (?, ?, ?, ?, ?, null, 'running', ?, null)",
+        [run_id, flow_name, day_from, day_to, _now(), json_dumps(params)],
+    )
+    return run_id
+
+
+def _finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, Any]) -> None:
+    conn.execute(
+        "update runs set finished_at = ?, status = 'completed', counts = ? where run_id = ?",
+        [_now(), json_dumps(counts), run_id],
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@flow(name="newsmon-daily", log_prints=False)
+def daily(day: date | None = None, inbox: str | None = None) -> DailySummary:
+    """Load the inbox for `day`, process it, write the warehouse, publish the summary."""
+    settings = Settings()
+    day = day or datetime.now(UTC).date()
+    inbox_path = Path(inbox) if inbox else settings.inbox
+    with db.writer(settings.database_path) as conn:
+        run_id = _start_run(conn, "daily", day, day, {"inbox": str(inbox_path)})
+        loaded = load_inbox(conn, settings, inbox_path, day)
+        report = process_day(conn, settings, day)
+        summary = summarise(conn, day)
+        _finish_run(conn, run_id, {"load": loaded.model_dump(), "process": report.model_dump(mode="json")})
+    publish_summary(settings, summary)
+    return summary
+
+
+@flow(name="newsmon-backfill", log_prints=False)
+def backfill(start: date, end: date) -> list[DailySummary]:
+    """Re-process archived raw documents for every day in [start, end], in one atomic swap."""
+    if end < start:
+        raise ValueError(f"backfill range is empty: {start} > {end}")
+    settings = Settings()
+    summaries = []
+    with db.writer(settings.database_path) as conn:
+        run_id = _start_run(conn, "backfill", start, end, {})
+        days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+        reports = []
+        for n, day in enumerate(days, 1):
+            reports.append(process_day(conn, settings, day))
+            summaries.append(summarise(conn, day))
+            log.info("backfill: %d/%d days done", n, len(days))
+        _finish_run(conn, run_id, {"days": [r.model_dump(mode="json") for r in reports]})
+    for summary in summaries:
+        publish_summary(settings, summary)
+    return summaries
+
+
+def summary_json(summary: DailySummary) -> str:
+    """The summary as JSON (for the CLI)."""
+    return json.dumps(summary.model_dump(mode="json"), indent=2)

@@ -1,0 +1,140 @@
+"""Apply the versioned schema and open the warehouse for one writer or many readers.
+
+DuckDB allows one writing process per file and no readers beside it. So a run never
+writes the file users query: it copies it, writes the copy inside one transaction,
+checkpoints, and atomically renames the copy over the original. Readers keep working on
+the old file until they reconnect; a run killed halfway leaves only a stray copy behind,
+and the warehouse as it was. A lock file keeps two writers apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SQL_DIR = Path(__file__).resolve().parent
+SCHEMA_DIR = SQL_DIR / "schema"
+MODELS_DIR = SQL_DIR / "models"
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another run holds the writer lock."""
+
+
+class WarehouseMissingError(FileNotFoundError):
+    """No warehouse file yet."""
+
+
+def schema_files() -> list[Path]:
+    """Schema files in version order (their numeric prefix)."""
+    return sorted(SCHEMA_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+
+
+def model_sql(name: str) -> str:
+    """Text of one SQL model in warehouse/models/."""
+    return (MODELS_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def apply_schema(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply schema files not applied yet, recording each; return the names applied."""
+    conn.execute(
+        "create table if not exists schema_versions ("
+        " version varchar primary key, checksum varchar not null, applied_at timestamp not null)"
+    )
+    done = {row[0]: row[1] for row in conn.execute("select version, checksum from schema_versions").fetchall()}
+    applied = []
+    for path in schema_files():
+        sql = path.read_text(encoding="utf-8")
+        checksum = hashlib.sha256(sql.encode()).hexdigest()[:16]
+        if done.get(path.stem) == checksum:
+            continue
+        # Every statement is `create ... if not exists`, so re-applying an edited file is safe.
+        conn.execute(sql)
+        conn.execute(
+            "insert or replace into schema_versions values (?, ?, ?)",
+            [path.stem, checksum, datetime.now(UTC).replace(tzinfo=None)],
+        )
+        applied.append(path.stem)
+    return applied
+
+
+def query(conn: duckdb.DuckDBPyConnection, model: str, **params: Any) -> list[dict[str, Any]]:
+    """Run a SQL model with named parameters; rows as dicts."""
+    cur = conn.execute(model_sql(model), params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+@contextlib.contextmanager
+def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the warehouse, swapped in only if the block succeeds."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = database.with_name(database.name + ".lock")
+    with lock_path.open("a+") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise WarehouseBusyError(
+                f"another newsmon run is writing {database} (lock {lock_path}); try again when it ends"
+            ) from exc
+        staging = database.with_name(f"{database.name}.next-{os.getpid()}")
+        _remove_db(staging)
+        for stray in database.parent.glob(f"{database.name}.next-*"):
+            _remove_db(stray)  # left by a killed run; we hold the lock, so nobody else uses it
+        if database.exists():
+            shutil.copy2(database, staging)
+        conn = duckdb.connect(str(staging))
+        try:
+            apply_schema(conn)
+            conn.execute("begin transaction")
+            yield conn
+            conn.execute("commit")
+            conn.execute("checkpoint")
+            conn.close()
+            _fsync(staging)
+            os.replace(staging, database)
+            _fsync_dir(database.parent)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                conn.execute("rollback")
+            with contextlib.suppress(Exception):
+                conn.close()
+            _remove_db(staging)
+            raise
+
+
+def reader(database: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; many can be open while a run writes its copy."""
+    if not database.exists():
+        raise WarehouseMissingError(f"no warehouse at {database}: run `newsmon run` first")
+    return duckdb.connect(str(database), read_only=True)
+
+
+def _remove_db(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
