@@ -133,9 +133,14 @@ def gold_pages(eval_dir: Path) -> list[GoldPage]:
     ]
 
 
+# Typographic quotes and dashes vary between a page's <title>, its body and the gold.
+_PUNCTUATION = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"} | {c: "-" for c in "‐‑‒–—―−"})
+
+
 def normalised(value: str) -> str:
-    """NFKC, whitespace folded to single spaces, casefolded."""
-    return " ".join(unicodedata.normalize("NFKC", value).split()).casefold()
+    """NFKC, typographic quotes and dashes folded, whitespace folded, casefolded."""
+    value = unicodedata.normalize("NFKC", value).translate(_PUNCTUATION)
+    return " ".join(value.split()).casefold()
 
 
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|,|&|/|\|)\s*|\s+(?:and|und|et|y|e|i)\s+", re.IGNORECASE)

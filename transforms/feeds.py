@@ -354,8 +354,17 @@ def _rss(
             or _child_text(channel, "updated", _ATOM10)
         ),
         language=_child_text(channel, "language") or _child_text(channel, "language", _DC),
-        entries=[_rss_item(item, link or base_url) for item in _children(item_parent, "item")],
+        entries=[_rss_item(item, link or base_url) for item in _rss_items(item_parent)],
     )
+
+
+def _rss_items(parent: etree._Element) -> list[etree._Element]:
+    """Items of a channel; descendants too, as recover mode can nest them in an unclosed tag."""
+    items = []
+    for el in parent.iter():
+        if _local(el) == "item" and not any(_local(a) == "item" for a in el.iterancestors()):
+            items.append(el)
+    return items
 
 
 def _rss_link(el: etree._Element, base: str | None) -> str | None:

@@ -133,14 +133,18 @@ def test_feed_corpus_matches_inventory(corpora_dir: Path) -> None:
         counted += 1
         matched += len(parsed.entries) == count
         titled += (parsed.title or "") == title
+        if (parsed.title or "") != title:
+            report.append(f"{name}: title {parsed.title!r}, inventory {title!r}")
         if len(parsed.entries) != count or parsed.warnings:
             report.append(f"{name}: {len(parsed.entries)}/{count} {parsed.warnings}")
-        assert all(e.url or e.id for e in parsed.entries), name
+        assert all(e.url or e.id or e.title for e in parsed.entries), name
     print("\n".join(report))
     print(f"entry counts: {matched}/{counted} feeds match the inventory; titles {titled}/{counted}")
     assert matched == counted
-    # Permalinks.xml has no channel title; feedjira reports its first item's ("Item 1").
-    assert titled >= counted - 1
+    # Two known feedjira quirks: Permalinks.xml has no channel title and feedjira reports
+    # its first item's ("Item 1"); HuffPostCanada.xml's title is CDATA wrapped in blanks,
+    # which feedjira reports as empty.
+    assert titled >= counted - 2
 
 
 @pytest.mark.shared

@@ -1,0 +1,34 @@
+# One venv, installed from pyproject.toml; every target sets it up first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Runs the daily job on the bundled sample (three arrival days) and prints the last summary.
+demo: setup
+	$(VENV)/bin/newsmon run --inbox samples/inbox --day 2026-03-02 --to 2026-03-04
+	@echo
+	@echo "Warehouse: warehouse/newsmon.duckdb   reports: warehouse/reports/   data docs: warehouse/data_docs/"
+	@echo "Try: $(VENV)/bin/newsmon sql \"select day, source, count(*) from articles group by all order by all\""
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) bench/bench_pipeline.py
+
+clean:
+	rm -rf warehouse/newsmon.duckdb* warehouse/raw warehouse/reports warehouse/data_docs warehouse/gx bench/out

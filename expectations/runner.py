@@ -1,0 +1,388 @@
+"""Run a Great Expectations suite on a pandas frame and name the rows that fail it.
+
+Great Expectations is imported lazily (importing it takes seconds), and one
+ephemeral Data Context per docs folder is kept for the life of the process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import threading
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+    from great_expectations.data_context import AbstractDataContext
+
+SUITES_DIR = Path(__file__).resolve().parent
+DOCS_SITE = "newsmon"
+# Raw validation results behind the HTML pages. GE's index builder deletes pages whose
+# result is missing from the results store, so the results must outlive the process.
+RESULTS_SUBDIR = "_results"
+_VALUE_CHARS = 80  # longest value quoted in a reason
+
+_LOCK = threading.Lock()  # GE contexts are not thread-safe; Prefect may run tasks in threads
+_CONTEXTS: dict[Path | None, _Context] = {}
+
+
+class RowFailure(BaseModel):
+    """One expectation that one row failed."""
+
+    key: Any  # the row's key value (doc_id, article_id, ...)
+    expectation: str  # GE expectation type
+    column: str | None
+    reason: str
+    value: Any = None  # the offending value, shortened when long
+
+
+class TableFailure(BaseModel):
+    """An expectation that failed without naming rows (table-level, or an error)."""
+
+    expectation: str
+    column: str | None
+    reason: str
+
+
+class Validation(BaseModel):
+    """The outcome of one suite on one frame."""
+
+    suite: str
+    success: bool
+    failures: list[RowFailure] = Field(default_factory=list)
+    table_failures: list[TableFailure] = Field(default_factory=list)
+    statistics: dict[str, Any] = Field(default_factory=dict)
+    docs_index: Path | None = None
+    raw: Any = Field(default=None, exclude=True, repr=False)  # ExpectationSuiteValidationResult
+
+    @property
+    def failed_keys(self) -> list[Any]:
+        """Keys of the rows with at least one failure, in first-failure order."""
+        return list(dict.fromkeys(failure.key for failure in self.failures))
+
+    def reasons_by_key(self) -> dict[Any, list[RowFailure]]:
+        """Failures grouped by row key."""
+        grouped: dict[Any, list[RowFailure]] = {}
+        for failure in self.failures:
+            grouped.setdefault(failure.key, []).append(failure)
+        return grouped
+
+
+def suite_path(suite_name: str) -> Path:
+    """Path of the JSON file holding a suite."""
+    return SUITES_DIR / f"{suite_name}.json"
+
+
+def suite_parameters(suite_name: str) -> dict[str, Any]:
+    """Default parameter values stored in a suite's `meta.newsmon.parameters`."""
+    raw = json.loads(suite_path(suite_name).read_text(encoding="utf-8"))
+    return dict(raw.get("meta", {}).get("newsmon", {}).get("parameters", {}))
+
+
+def load_suite(suite_name: str) -> ExpectationSuite:
+    """Read a suite from its JSON file (GE's own suite format)."""
+    _quiet_gx()
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    raw = json.loads(suite_path(suite_name).read_text(encoding="utf-8"))
+    return ExpectationSuite(**raw)
+
+
+def validate_frame(
+    suite_name: str,
+    frame: pd.DataFrame,
+    key: str,
+    params: dict[str, Any] | None = None,
+    docs_dir: Path | None = None,
+) -> Validation:
+    """Validate `frame` against a stored suite; each failing row is named by its `key` column."""
+    values = _parameters(suite_name, params)
+    frame = _utc_datetimes(frame)
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [key]}
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        context = _context(docs_dir)
+        result = context.run(suite_name, key, frame, values, result_format)
+        index = context.docs_index
+    return _validation(suite_name, key, result, index)
+
+
+class _Context:
+    """One ephemeral GE context, with a local data docs site when a folder is given."""
+
+    def __init__(self, docs_dir: Path | None) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
+
+        defaults = InMemoryStoreBackendDefaults()
+        sites: dict[str, Any] = {}
+        if docs_dir is not None:
+            defaults.stores[defaults.validation_results_store_name] = {
+                "class_name": "ValidationResultsStore",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir / RESULTS_SUBDIR),
+                },
+            }
+            sites[DOCS_SITE] = {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        defaults.data_docs_sites = sites
+        config = DataContextConfig(
+            store_backend_defaults=defaults,
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        )
+        self.gx = gx
+        self.context: AbstractDataContext = gx.get_context(mode="ephemeral", project_config=config)
+        self.source = self.context.data_sources.add_pandas("newsmon")
+        self.docs_index = docs_dir / "index.html" if docs_dir is not None else None
+        self._suites: dict[str, ExpectationSuite] = {}
+        self._runners: dict[tuple[str, str], Any] = {}
+
+    def run(
+        self,
+        suite_name: str,
+        key: str,
+        frame: pd.DataFrame,
+        values: dict[str, Any],
+        result_format: dict[str, Any],
+    ) -> Any:
+        """Validate one frame; through a checkpoint (which updates data docs) when docs are on."""
+        runner = self._runner(suite_name, key, result_format)
+        if self.docs_index is None:
+            batch = runner.get_batch(batch_parameters={"dataframe": frame})
+            return batch.validate(
+                self._suites[suite_name],
+                expectation_parameters=values,
+                result_format=result_format,
+            )
+        checkpoint_result = runner.run(
+            batch_parameters={"dataframe": frame}, expectation_parameters=values
+        )
+        return next(iter(checkpoint_result.run_results.values()))
+
+    def _runner(self, suite_name: str, key: str, result_format: dict[str, Any]) -> Any:
+        """A batch definition (no docs) or a checkpoint (docs), made once per suite and key."""
+        if (suite_name, key) in self._runners:
+            return self._runners[(suite_name, key)]
+        if suite_name not in self._suites:
+            self._suites[suite_name] = self.context.suites.add(load_suite(suite_name))
+        name = f"{suite_name}__{key}"
+        asset = self.source.add_dataframe_asset(name)
+        batch_definition = asset.add_batch_definition_whole_dataframe(name)
+        runner: Any = batch_definition
+        if self.docs_index is not None:
+            from great_expectations.checkpoint import UpdateDataDocsAction
+
+            definition = self.context.validation_definitions.add(
+                self.gx.ValidationDefinition(
+                    name=name, data=batch_definition, suite=self._suites[suite_name]
+                )
+            )
+            runner = self.context.checkpoints.add(
+                self.gx.Checkpoint(
+                    name=name,
+                    validation_definitions=[definition],
+                    actions=[UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])],
+                    result_format=result_format,
+                )
+            )
+        self._runners[(suite_name, key)] = runner
+        return runner
+
+
+def _context(docs_dir: Path | None) -> _Context:
+    """The process's context for this docs folder, made on first use."""
+    folder = Path(docs_dir).resolve() if docs_dir is not None else None
+    if folder not in _CONTEXTS:
+        _quiet_gx()
+        _CONTEXTS[folder] = _Context(folder)
+    return _CONTEXTS[folder]
+
+
+def _quiet_gx() -> None:
+    """Keep GE's analytics off and its log chatter away from the user."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def _parameters(suite_name: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """Suite defaults overlaid with the caller's values; dates become aware UTC timestamps."""
+    values = {**suite_parameters(suite_name), **(params or {})}
+    missing = sorted(name for name, value in values.items() if value is None)
+    if missing:
+        raise ValueError(f"suite {suite_name!r} needs parameter(s) {missing}")
+    return {name: _comparable(value) for name, value in values.items()}
+
+
+def _comparable(value: Any) -> Any:
+    """A date or datetime as an aware UTC timestamp (naive ones are taken as UTC)."""
+    if isinstance(value, dt.date):  # datetime is a date too
+        stamp = pd.Timestamp(value)
+        return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return value
+
+
+def _utc_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Datetime columns as aware UTC, so they compare with the suites' aware bounds."""
+    columns = [
+        name for name in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[name].dtype)
+    ]
+    if not columns:
+        return frame
+    frame = frame.copy()
+    for name in columns:
+        frame[name] = pd.to_datetime(frame[name], utc=True)
+    return frame
+
+
+def _validation(suite_name: str, key: str, result: Any, docs_index: Path | None) -> Validation:
+    failures: list[RowFailure] = []
+    table_failures: list[TableFailure] = []
+    for item in result.results:
+        if item.success:
+            continue
+        kind = item.expectation_config.type
+        column = item.expectation_config.kwargs.get("column")
+        error = _error_message(item)
+        rows = item.result.get("unexpected_index_list") if error is None else None
+        if rows is None:
+            reason = error or _table_reason(item)
+            table_failures.append(
+                TableFailure(expectation=kind, column=column, reason=f"{reason} ({kind})")
+            )
+            continue
+        for row in rows:
+            value = row.get(column, row.get(key)) if column else None
+            failures.append(
+                RowFailure(
+                    key=_plain(row.get(key)),
+                    expectation=kind,
+                    column=column,
+                    reason=f"{_row_reason(item, value)} ({kind})",
+                    value=_short(_plain(value)),
+                )
+            )
+    return Validation(
+        suite=suite_name,
+        success=bool(result.success),
+        failures=failures,
+        table_failures=table_failures,
+        statistics=dict(result.statistics),
+        docs_index=docs_index if docs_index is not None and docs_index.exists() else None,
+        raw=result,
+    )
+
+
+def _error_message(item: ExpectationValidationResult) -> str | None:
+    """The exception GE caught while evaluating an expectation, if any.
+
+    `exception_info` is either one {raised_exception, exception_message} dict or a dict of
+    them keyed by metric id (when a metric failed to compute).
+    """
+    info = item.exception_info or {}
+    candidates = [info] if "raised_exception" in info else list(info.values())
+    for candidate in candidates:
+        if isinstance(candidate, dict) and candidate.get("raised_exception"):
+            return f"could not be evaluated: {candidate.get('exception_message')}"
+    return None
+
+
+def _row_reason(item: ExpectationValidationResult, value: Any) -> str:
+    """A sentence saying why one value failed one expectation."""
+    kind = item.expectation_config.type
+    kwargs = item.expectation_config.kwargs
+    column = kwargs.get("column")
+    shown = repr(_short(_plain(value)))
+    if kind == "expect_column_values_to_not_be_null":
+        return f"{column} is missing"
+    if kind == "expect_column_values_to_be_unique":
+        return f"{column} {shown} occurs more than once"
+    if kind == "expect_column_values_to_be_in_set":
+        return f"{column} {shown} is not one of {list(kwargs.get('value_set') or [])}"
+    if kind == "expect_column_values_to_match_regex":
+        return f"{column} {shown} does not match {kwargs.get('regex')}"
+    if kind == "expect_column_value_lengths_to_be_between":
+        length = len(value) if isinstance(value, str) else None
+        return f"{column} is {length} characters long; {_bounds(kwargs, 'characters')}"
+    if kind == "expect_column_values_to_be_between":
+        return f"{column} is {_plain(value)}; {_bounds(kwargs)}"
+    return f"{column} {shown} fails the expectation"
+
+
+def _bounds(kwargs: dict[str, Any], unit: str = "") -> str:
+    """'at least 200 are required', 'at most 300 are allowed' or 'it must be between a and b'."""
+    low, high = _number(kwargs.get("min_value")), _number(kwargs.get("max_value"))
+    if unit and high is None:
+        return f"at least {low} are required"
+    if unit and low is None:
+        return f"at most {high} are allowed"
+    if high is None:
+        return f"it must be at least {low}"
+    if low is None:
+        return f"it must be at most {high}"
+    return f"it must be between {low} and {high}"
+
+
+def _table_reason(item: ExpectationValidationResult) -> str:
+    """A sentence for a failed expectation that names no rows."""
+    result = item.result or {}
+    mismatched = (result.get("details") or {}).get("mismatched") or {}
+    if mismatched.get("missing"):
+        return f"columns missing: {sorted(mismatched['missing'])}"
+    if "observed_value" in result:
+        return f"observed {result['observed_value']!r}"
+    return "failed"
+
+
+def _number(value: Any) -> Any:
+    """A bound as written: 40 rather than the 40.0 GE turns it into."""
+    value = _plain(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Numpy and pandas scalars as plain Python values; NaN and NaT as None."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _VALUE_CHARS:
+        return value[: _VALUE_CHARS - 1] + "…"
+    return value
