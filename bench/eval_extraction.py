@@ -36,7 +36,12 @@ DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "corpora" / "trafilatura-eval"
 REFERENCE_DAY = date(2022, 3, 1)
 
 CONFIGURATIONS: dict[str, ExtractionOptions] = {
-    "trafilatura-defaults": ExtractionOptions(include_comments=True, captionless_date=False),
+    "trafilatura-defaults": ExtractionOptions(
+        include_comments=True,
+        captionless_date=False,
+        title_without_site=False,
+        min_paragraph_words=0,
+    ),
     "chosen": CHOSEN_OPTIONS,
     "no-comments": ExtractionOptions(),
     "favor_precision": ExtractionOptions(favor_precision=True),
@@ -46,6 +51,8 @@ CONFIGURATIONS: dict[str, ExtractionOptions] = {
     "captions-kept": ExtractionOptions(captionless_date=False),
     "date-not-extensive": ExtractionOptions(extensive_date_search=False),
     "date-not-original": ExtractionOptions(original_date=False),
+    "title-as-is": ExtractionOptions(title_without_site=False),
+    "keep-short-text": ExtractionOptions(min_paragraph_words=0),
 }
 
 
@@ -134,7 +141,9 @@ def gold_pages(eval_dir: Path) -> list[GoldPage]:
 
 
 # Typographic quotes and dashes vary between a page's <title>, its body and the gold.
-_PUNCTUATION = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"} | {c: "-" for c in "‐‑‒–—―−"})
+_PUNCTUATION = str.maketrans(
+    dict.fromkeys("‘’‚‛′`´", "'") | dict.fromkeys("“”„‟″«»", '"') | dict.fromkeys("‐‑‒–—―−", "-")
+)
 
 
 def normalised(value: str) -> str:
@@ -219,8 +228,8 @@ def scored(
 
 def language_figures(pages: list[GoldPage]) -> dict[str, float]:
     """Agreement of text-only detection with each page's declared <html lang>."""
-    from transforms.html_extract import decoded_html, load_html
     from transforms.html_extract import _tree_language as tree_language
+    from transforms.html_extract import decoded_html, load_html
 
     declared_pages = agree = short = confident_disagree = 0
     disagreements: list[tuple[str, str, str | None, float]] = []
@@ -260,6 +269,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--limit", type=int, default=None, help="first N pages only")
     parser.add_argument("--language", action="store_true", help="language-ID figures instead")
+    parser.add_argument("--no-reference-day", action="store_true", help="no upper date bound")
     args = parser.parse_args(argv)
 
     pages = gold_pages(args.eval_dir)[: args.limit]
@@ -267,11 +277,15 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(language_figures(pages), indent=2))
         return
     names = args.configs or list(CONFIGURATIONS)
-    header = f"{'configuration':<22}{'P':>7}{'R':>7}{'F1':>7}{'title':>7}{'author':>8}{'date':>7}{'empty':>7}{'ms/page':>9}"
-    print(f"{len(pages)} pages, reference day {REFERENCE_DAY}")
+    header = (
+        f"{'configuration':<22}{'P':>7}{'R':>7}{'F1':>7}{'title':>7}{'author':>8}{'date':>7}"
+        f"{'empty':>7}{'ms/page':>9}"
+    )
+    reference_day = None if args.no_reference_day else REFERENCE_DAY
+    print(f"{len(pages)} pages, reference day {reference_day}")
     print(header)
     for name in names:
-        s = scored(pages, CONFIGURATIONS[name])
+        s = scored(pages, CONFIGURATIONS[name], reference_day)
         print(
             f"{name:<22}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.title_accuracy:>7.3f}"
             f"{s.author_accuracy:>8.3f}{s.date_accuracy:>7.3f}{s.empty:>7d}{s.ms_per_page:>9.1f}",

@@ -92,7 +92,9 @@ def suite_parameters(suite_name: str) -> dict[str, Any]:
 def load_suite(suite_name: str) -> ExpectationSuite:
     """Read a suite from its JSON file (GE's own suite format)."""
     _quiet_gx()
-    from great_expectations.core.expectation_suite import ExpectationSuite
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from great_expectations.core.expectation_suite import ExpectationSuite
 
     raw = json.loads(suite_path(suite_name).read_text(encoding="utf-8"))
     return ExpectationSuite(**raw)
@@ -104,15 +106,18 @@ def validate_frame(
     key: str,
     params: dict[str, Any] | None = None,
     docs_dir: Path | None = None,
+    run_name: str | None = None,
 ) -> Validation:
     """Validate `frame` against a stored suite; each failing row is named by its `key` column."""
+    if key not in frame.columns:
+        raise ValueError(f"key column {key!r} is not in the frame")
     values = _parameters(suite_name, params)
     frame = _utc_datetimes(frame)
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [key]}
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         context = _context(docs_dir)
-        result = context.run(suite_name, key, frame, values, result_format)
+        result = context.run(suite_name, key, frame, values, result_format, run_name)
         index = context.docs_index
     return _validation(suite_name, key, result, index)
 
@@ -167,6 +172,7 @@ class _Context:
         frame: pd.DataFrame,
         values: dict[str, Any],
         result_format: dict[str, Any],
+        run_name: str | None = None,
     ) -> Any:
         """Validate one frame; through a checkpoint (which updates data docs) when docs are on."""
         runner = self._runner(suite_name, key, result_format)
@@ -177,8 +183,12 @@ class _Context:
                 expectation_parameters=values,
                 result_format=result_format,
             )
+        from great_expectations.core.run_identifier import RunIdentifier
+
         checkpoint_result = runner.run(
-            batch_parameters={"dataframe": frame}, expectation_parameters=values
+            batch_parameters={"dataframe": frame},
+            expectation_parameters=values,
+            run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
         )
         return next(iter(checkpoint_result.run_results.values()))
 
@@ -245,16 +255,32 @@ def _comparable(value: Any) -> Any:
 
 
 def _utc_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Datetime columns as aware UTC, so they compare with the suites' aware bounds."""
-    columns = [
-        name for name in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[name].dtype)
-    ]
-    if not columns:
-        return frame
-    frame = frame.copy()
-    for name in columns:
-        frame[name] = pd.to_datetime(frame[name], utc=True)
-    return frame
+    """Datetime columns as aware UTC, so they compare with the suites' aware bounds.
+
+    Python datetimes with mixed offsets (or mixed naive and aware) arrive as an object
+    column, which pandas cannot compare with one bound; naive values are taken as UTC.
+    """
+    converted = {
+        name: _utc_column(frame[name])
+        for name in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[name].dtype) or _holds_datetimes(frame[name])
+    }
+    return frame.assign(**converted) if converted else frame
+
+
+def _holds_datetimes(column: pd.Series) -> bool:
+    values = column.dropna()
+    return (
+        column.dtype == object
+        and not values.empty
+        and all(isinstance(value, dt.datetime) for value in values)
+    )
+
+
+def _utc_column(column: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return pd.to_datetime(column, utc=True)
+    return pd.to_datetime(column.map(_comparable, na_action="ignore"), utc=True)
 
 
 def _validation(suite_name: str, key: str, result: Any, docs_index: Path | None) -> Validation:

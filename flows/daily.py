@@ -20,7 +20,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
-from expectations import validate_frame
+from expectations import Validation, validate_frame
 from flows.archive import archive_bytes, archived_bytes
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
@@ -241,8 +241,9 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
 
     checked = validate_frame(
         "documents", _documents_frame(docs), key="doc_id",
-        params={"max_bytes": settings.max_file_bytes}, docs_dir=settings.data_docs_dir,
+        params={"max_bytes": settings.max_file_bytes}, docs_dir=settings.data_docs_dir, run_name=str(day),
     )
+    _require_rows_checked(checked)
     failed_docs = set()
     for f in checked.failures:
         note = sniffs[f.key].note if f.key in sniffs else None
@@ -275,8 +276,9 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         "articles", _articles_frame(articles), key="article_id",
         params={"min_chars": settings.min_article_chars, "languages": settings.languages,
                 "max_published_at": datetime.combine(day + timedelta(days=2), datetime.max.time())},
-        docs_dir=settings.data_docs_dir,
+        docs_dir=settings.data_docs_dir, run_name=str(day),
     )
+    _require_rows_checked(checked)
     by_id = {a.article_id: a for a in articles}
     failed_articles = set()
     for f in checked.failures:
@@ -294,6 +296,13 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     log.info("%s: %d documents -> %d articles, %d quarantined (%.1f s)",
              day, report.documents, report.articles, report.quarantined, _time.perf_counter() - started)
     return report
+
+
+def _require_rows_checked(checked: Validation) -> None:
+    """A suite that could not check rows (missing column, GE error) must stop the run, not pass it."""
+    if checked.table_failures:
+        reasons = "; ".join(f.reason for f in checked.table_failures)
+        raise RuntimeError(f"the {checked.suite} suite could not check rows: {reasons}")
 
 
 def _insert_articles(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -> None:

@@ -42,6 +42,9 @@ class ExtractionOptions(BaseModel):
     captionless_date: bool = True
     # "Headline | Site name" -> "Headline" (our own step, not trafilatura's).
     title_without_site: bool = True
+    # Without a paragraph of at least this many words, what trafilatura found is navigation or
+    # boilerplate (its fallbacks return link lists), so the page counts as having no article.
+    min_paragraph_words: int = 10
 
 
 # Chosen by measurement on the trafilatura evaluation set (docs/extraction.md).
@@ -51,9 +54,12 @@ CHOSEN_OPTIONS = ExtractionOptions()
 # "today"), so the bound is only a sanity cap. The pipeline always passes the arrival day.
 _NO_REFERENCE_CAP = "2099-12-31"
 
-_CAPTION_XPATH = (
-    ".//figcaption|.//caption|.//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
-    "|.//*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
+_CAPTION_XPATH = "|".join(
+    [".//figcaption", ".//caption"]
+    + [
+        f".//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+        for name in ("caption", "wp-caption-text")
+    ]
 )
 
 
@@ -270,6 +276,8 @@ def html_article(
     )
     # None: no article on the page; the caller quarantines it, metadata still helps the review.
     text = _paragraphs(document.text if document is not None else None)
+    if not any(len(p.split()) >= options.min_paragraph_words for p in text.split("\n\n")):
+        text = ""
     language, confidence = detected_language(text, declared)
     authors = [a.strip() for a in (metadata.author or "").split(";") if a.strip()]
     return HtmlExtraction(

@@ -25,16 +25,26 @@ GERMAN = (
 
 
 def _page(*, head: str = "", body: str = "", lang: str = "en") -> str:
-    return f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head>"
+        f"<body>{body}</body></html>"
+    )
 
 
 CHROME = """
-<header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav></header>
+<header><nav>
+<a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a>
+</nav></header>
 <aside class="sidebar"><h3>Most read</h3><ul><li><a href="/a">Celebrity buys island</a></li>
 <li><a href="/b">Ten tips for summer</a></li></ul></aside>
 """
-FOOTER = "<footer><p>Subscribe to our newsletter</p><p>© Daily Example. All rights reserved.</p></footer>"
-ARTICLE = f"<article><h1>Council passes budget</h1><p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"
+FOOTER = (
+    "<footer><p>Subscribe to our newsletter</p>"
+    "<p>© Daily Example. All rights reserved.</p></footer>"
+)
+ARTICLE = (
+    f"<article><h1>Council passes budget</h1><p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"
+)
 META = """
 <title>Council passes budget | Daily Example</title>
 <meta property="og:title" content="Council passes budget">
@@ -44,6 +54,10 @@ META = """
 <meta property="article:published_time" content="2024-04-02T09:30:00+02:00">
 <meta property="og:image" content="https://example.org/hall.jpg">
 """
+CAPTIONED = (
+    f"<article><h1>Council passes budget</h1>{{caption}}<p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p>"
+    "</article>"
+)
 CAPTION = (
     "<figure><img src='hall.jpg'><figcaption>The town hall, photographed on 3 March 1998."
     "</figcaption></figure>"
@@ -52,7 +66,10 @@ CAPTION = (
 CASES = [
     pytest.param(
         _page(head="<title>Council passes budget</title>", body=CHROME + ARTICLE + FOOTER),
-        {"text_has": [PARAGRAPH_1, PARAGRAPH_2], "text_lacks": ["Most read", "Celebrity", "Subscribe", "Home"]},
+        {
+            "text_has": [PARAGRAPH_1, PARAGRAPH_2],
+            "text_lacks": ["Most read", "Celebrity", "Subscribe", "Home"],
+        },
         id="chrome-is-dropped",
     ),
     pytest.param(
@@ -69,12 +86,18 @@ CASES = [
         id="meta-tags",
     ),
     pytest.param(
-        _page(head="<title>Council passes budget</title>", body=f"<article><h1>Council passes budget</h1>{CAPTION}<p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"),
+        _page(
+            head="<title>Council passes budget</title>",
+            body=CAPTIONED.format(caption=CAPTION),
+        ),
         {"published": None, "text_has": [PARAGRAPH_1]},
         id="caption-date-is-not-publish-date",
     ),
     pytest.param(
-        _page(head=META, body=f"<article><h1>Council passes budget</h1>{CAPTION}<p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"),
+        _page(
+            head=META,
+            body=CAPTIONED.format(caption=CAPTION),
+        ),
         {"published": date(2024, 4, 2)},
         id="caption-date-with-meta-date",
     ),
@@ -102,7 +125,11 @@ CASES = [
     pytest.param("", {"text": "", "title": None}, id="empty-string"),
     pytest.param(b"", {"text": "", "title": None}, id="empty-bytes"),
     pytest.param(
-        _page(head="<title>Haushalt beschlossen</title>", body=f"<article><h1>Haushalt</h1><p>{GERMAN}</p><p>{GERMAN}</p></article>", lang="de")
+        _page(
+            head="<title>Haushalt beschlossen</title>",
+            body=f"<article><h1>Haushalt</h1><p>{GERMAN}</p><p>{GERMAN}</p></article>",
+            lang="de",
+        )
         .replace("utf-8", "iso-8859-1")
         .encode("cp1252"),
         {"text_has": ["Straßen und die Stadtbücherei"], "encoding": "cp1252", "language": "de"},
@@ -116,7 +143,8 @@ CASES = [
         id="undeclared-cp1252-bytes",
     ),
     pytest.param(
-        b"\xef\xbb\xbf" + _page(body=f"<article><p>{GERMAN}</p><p>{GERMAN}</p></article>", lang="de").encode(),
+        b"\xef\xbb\xbf"
+        + _page(body=f"<article><p>{GERMAN}</p><p>{GERMAN}</p></article>", lang="de").encode(),
         {"text_has": ["Straßen"], "encoding": "utf-8-sig"},
         id="utf8-bom",
     ),
@@ -130,7 +158,9 @@ CASES = [
 
 @pytest.mark.parametrize(("html", "expected"), CASES)
 def test_html_article(html: str | bytes, expected: dict[str, object]) -> None:
-    result = html_article(html, url="https://example.org/news/budget", reference_day=date(2024, 5, 1))
+    result = html_article(
+        html, url="https://example.org/news/budget", reference_day=date(2024, 5, 1)
+    )
     assert isinstance(result, HtmlExtraction)
     for snippet in expected.pop("text_has", []):
         assert snippet in result.text
@@ -158,7 +188,11 @@ def test_no_reference_day_keeps_a_recent_date() -> None:
         ("Grüße".encode(), "Grüße", "utf-8"),
         (b'<meta charset="windows-1252"><p>\x93quoted\x94 \x80</p>', "“quoted” €", "cp1252"),
         # WHATWG: a latin-1 label means windows-1252 (so 0x80 is the euro sign).
-        (b"<meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-1'>\x80", "€", "cp1252"),
+        (
+            b"<meta http-equiv='Content-Type' content='text/html; charset=ISO-8859-1'>\x80",
+            "€",
+            "cp1252",
+        ),
         (b'<meta charset="utf-16"><p>caf\xc3\xa9</p>', "café", "utf-8"),
         ("<p>Привет</p>".encode("utf-16"), "Привет", "utf-16"),
     ],

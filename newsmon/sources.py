@@ -1,0 +1,104 @@
+"""Web sources config (TOML): feeds, sitemaps and URL lists, each with tags and limits."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+def _web_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+class SourceLimits(BaseModel):
+    """Per-source limits; unset values fall back to `[defaults]`, then to the fetcher's."""
+
+    model_config = ConfigDict(extra="forbid")
+    max_items: int | None = Field(default=None, ge=1)
+    min_interval_seconds: float | None = Field(default=None, ge=0)
+    max_bytes: int | None = Field(default=None, ge=1)
+
+
+class _Source(SourceLimits):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    tags: list[str] = Field(default_factory=list)
+    enabled: bool = True
+
+
+class FeedSource(_Source):
+    """An RSS, Atom or JSON feed whose entries point at articles."""
+
+    kind: Literal["feed"] = "feed"
+    url: str
+
+    _check_url = field_validator("url")(_web_url)
+
+
+class SitemapSource(_Source):
+    """A sitemap, sitemap index or Google News sitemap."""
+
+    kind: Literal["sitemap"] = "sitemap"
+    url: str
+
+    _check_url = field_validator("url")(_web_url)
+
+
+class UrlListSource(_Source):
+    """Article URLs fetched as they are."""
+
+    kind: Literal["urls"] = "urls"
+    urls: list[str] = Field(min_length=1)
+
+    @field_validator("urls")
+    @classmethod
+    def _check_urls(cls, urls: list[str]) -> list[str]:
+        return [_web_url(u) for u in urls]
+
+
+Source = FeedSource | SitemapSource | UrlListSource
+
+
+class SourcesConfig(BaseModel):
+    """Everything in a sources TOML file."""
+
+    model_config = ConfigDict(extra="forbid")
+    defaults: SourceLimits = Field(default_factory=SourceLimits)
+    feeds: list[FeedSource] = Field(default_factory=list)
+    sitemaps: list[SitemapSource] = Field(default_factory=list)
+    url_lists: list[UrlListSource] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> SourcesConfig:
+        seen: set[str] = set()
+        for source in self.sources(include_disabled=True):
+            if source.name in seen:
+                raise ValueError(f"duplicate source name {source.name!r}")
+            seen.add(source.name)
+        return self
+
+    def sources(self, *, include_disabled: bool = False) -> Iterator[Source]:
+        """Every source, feeds first, then sitemaps, then URL lists."""
+        for source in (*self.feeds, *self.sitemaps, *self.url_lists):
+            if source.enabled or include_disabled:
+                yield source
+
+    def limits(self, source: Source) -> SourceLimits:
+        """The source's limits with `[defaults]` filling the gaps."""
+        own = {k: getattr(source, k) for k in SourceLimits.model_fields}
+        base = self.defaults.model_dump()
+        return SourceLimits(**{k: v if v is not None else base[k] for k, v in own.items()})
+
+
+def load_sources(path: Path | str) -> SourcesConfig:
+    """Read and validate a sources TOML file."""
+    with Path(path).open("rb") as fh:
+        return SourcesConfig.model_validate(tomllib.load(fh))

@@ -1,0 +1,596 @@
+"""The plain-text cleaner: headline, stated publish date, dateline and page chrome of a
+plain-text save of a news page. Pure: no I/O, no clock (the reference day is passed in).
+
+How it reads a document, in order:
+
+1. `normalized_text`, so every paragraph is one line.
+2. Line rules (`_LINE_RULES`, a table of (pattern, reason, max length)) and the publish-line
+   rule mark page chrome anywhere in the text.
+3. Context rules: a photo caption is the line just above a photo credit; short lines after
+   a "Related articles" heading are links; learned `boilerplate` lines go.
+4. The *head* is what comes before the first body-like paragraph. Head-only rules
+   (`_HEAD_RULES`: section labels, breadcrumbs) apply there, then the first line left in the
+   head is the headline when it reads like one. No headline is ever made up from body text.
+5. A dateline is read from the start of the first body paragraph. Its prefix stays in the
+   text: "WASHINGTON, June 16: US Secretary ..." is part of the sentence as published,
+   and stripping it would make the text differ from the source for no gain.
+6. An agency mark glued after the last sentence ("... on Wednesday. REUTERS") is cut off.
+
+Contributor credits ("Reporting by ...", "X contributed to this report.") are removed and
+recorded: they name journalists, not people in the story, and would pollute entities.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from newsmon.models import CleanedText
+from transforms.normalize import match_key, normalized_text
+
+# ---------------------------------------------------------------------------------------
+# Dates
+
+_MONTH = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = (
+    r"(?i:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# Dates that carry a year, tried in this order at the start of a string.
+_FULL_DATES = (
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
+    re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s-]+(?P<mon>{_MONTH}),?[\s-]+(?P<y>\d{{4}})(?!\d)"),
+    re.compile(rf"(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})(?!\d)"),
+    re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"),
+)
+# Dates without a year, as datelines write them ("June 16", "16 June").
+_SHORT_DATE = re.compile(
+    rf"(?:(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD}|(?P<d2>\d{{1,2}}){_ORD}\s+(?P<mon2>{_MONTH}))"
+    r"(?:,?\s+(?P<y>\d{4}))?"
+)
+_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?i:[ap]\.?m\.?)?"
+_TZ = (
+    r"(?:GMT|UTC|BST|CET|CEST|EET|EEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|PKT|BDT|NPT|JST|KST"
+    r"|HKT|SGT|AEST|AEDT|WIB|MSK|EAT|WAT|SAST|GST|ET|PT|CT)"
+)
+_DATE_PREFIX = re.compile(
+    rf"\s*(?:{_TIME}\s*(?:{_TZ}(?:[+-]\d{{1,2}})?)?\s*[,|/•·-]?\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:the\s+)?"
+)
+# A date on the reference day's calendar may be this far ahead (time zones, late filing).
+_AHEAD = timedelta(days=2)
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.rstrip(".").casefold()]
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _leading_date(s: str, reference: date) -> tuple[date, int] | None:
+    """The date at the start of `s` and where it ends, or None.
+
+    A weekday and a time of day may come first ("10:15 AM EDT, Sat June 17, 2023").
+    """
+    skipped = _DATE_PREFIX.match(s)
+    start = skipped.end() if skipped else 0
+    for pattern in _FULL_DATES:
+        m = pattern.match(s, start)
+        if not m:
+            continue
+        found = _full_date(m, reference)
+        return (found, m.end()) if found else None
+    return None
+
+
+def _full_date(m: re.Match[str], reference: date) -> date | None:
+    y = int(m["y"])
+    groups = m.groupdict()
+    if "mon" in groups:
+        return _safe_date(y, _month(m["mon"]), int(m["d"]))
+    if "a" not in groups:
+        return _safe_date(y, int(m["m"]), int(m["d"]))
+    a, b = int(m["a"]), int(m["b"])
+    if m["sep"] == ".":  # 17.06.2023 is day-first wherever it is written
+        return _safe_date(y, b, a)
+    # 06/07/2023 is ambiguous: take the reading nearest before the reference.
+    readings = [x for x in (_safe_date(y, b, a), _safe_date(y, a, b)) if x]
+    past = [x for x in readings if x <= reference + _AHEAD]
+    return max(past) if past else (readings[0] if readings else None)
+
+
+def _date_near(month: int, day: int, reference: date) -> date | None:
+    """The latest (month, day) on or before the reference (give or take `_AHEAD`)."""
+    for year in (reference.year + 1, reference.year, reference.year - 1):
+        d = _safe_date(year, month, day)
+        if d and d <= reference + _AHEAD:
+            return d
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Line rules: (pattern, reason, longest line the pattern may remove)
+
+
+class _Rule(NamedTuple):
+    pattern: re.Pattern[str]
+    reason: str
+    max_len: int = 200
+
+
+def _rules(reason: str, max_len: int, *patterns: str, flags: int = re.IGNORECASE) -> list[_Rule]:
+    return [_Rule(re.compile(p, flags), reason, max_len) for p in patterns]
+
+
+_CLOCK_TOKEN = (
+    rf"(?:{_WEEKDAY}|{_MONTH}|{_TIME}|\d{{1,4}}{_ORD}|(?i:[ap]\.?m\.?)"
+    rf"|{_TZ}|[+-]\d{{2}}:?\d{{2}}|(?i:at|on|hrs|today|updated|last updated))"
+)
+_CLOCK_SEP = r"[\s,|/.:\-–—()•·]*"
+_AGENCY = (
+    r"(?:Reuters|REUTERS|AFP|AP|Associated Press|Getty Images|Getty|Pool|POOL|Bloomberg|EPA|EPA-EFE"
+    r"|EFE|Xinhua|XINHUA|Shutterstock|AAP|PTI|ANI|IANS|UNB|BSS|Anadolu(?: Agency)?|NurPhoto"
+    r"|SOPA Images|LightRocket|Sipa|Alamy|iStock|Zuma|ZUMA|Imago|dpa|Kyodo|Yonhap|TASS|Sputnik"
+    r"|Bernama|APP|Handout|HANDOUT)"
+)
+_WIRE = r"(?:REUTERS|Reuters|AFP|AP|Xinhua|XINHUA|ANI|IANS|PTI|UNB|BSS|Bernama|Yonhap|dpa|APP|EFE|TASS)"
+
+_LINE_RULES: list[_Rule] = [
+    # A line that is nothing but a date and/or a time: the page's clock or a bare date stamp.
+    *_rules(
+        "clock line", 80,
+        rf"^(?=.*(?:{_MONTH}|{_WEEKDAY}|\d:\d\d|\d[/.-]\d))(?:{_CLOCK_TOKEN}{_CLOCK_SEP})+$",
+        flags=0,
+    ),
+    *_rules(
+        "view counter", 60,
+        r"^(?:views?|count|reads?|hits|page ?views)\s*[:：]?\s*[\d,.]+\s*k?$",
+        r"^[\d,.]+\s*k?\s+(?:views|reads|shares|comments)$",
+        r"^\d+\s*min(?:ute)?s?\s+read$",
+    ),
+    *_rules(
+        "pagination", 120,
+        r"^[«‹<←]?\s*(?:previous|prev|older)\s*(?:post|article|story|page)?\s*[|/·•]?\s*"
+        r"(?:next|newer)?\s*(?:post|article|story|page)?\s*[»›>→]?$",
+        r"^(?:next|newer)\s*(?:post|article|story|page)?\s*[»›>→]?$",
+        r"^page\s+\d+\s+of\s+\d+$",
+        r"^(?:[«‹<]\s*)?(?:\d+\s+){2,}(?:next|»|›)?\s*[»›>]?$",
+    ),
+    *_rules(
+        "pagination", 220,
+        r"^(?:previous|next)\s+(?:article|post|story)\s*[:\-–—]",
+    ),
+    *_rules(
+        "photo caption", 400,
+        r"^(?:photo|photograph|image|picture|pic|file photo|illustration|caption|video)"
+        r"(?:\s+(?:credit|courtesy))?\s*[:|]",
+    ),
+    *_rules(
+        "photo caption", 600,
+        r"\((?:AP|AFP|Reuters|EPA|Getty|Xinhua|PTI|ANI)\s+Photos?\b[^)]*\)\s*$",
+        rf"\b(?:REUTERS|AFP|EPA|EPA-EFE|Getty Images|Xinhua|Bloomberg)\s*/\s*[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
+        flags=0,
+    ),
+    *_rules(
+        "photo credit", 100,
+        # "Ondřej Harník | Pool | Reuters", "Name/AFP via Getty Images", "Photo by X/Reuters"
+        rf"^(?=[^.!?]*$)(?=.*(?:\||/|\bvia\b|©|\bphoto\b|\bcredit\b))(?=.*\b{_AGENCY}\b)"
+        r"(?:\S+\s*){1,12}$",
+        r"^(?:credit|courtesy|source)\s*:",
+    ),
+    *_rules("agency mark", 30, rf"^[-–—(©/\s]*{_WIRE}\s*[)/]?\s*(?:[-–—/]\s*{_WIRE}\s*)?$", flags=0),
+    *_rules(
+        "share/follow", 300,
+        r"\bfollow us on\b",
+        r"\blike us on facebook\b",
+        r"^(?:share|tweet|email|print|whatsapp|facebook|twitter|x|linkedin|telegram|pinterest"
+        r"|reddit|copy link|share this(?: article| story| post)?|share on \w+|click to share.*"
+        r"|share via \w+)\s*:?$",
+        r"^share (?:this|on|via)\b",
+        r"\bjoin (?:us|our)\b.{0,40}\b(?:telegram|whatsapp|facebook)\b",
+        r"^(?:download|get) (?:the|our)\b.{0,50}\bapp\b",
+        r"\b(?:subscribe|sign up)\b.{0,80}\bnewsletters?\b",
+    ),
+    *_rules(
+        "comment form", 250,
+        r"^leave a (?:reply|comment)\b",
+        r"your email address will not be published",
+        r"required fields are marked",
+        r"^comments? (?:are|is) (?:closed|disabled)",
+        r"^save my name, email",
+        r"^(?:\d+\s+)?(?:comments?|responses?)\s*(?:\(\d+\))?:?$",
+        r"^(?:post|add|write|view) (?:a |your )?comments?\b.{0,30}$",
+        r"^cancel reply$",
+        r"^you must be logged in to (?:post|comment)",
+        r"^(?:name|e-?mail|website|comment)\s*\*?$",
+        r"^(?:log ?in|sign ?in) to (?:comment|reply)",
+        r"^join the (?:conversation|discussion)$",
+    ),
+    *_rules(
+        "related links", 200,
+        r"^(?:read (?:more|also|next)|also read|see also|must read|you (?:may|might) also like"
+        r"|recommended(?: for you| reading| stories)?|more (?:from|on|in) .{1,40})\s*[:\-–—»>]",
+    ),
+    *_rules(
+        "related links heading", 60,
+        r"^(?:related|more|latest|other|similar)(?:\s+(?:articles?|posts?|news|stories|coverage"
+        r"|reading|content|topics|videos))?\s*:?$",
+        r"^(?:read (?:more|also|next)|also read|see also|you (?:may|might) also like"
+        r"|recommended(?: for you| reading| stories)?|trending(?: now| news)?"
+        r"|most (?:read|popular|viewed|shared)|more (?:from|on|in) .{1,40}|top stories"
+        r"|editor'?s picks?|don't miss)\s*:?$",
+    ),
+    *_rules(
+        "navigation", 60,
+        r"^back to top(?: button)?$",
+        r"^skip to (?:main )?content$",
+        r"^(?:advertisement|advertisment|sponsored(?: content)?|ad|ads by \w+"
+        r"|story continues below(?: advertisement)?|scroll to continue(?: with content)?"
+        r"|continue reading(?: below)?|loading\.*|menu|search)$",
+    ),
+    *_rules(
+        "aggregator disclaimer", 800,
+        r"denial of responsibility",
+        r"is an automatic aggregator",
+        r"all trademarks belong to their rightful owners",
+        r"auto-generated from a syndicated feed",
+        r"has not been edited by .{0,40}staff",
+        r"^disclaimer\s*[:!-]",
+    ),
+    *_rules(
+        "copyright notice", 200,
+        r"^(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4})?",
+        r"^copyright\s+\d{4}\b",
+        r"\ball rights reserved\.?$",
+        r"^our standards:\s*the thomson reuters trust principles",
+    ),
+    *_rules("tag list", 300, r"^(?:tags|topics|filed under|categories|category|keywords)\s*:"),
+    *_rules(
+        "contributor credit", 300,
+        r"\bcontributed (?:reporting|to this (?:report|story|article))\b",
+        r"^[(\[]?\s*(?:additional |further )?reporting by\b",
+        r"^[(\[]?\s*(?:writing|editing|edited|compiled|produced) by\b",
+        r"^[-–—(\[]*\s*with (?:inputs|input|reporting) from\b",
+        r"^[-–—(\[]*\s*(?:inputs|input) from (?:agencies|\w+)\W*$",
+        r"^[-–—]\s*with\s+(?:AFP|Reuters|AP|agencies|PTI|IANS|ANI)\W*$",
+    ),
+]
+
+# Rules that only apply in the head, above the first body paragraph, where a short line
+# is page furniture; lower down the same shape is a sub-heading and stays.
+_HEAD_RULES: list[_Rule] = [
+    # "INTERNATIONAL", "WORLD NEWS", "BUSINESS & ECONOMY"
+    _Rule(re.compile(r"^(?=.*[A-Z]{2})[A-Z&/.'’-]+(?:\s+[A-Z&/.'’-]+){0,2}$"), "section label", 40),
+    # "Home Foreign News" (crumbs saved without their separators)
+    _Rule(re.compile(r"^home(?:\s+[\w&'’-]+){0,5}$", re.IGNORECASE), "section crumb", 60),
+    # "News › World › Asia", "Home / World"
+    _Rule(re.compile(r"^[\w&'’ -]{1,30}(?:\s*[›>»/|•·]\s*[\w&'’ -]{1,30})+$"), "section crumb", 120),
+]
+
+# "Published : Saturday, 17 June, 2023 at 12:00 AM  Count : 127", "Updated: ...", "Posted on ..."
+_STATED = re.compile(
+    r"(?:^|[|•·]\s*|\s{2,}|\bby\s[^|•·]{1,60}?\s)"
+    r"(?P<kind>(?:first |originally |last )?(?:published|updated|posted|modified|released)"
+    r"(?: (?:on|at))?|date(?:d| published)?)\b\s*[:：\-–—]?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_RELATIVE_TIME = re.compile(r"^\d+\s+(?:sec|min|hour|hr|day|week)s?\b.*\bago\b", re.IGNORECASE)
+_STATED_MAX_LEN = 200
+
+# A dateline opening the first paragraph. Places are upper case ("WASHINGTON",
+# "NEW DELHI", "KYIV, Ukraine"); a title-case place needs a date or an agency after it
+# ("Washington, June 16 (Reuters) -") so that a sentence's subject is not taken for one.
+_DATELINE = re.compile(
+    r"^(?:(?P<caps>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s+[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2})?)"
+    r"|(?P<title>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:,\s+[A-Z][A-Za-z.]+)?))"
+    rf"(?:,\s+(?:{_WEEKDAY},?\s+)?(?P<date>{_SHORT_DATE.pattern}))?"
+    r"(?:\s*\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,30})\))?"
+    r"\s*(?P<sep>[-–—]{1,2}|:)\s+(?=\S)"
+)
+_NOT_PLACES = frozenset(
+    {"BREAKING", "EXCLUSIVE", "UPDATE", "UPDATED", "NOTE", "EDITOR'S NOTE", "WATCH", "ANALYSIS",
+     "OPINION", "LIVE", "VIDEO", "PHOTOS", "READ", "FACT CHECK", "Q", "A", "FILE", "PHOTO"}
+)
+_DATELINE_LOOKAHEAD = 3  # a byline or a standfirst may sit between headline and body
+
+# A wire agency's name glued after the last sentence ("... on Wednesday. REUTERS").
+_TRAILING_AGENCY = re.compile(
+    rf"(?<=[.!?\"”’])\s*[-–—(©/]*\s*(?P<mark>{_WIRE}(?:\s*[-–—/]\s*{_WIRE})?)\s*[)/]?\s*$"
+)
+
+_HEADLINE_MIN_WORDS = 3
+_HEADLINE_MAX_WORDS = 30
+_HEADLINE_MAX_LEN = 200
+_LABEL_MAX_WORDS = 3
+_BODY_MIN_WORDS = 20  # a line this long is body text wherever it stands
+_SENTENCE_MIN_WORDS = 10  # ... and so is a shorter one that ends like a sentence
+_CAPTION_MIN_WORDS = 20
+_LINK_MAX_WORDS = 20
+_CLOSERS = "\"'”’)]»"
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSERS)[-1:] in ".!?:;," if line else False
+
+
+def _body_like(line: str) -> bool:
+    n = _words(line)
+    return n >= _BODY_MIN_WORDS or (n >= _SENTENCE_MIN_WORDS and line.rstrip(_CLOSERS)[-1:] in ".!?")
+
+
+def _headline_like(line: str) -> bool:
+    """A short line without sentence punctuation that is not a byline."""
+    n = _words(line)
+    stripped = line.rstrip(_CLOSERS)
+    return (
+        _HEADLINE_MIN_WORDS <= n <= _HEADLINE_MAX_WORDS
+        and len(line) <= _HEADLINE_MAX_LEN
+        and stripped[-1:] not in ".:;,"
+        and not line[:1].islower()
+        and not re.match(r"(?i)by\s", line)
+        and not _DATELINE.match(line)
+    )
+
+
+def _rule_reason(line: str, rules: Sequence[_Rule]) -> str | None:
+    for rule in rules:
+        if len(line) <= rule.max_len and rule.pattern.search(line):
+            return rule.reason
+    return None
+
+
+def _stated(line: str, reference: date) -> tuple[str, date | None] | None:
+    """(kind, date) when the line states when the article was published or updated."""
+    if len(line) > _STATED_MAX_LEN:
+        return None
+    for m in _STATED.finditer(line):
+        rest = m["rest"]
+        found = _leading_date(rest, reference)
+        if found:
+            return m["kind"].casefold(), found
+        if _RELATIVE_TIME.match(rest):
+            return m["kind"].casefold(), None
+    return None
+
+
+def _is_caption(line: str) -> bool:
+    """A line just above a photo credit is its caption when it reads like one."""
+    return (
+        _ends_sentence(line)
+        or _words(line) >= _CAPTION_MIN_WORDS
+        or bool(_SHORT_DATE.search(line))
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The cleaner
+
+
+def cleaned_text(
+    raw: str, *, reference_day: date, boilerplate: frozenset[str] = frozenset()
+) -> CleanedText:
+    """Headline, stated publish date, dateline and chrome-free text of a plain-text news page."""
+    lines = [line for line in normalized_text(raw).split("\n\n") if line]
+    reasons: list[str | None] = [None] * len(lines)
+    for i, line in enumerate(lines):
+        if _stated(line, reference_day):
+            reasons[i] = "publish line"
+        elif (reason := _rule_reason(line, _LINE_RULES)) is not None:
+            reasons[i] = reason
+        elif match_key(line) in boilerplate:
+            reasons[i] = "boilerplate"
+    _mark_captions(lines, reasons)
+    _mark_link_lists(lines, reasons)
+    # Read after the caption rule, so a caption's date can never become the publish date.
+    stated = [
+        found
+        for line, reason in zip(lines, reasons, strict=True)
+        if reason == "publish line" and (found := _stated(line, reference_day))
+    ]
+
+    head_end = _head_end(lines, reasons)
+    _mark_head(lines, reasons, head_end)
+
+    title, title_index = None, None
+    first_kept = next((i for i in range(len(lines)) if reasons[i] is None), None)
+    if first_kept is not None and first_kept < head_end and _headline_like(lines[first_kept]):
+        remaining = [i for i in range(first_kept + 1, len(lines)) if reasons[i] is None]
+        if remaining:
+            title, title_index = lines[first_kept], first_kept
+
+    stated_published = _preferred(stated)
+    place, dateline_date = _dateline(
+        [lines[i] for i in range(len(lines)) if reasons[i] is None and i != title_index],
+        stated_published or reference_day,
+    )
+
+    removed: list[tuple[str, str]] = []
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if i == title_index:
+            removed.append((line, "headline"))
+        elif reasons[i] is not None:
+            removed.append((line, reasons[i] or ""))
+        else:
+            kept.append(line)
+    if kept:
+        m = _TRAILING_AGENCY.search(kept[-1])
+        if m and m.start() > 0:
+            removed.append((m["mark"], "trailing agency mark"))
+            kept[-1] = kept[-1][: m.start()].rstrip()
+
+    return CleanedText(
+        title=title,
+        title_provenance="headline_line" if title else None,
+        text="\n\n".join(kept),
+        stated_published=stated_published,
+        dateline_place=place,
+        dateline_date=dateline_date,
+        removed=removed,
+    )
+
+
+def _mark_captions(lines: list[str], reasons: list[str | None]) -> None:
+    """The line just above a photo credit is that photo's caption."""
+    for i in range(1, len(lines)):
+        if reasons[i] == "photo credit" and reasons[i - 1] in (None, "publish line"):
+            if _is_caption(lines[i - 1]):
+                reasons[i - 1] = "photo caption"
+
+
+def _mark_link_lists(lines: list[str], reasons: list[str | None]) -> None:
+    """Headline-like lines under a "Related articles" heading are links, not text."""
+    for i, reason in enumerate(reasons):
+        if reason != "related links heading":
+            continue
+        for j in range(i + 1, len(lines)):
+            if reasons[j] is not None:
+                continue
+            line = lines[j]
+            if _words(line) > _LINK_MAX_WORDS or line.rstrip(_CLOSERS)[-1:] in ".:;,":
+                break
+            reasons[j] = "related links"
+
+
+def _head_end(lines: list[str], reasons: list[str | None]) -> int:
+    """Index of the first body-like line still kept: everything above it is the head."""
+    return next(
+        (i for i, line in enumerate(lines) if reasons[i] is None and _body_like(line)), len(lines)
+    )
+
+
+def _mark_head(lines: list[str], reasons: list[str | None], head_end: int) -> None:
+    """Section labels, crumbs and kickers above the headline."""
+    for i in range(head_end):
+        if reasons[i] is None:
+            reasons[i] = _rule_reason(lines[i], _HEAD_RULES)
+    # A kicker ("World", "Asia Pacific") is a short label right above a headline-like line.
+    kept = [i for i in range(head_end) if reasons[i] is None]
+    for i, following in zip(kept, kept[1:], strict=False):
+        line = lines[i]
+        if _words(line) > _LABEL_MAX_WORDS or _ends_sentence(line):
+            break
+        if not _headline_like(lines[following]) or _words(lines[following]) <= _words(line):
+            break
+        reasons[i] = "section label"
+
+
+def _preferred(stated: list[tuple[str, date | None]]) -> date | None:
+    """A publish date wins over an update date; otherwise the first date stated."""
+    dated = [(kind, d) for kind, d in stated if d is not None]
+    for kind, d in dated:
+        if not re.search(r"updated|modified", kind):
+            return d
+    return dated[0][1] if dated else None
+
+
+def _dateline(body: list[str], reference: date) -> tuple[str | None, date | None]:
+    """(place, date) of a dateline opening one of the first body lines."""
+    for line in body[:_DATELINE_LOOKAHEAD]:
+        m = _DATELINE.match(line)
+        if not m:
+            continue
+        place = (m["caps"] or m["title"]).strip()
+        if place.upper() in _NOT_PLACES or (m["title"] and not (m["date"] or m["agency"])):
+            continue
+        when = None
+        if m["date"]:
+            d = _SHORT_DATE.match(m["date"])
+            if d:
+                month, day = _month(d["mon"] or d["mon2"]), int(d["d"] or d["d2"])
+                year = d["y"]
+                when = _safe_date(int(year), month, day) if year else _date_near(month, day, reference)
+        return place, when
+    return None, None
+
+
+# ---------------------------------------------------------------------------------------
+# Boilerplate learned across documents of one source
+
+_SHINGLE = 5
+_NEAR_DUPLICATE = 0.5  # Jaccard of word 5-shingles above which two documents are versions
+_MIN_DOCS_FLOOR = 3  # two documents can share real text (near-duplicates); three distinct ones rarely do
+
+
+def boilerplate_lines(
+    texts: Sequence[str], *, min_docs: int = 3, min_share: float = 0.5, max_len: int = 200
+) -> frozenset[str]:
+    """Match-keys of short lines repeated across distinct documents of one source."""
+    docs = [[line for line in normalized_text(t).split("\n\n") if line] for t in texts]
+    clusters = _distinct_groups(docs)
+    counts: Counter[str] = Counter()
+    for group in clusters:
+        counts.update({match_key(line) for i in group for line in docs[i] if len(line) <= max_len})
+    needed = max(min_docs, _MIN_DOCS_FLOOR, min_share * len(clusters))
+    return frozenset(key for key, n in counts.items() if key and n >= needed)
+
+
+def _distinct_groups(docs: list[list[str]]) -> list[list[int]]:
+    """Documents grouped into near-duplicate clusters (versions of one story count once)."""
+    shingles = [_shingles(doc) for doc in docs]
+    parent = list(range(len(docs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Shingles most documents share are sitewide chrome, not evidence of a shared story.
+    df: Counter[int] = Counter(h for s in shingles for h in s)
+    cap = max(2, len(docs) // 2)
+    index: dict[int, list[int]] = {}
+    for i, s in enumerate(shingles):
+        for h in s:
+            if df[h] <= cap:
+                index.setdefault(h, []).append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in index.values():
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                shared[a, b] += 1
+    sizes = [sum(1 for h in s if df[h] <= cap) for s in shingles]
+    for (a, b), inter in shared.items():
+        if inter / (sizes[a] + sizes[b] - inter) >= _NEAR_DUPLICATE:
+            parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(docs)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def _shingles(doc: list[str]) -> set[int]:
+    words = match_key(" ".join(doc)).split()
+    return {
+        zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode())
+        for i in range(max(1, len(words) - _SHINGLE + 1))
+    }
