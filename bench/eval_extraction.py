@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from transforms.html_extract import CHOSEN_OPTIONS, ExtractionOptions, html_article  # noqa: E402
-from transforms.language import detected_language  # noqa: E402
+from transforms.language import _identifier, detected_language  # noqa: E402
 
 DEFAULT_EVAL_DIR = ROOT.parent / "shared" / "corpora" / "trafilatura-eval"
 # Stands in for the arrival day: the newest gold date is 2022-02-21, so no true date is cut off.
@@ -40,7 +40,7 @@ CONFIGURATIONS: dict[str, ExtractionOptions] = {
         include_comments=True,
         captionless_date=False,
         title_without_site=False,
-        min_paragraph_words=0,
+        min_paragraph_chars=0,
     ),
     "chosen": CHOSEN_OPTIONS,
     "no-comments": ExtractionOptions(),
@@ -52,7 +52,7 @@ CONFIGURATIONS: dict[str, ExtractionOptions] = {
     "date-not-extensive": ExtractionOptions(extensive_date_search=False),
     "date-not-original": ExtractionOptions(original_date=False),
     "title-as-is": ExtractionOptions(title_without_site=False),
-    "keep-short-text": ExtractionOptions(min_paragraph_words=0),
+    "keep-short-text": ExtractionOptions(min_paragraph_chars=0),
 }
 
 
@@ -232,6 +232,8 @@ def language_figures(pages: list[GoldPage]) -> dict[str, float]:
     from transforms.html_extract import decoded_html, load_html
 
     declared_pages = agree = short = confident_disagree = 0
+    prefix_lengths = (40, 80, 150, 300)
+    prefix_agree = dict.fromkeys(prefix_lengths, 0)
     disagreements: list[tuple[str, str, str | None, float]] = []
     start = time.perf_counter()
     for page in pages:
@@ -243,6 +245,10 @@ def language_figures(pages: list[GoldPage]) -> dict[str, float]:
         result = html_article(html, url=page.url, reference_day=REFERENCE_DAY)
         declared_pages += 1
         code, probability = detected_language(result.text)
+        # How short can a text be? Detection on its first N characters against the full text's.
+        for length in prefix_lengths:
+            prefix_code, _ = _identifier().classify(result.text[:length])
+            prefix_agree[length] += prefix_code == code
         if code is None:
             short += 1
         elif code == declared:
@@ -259,6 +265,10 @@ def language_figures(pages: list[GoldPage]) -> dict[str, float]:
         "disagree": len(disagreements),
         "disagree_confident": confident_disagree,
         "agreement": round(agree / max(1, declared_pages - short), 4),
+        **{
+            f"prefix_{n}_agrees_with_full_text": round(prefix_agree[n] / max(1, declared_pages), 4)
+            for n in prefix_lengths
+        },
         "seconds": round(time.perf_counter() - start, 1),
     }
 

@@ -25,7 +25,7 @@ from flows.archive import archive_bytes, archived_bytes
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from transforms.articles import document_articles, json_dumps
-from transforms.sniff import Sniffed, sniffed
+from transforms.sniff import Sniffed, source_hint, source_key, sniffed
 from transforms.summary import DailySummary, daily_summary, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from warehouse import db
@@ -122,7 +122,8 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
         doc = Document(
             doc_id=doc_id, file_name=path.name, source_path=rel, origin="inbox", arrival_day=day,
             size_bytes=len(raw), media_type=sniff.media_type, encoding=sniff.encoding,
-            encoding_note=sniff.note, archive_path=str(stored.relative_to(settings.warehouse_dir)), meta=meta,
+            encoding_note=sniff.note, archive_path=str(stored.relative_to(settings.warehouse_dir)),
+            source_hint=source_hint(rel), meta=meta,
         )
         _upsert_document(conn, doc)
         _upsert_inbox_file(conn, rel, doc_id, day, "loaded")
@@ -139,9 +140,9 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
 
 def _upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
     conn.execute(
-        "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc.doc_id, doc.file_name, doc.source_path, doc.origin, doc.arrival_day, doc.size_bytes,
-         doc.media_type, doc.encoding, doc.encoding_note, doc.archive_path,
+         doc.media_type, doc.encoding, doc.encoding_note, doc.archive_path, doc.source_hint,
          doc.meta.model_dump_json(exclude_none=True)],
     )
 
@@ -163,13 +164,13 @@ def _upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[Quarantine
 def _day_documents(conn: duckdb.DuckDBPyConnection, day: date) -> list[Document]:
     rows = conn.execute(
         "select doc_id, file_name, source_path, origin, arrival_day, size_bytes, media_type, encoding,"
-        " encoding_note, archive_path, meta from documents where arrival_day = ? order by doc_id",
+        " encoding_note, archive_path, source_hint, meta from documents where arrival_day = ? order by doc_id",
         [day],
     ).fetchall()
     return [
         Document(doc_id=r[0], file_name=r[1], source_path=r[2], origin=r[3], arrival_day=r[4], size_bytes=r[5],
-                 media_type=r[6], encoding=r[7], encoding_note=r[8], archive_path=r[9],
-                 meta=SidecarMeta.model_validate_json(r[10] or "{}"))
+                 media_type=r[6], encoding=r[7], encoding_note=r[8], archive_path=r[9], source_hint=r[10],
+                 meta=SidecarMeta.model_validate_json(r[11] or "{}"))
         for r in rows
     ]
 
@@ -182,7 +183,8 @@ def _source_boilerplate(
     since = day - timedelta(days=settings.boilerplate_window_days)
     for source in sorted(sources):
         rows = conn.execute(
-            "select doc_id, file_name from documents where meta->>'source' = ? and media_type = 'text'"
+            "select doc_id, file_name from documents where media_type = 'text'"
+            " and regexp_replace(lower(coalesce(meta->>'source', source_hint)), '[^a-z0-9]', '', 'g') = ?"
             " and arrival_day between ? and ? order by arrival_day, doc_id limit 500",
             [source, since, day],
         ).fetchall()
@@ -195,6 +197,10 @@ def _source_boilerplate(
                 texts.append(text)
         learned[source] = boilerplate_lines(texts, min_docs=settings.boilerplate_min_docs)
     return learned
+
+
+def _source_key(doc: Document) -> str | None:
+    return source_key(doc.meta.source or doc.source_hint)
 
 
 def _documents_frame(docs: list[Document]) -> pd.DataFrame:
@@ -253,12 +259,12 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         failed_docs.add(f.key)
 
     passing = [d for d in docs if d.doc_id not in failed_docs]
-    boilerplate = _source_boilerplate(conn, settings, day, {d.meta.source for d in passing if d.meta.source})
+    boilerplate = _source_boilerplate(conn, settings, day, {_source_key(d) for d in passing} - {None})
     articles: list[Article] = []
     for i, doc in enumerate(passing, 1):
         try:
             found, problems = document_articles(
-                doc, sniffs[doc.doc_id], boilerplate=boilerplate.get(doc.meta.source or "", frozenset()))
+                doc, sniffs[doc.doc_id], boilerplate=boilerplate.get(_source_key(doc), frozenset()))
         except Exception as exc:  # one bad document must not stop the run
             log.exception("extraction failed for %s", doc.source_path)
             found, problems = [], []

@@ -41,6 +41,7 @@ class Document(_Record):
     encoding: str | None = None
     encoding_note: str | None = None
     archive_path: str
+    source_hint: str | None = None  # from the inbox layout (folder or file-name prefix) when nothing names the source
     meta: SidecarMeta = Field(default_factory=SidecarMeta)
 
 

@@ -153,7 +153,7 @@ def _article(item_id: str, draft: _Draft, doc: Document) -> Article:
         author=draft.author,
         url=url,
         canonical_url=canonical_url(url) if url else None,
-        source=meta.source or draft.source or draft.sitename or _host(url) or "unknown",
+        source=meta.source or draft.source or draft.sitename or _host(url) or doc.source_hint or "unknown",
         sitename=draft.sitename,
         description=draft.description,
         language=language,

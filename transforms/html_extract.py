@@ -42,9 +42,10 @@ class ExtractionOptions(BaseModel):
     captionless_date: bool = True
     # "Headline | Site name" -> "Headline" (our own step, not trafilatura's).
     title_without_site: bool = True
-    # Without a paragraph of at least this many words, what trafilatura found is navigation or
-    # boilerplate (its fallbacks return link lists), so the page counts as having no article.
-    min_paragraph_words: int = 10
+    # Without a paragraph of at least this many characters, what trafilatura found is navigation
+    # or boilerplate (its fallbacks return link lists): the page counts as having no article.
+    # Characters, not words: Chinese and Japanese paragraphs have no spaces.
+    min_paragraph_chars: int = 50
 
 
 # Chosen by measurement on the trafilatura evaluation set (docs/extraction.md).
@@ -276,7 +277,7 @@ def html_article(
     )
     # None: no article on the page; the caller quarantines it, metadata still helps the review.
     text = _paragraphs(document.text if document is not None else None)
-    if not any(len(p.split()) >= options.min_paragraph_words for p in text.split("\n\n")):
+    if not any(len(p) >= options.min_paragraph_chars for p in text.split("\n\n")):
         text = ""
     language, confidence = detected_language(text, declared)
     authors = [a.strip() for a in (metadata.author or "").split(";") if a.strip()]

@@ -135,3 +135,29 @@ def json_records(text: str) -> list[dict]:
     if isinstance(data, list) and all(isinstance(item, dict) for item in data):
         return data
     raise ValueError(f"expected an article object or a list of them, got {type(data).__name__}")
+
+
+_DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_GENERIC_PREFIXES = {
+    "article", "articles", "upload", "file", "doc", "document", "page", "story", "news", "item", "post",
+    "copy", "tmp", "temp", "download", "scrape", "feed", "export", "untitled", "new",
+}
+_NAME_PREFIX = re.compile(r"^([a-z][a-z0-9]*(?:[.-][a-z0-9]+)*)_", re.I)
+
+
+def source_hint(relative_path: str) -> str | None:
+    """The outlet a file's place in the inbox suggests: `<source>/x.txt`, or `<source>_x.txt`."""
+    parts = relative_path.replace("\\", "/").split("/")
+    folders = [p for p in parts[:-1] if not _DAY_FOLDER.match(p)]
+    if folders:
+        return folders[-1].lower()
+    m = _NAME_PREFIX.match(parts[-1])
+    if not m or m.group(1).lower() in _GENERIC_PREFIXES:
+        return None
+    return m.group(1).lower()
+
+
+def source_key(name: str | None) -> str | None:
+    """Comparable form of a source name: "Valley Wire" and "valleywire" are one source."""
+    key = re.sub(r"[^a-z0-9]", "", (name or "").lower())
+    return key or None

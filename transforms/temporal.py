@@ -303,10 +303,12 @@ def _month_day_date(
 
 
 def _quarter_year(q: int, ref: date, tense: Tense | None) -> int:
+    # Quarters are mostly results being reported: "will report third-quarter results" late in
+    # the year is still this year's; only past tense pushes a later quarter back a year.
     current = (ref.month - 1) // 3 + 1
-    if tense == "future":
-        return ref.year if q >= current else ref.year + 1
-    return ref.year if q <= current else ref.year - 1
+    if tense == "past":
+        return ref.year if q <= current else ref.year - 1
+    return ref.year
 
 
 def _last_complete_quarter(ref: date) -> tuple[int, int]:
@@ -426,6 +428,7 @@ def _normalised(expression: str) -> str:
     s = re.sub(r"\s+", " ", s).strip(" ,.-")
     s = re.sub(r"\b(mid|post|pre|late|early|end|year)-(?=[a-z'\d])", r"\1 ", s)
     s = re.sub(r"-(quarter|half|year|month|week|day|period)\b", r" \1", s)
+    s = re.sub(r"\bfiscal-", "fiscal ", s)
     s = _number_words(s)
     return s
 
@@ -607,7 +610,11 @@ def _month_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
        r"(?: (?:period|or later|and beyond|or so|onwards?|fiscal year|calendar year))?")  # fmt: skip
 def _year_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     year = int(m[1])
-    return _year(year) if 1000 <= year <= 2199 else None
+    if not 1000 <= year <= 2199:
+        return None
+    if m[0].endswith("period") and c.focus is not None and c.focus.precision == "quarter":
+        return _quarter(year, int(c.focus.value[-1]))  # "the 1988 period" in a results story
+    return _year(year)
 
 
 @_rule(r"(?:the )?(?:year )?'(\d{2})")
@@ -642,7 +649,7 @@ def _slash_date(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _day(d) if d else None
 
 
-@_rule(rf"(?:the )?(?:(this|last|next|current|past|coming|previous|following|same|latest|most recent|"
+@_rule(rf"(?:the |its |their |a |(?:this|last|next) year )?(?:(this|last|next|current|past|coming|previous|following|same|latest|most recent|"
        rf"{_YEAR}|(?:the )?year[- ]?(?:ago|earlier)|comparable|corresponding) )?"
        r"(?:comparable |corresponding |fiscal |fiscal-|calendar |financial |flat |full |whole |entire )*"
        r"(?:(1st|2nd|3rd|4th|q[1-4]|[1-4]) ?-?)?(?:fiscal |fiscal-)?(?:quarter|qtr)"
@@ -651,6 +658,8 @@ def _slash_date(m: re.Match[str], c: _Ctx) -> _Span | None:
 def _quarter_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     modifier, year_text, number, year_after, rel_year = m[1], m[2], m[3], m[4], m[5]
     text = m[0]
+    if not rel_year and (lead := re.match(r"(this|last|next) year ", text)):
+        rel_year = lead[1]  # "this year's third quarter"
     year_ago = "year" in (modifier or "") and ("ago" in text or "earlier" in text) or bool(
         re.search(r"a year ago|a year earlier|last year|year[- ]ago", text[m.end(3) if number else 0:])
     )
@@ -1055,24 +1064,36 @@ def _with_time(s: str) -> tuple[str, str | None]:
 
 
 def resolved_date(
-    expression: str, reference: date, *, tense: Tense | None = None
+    expression: str,
+    reference: date,
+    *,
+    tense: Tense | None = None,
+    focus: ResolvedDate | None = None,
 ) -> ResolvedDate | None:
-    """Resolve one date expression against `reference`; None when it is not one we read."""
+    """Resolve one date expression against `reference`; None when it is not one we read.
+
+    `focus` is the date the text was last talking about (the previous mention); anaphoric
+    expressions ("that year", "the following day", "a year earlier" after a quarter) use it.
+    """
     s = _normalised(expression)
     s, clock = _with_time(s)
-    if clock and not s:
+    if clock and s in ("", "this", "the", "early", "late", "earlier", "later"):
         s = "today"
-    # Parts of the day do not change the date: "Tuesday morning", "late Friday night".
-    s = _DAYPART_RE.sub(" ", s) if _DAYPART_RE.search(s) and s not in ("last night",) else s
-    s = re.sub(r"\s+", " ", s).strip(" ,")
-    if s in ("this", "that", "the", "early", "late", "earlier", "later", ""):
-        s = "today" if (clock or _DAYPART_RE.search(_normalised(expression))) else s
-    span = _resolve(s, _Ctx(reference, tense))
+    ctx = _Ctx(reference, tense, _Span(focus.start, focus.end, focus.precision, focus.value)
+               if focus else None)  # fmt: skip
+    span = _resolve(s, ctx)
+    if span is None and _DAYPART_RE.search(s):
+        # Parts of the day do not change the date: "Tuesday morning", "late Friday night".
+        bare = re.sub(r"\s+", " ", _DAYPART_RE.sub(" ", s)).strip(" ,")
+        if bare in ("", "this", "the", "early", "late", "earlier", "later"):
+            bare = "today"
+        span = _resolve(bare, ctx)
     if span is None:
         return None
     value = span.value
     if clock and span.precision == "day":
         value = f"{value}T{clock}"
+
     return ResolvedDate(start=span.start, end=span.end, precision=span.precision, value=value,
                         reference=reference)  # fmt: skip
 
@@ -1169,6 +1190,12 @@ def tense_near(text: str, start: int, end: int) -> Tense | None:
     after = [(m.group(), m.start()) for m in _WORD_RE.finditer(text, end, right)]
     tokens = [t for t, _ in before] + ["<MENTION>"] + [t for t, _ in after]
     anchor = len(before)
+    # A preposition right before the date says which way it points: "until Tuesday".
+    lead = " ".join(t.lower() for t, _ in before[-3:])
+    if re.search(r"\b(?:until|till|as soon as|as early as|no later than|starting|effective)$", lead):
+        return "future"
+    if re.search(r"\bsince$", lead):
+        return "past"
     best: tuple[float, Tense] | None = None
     for i, tok in enumerate(tokens):
         if i == anchor or tok in ".;:!?,":
@@ -1256,9 +1283,14 @@ def date_mentions(
         if all(f[1] <= g[0] or f[0] >= g[1] for g in chosen):
             chosen.append(f)
     chosen.sort(key=lambda f: f[0])
-    mentions = [
-        DateMention(start=s, end=e, text=text[s:e], tense=t, date=d) for s, e, d, t in chosen
-    ]
+    mentions: list[DateMention] = []
+    focus: ResolvedDate | None = None
+    for s, e, d, t in chosen:
+        resolved = resolved_date(text[s:e], reference, tense=t, focus=focus) or d
+        mentions.append(DateMention(start=s, end=e, text=text[s:e], tense=t, date=resolved))
+        # Only a mention that stands on its own moves the focus; "a year earlier" does not.
+        if not resolved.value.endswith("_REF") and resolved == d:
+            focus = resolved
     if include_vague:
         return mentions
     return [m for m in mentions if m.date.value not in (PAST_REF, PRESENT_REF, FUTURE_REF)]

@@ -69,7 +69,7 @@ _SHORT_DATE = re.compile(
     rf"(?:(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD}|(?P<d2>\d{{1,2}}){_ORD}\s+(?P<mon2>{_MONTH}))"
     r"(?:,?\s+(?P<y>\d{4}))?"
 )
-_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?i:[ap]\.?m\.?)?"
+_TIME = r"\d{1,2}[:.]\d{2}(?![./]\d)(?::\d{2})?\s*(?i:[ap]\.?m\.?)?"
 _TZ = (
     r"(?:GMT|UTC|BST|CET|CEST|EET|EEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|IST|PKT|BDT|NPT|JST|KST"
     r"|HKT|SGT|AEST|AEDT|WIB|MSK|EAT|WAT|SAST|GST|ET|PT|CT)"
@@ -149,24 +149,23 @@ def _rules(reason: str, max_len: int, *patterns: str, flags: int = re.IGNORECASE
 
 _CLOCK_TOKEN = (
     rf"(?:{_WEEKDAY}|{_MONTH}|{_TIME}|\d{{1,4}}{_ORD}|(?i:[ap]\.?m\.?)"
-    rf"|{_TZ}|[+-]\d{{2}}:?\d{{2}}|(?i:at|on|hrs|today|updated|last updated))"
+    rf"|{_TZ}|[+-]\d{{2}}:?\d{{2}}|(?i:at|on|hrs|today))"
 )
 _CLOCK_SEP = r"[\s,|/.:\-–—()•·]*"
+# Agencies that sign photos; _WIRE: those that sign stories.
 _AGENCY = (
-    r"(?:Reuters|REUTERS|AFP|AP|Associated Press|Getty Images|Getty|Pool|POOL|Bloomberg|EPA|EPA-EFE"
-    r"|EFE|Xinhua|XINHUA|Shutterstock|AAP|PTI|ANI|IANS|UNB|BSS|Anadolu(?: Agency)?|NurPhoto"
-    r"|SOPA Images|LightRocket|Sipa|Alamy|iStock|Zuma|ZUMA|Imago|dpa|Kyodo|Yonhap|TASS|Sputnik"
-    r"|Bernama|APP|Handout|HANDOUT)"
+    r"(?:Reuters|AFP|AP|Associated Press|Getty Images|Getty|Pool|Bloomberg|EPA|EPA-EFE|EFE"
+    r"|Xinhua|Shutterstock|AAP|PTI|ANI|IANS|UNB|BSS|Anadolu(?: Agency)?|NurPhoto|SOPA Images"
+    r"|LightRocket|Sipa|Alamy|iStock|Zuma|Imago|dpa|Kyodo|Yonhap|TASS|Sputnik|Bernama|Handout)"
 )
 _WIRE = r"(?:REUTERS|Reuters|AFP|AP|Xinhua|XINHUA|ANI|IANS|PTI|UNB|BSS|Bernama|Yonhap|dpa|APP|EFE|TASS)"
+_SOCIAL = (
+    r"(?:share|tweet|e-?mail|print|whatsapp|facebook|twitter|x|linkedin|telegram|pinterest|reddit"
+    r"|messenger|tumblr|copy link|flipboard|comments?)"
+)
 
+# Chrome recognised by the line alone, wherever it stands. First match names the reason.
 _LINE_RULES: list[_Rule] = [
-    # A line that is nothing but a date and/or a time: the page's clock or a bare date stamp.
-    *_rules(
-        "clock line", 80,
-        rf"^(?=.*(?:{_MONTH}|{_WEEKDAY}|\d:\d\d|\d[/.-]\d))(?:{_CLOCK_TOKEN}{_CLOCK_SEP})+$",
-        flags=0,
-    ),
     *_rules(
         "view counter", 60,
         r"^(?:views?|count|reads?|hits|page ?views)\s*[:：]?\s*[\d,.]+\s*k?$",
@@ -175,43 +174,45 @@ _LINE_RULES: list[_Rule] = [
     ),
     *_rules(
         "pagination", 120,
+        # "« PreviousNext »", "Previous article", "Next »", "Page 2 of 5", "1 2 3 Next"
         r"^[«‹<←]?\s*(?:previous|prev|older)\s*(?:post|article|story|page)?\s*[|/·•]?\s*"
         r"(?:next|newer)?\s*(?:post|article|story|page)?\s*[»›>→]?$",
         r"^(?:next|newer)\s*(?:post|article|story|page)?\s*[»›>→]?$",
         r"^page\s+\d+\s+of\s+\d+$",
         r"^(?:[«‹<]\s*)?(?:\d+\s+){2,}(?:next|»|›)?\s*[»›>]?$",
     ),
-    *_rules(
-        "pagination", 220,
-        r"^(?:previous|next)\s+(?:article|post|story)\s*[:\-–—]",
-    ),
+    *_rules("pagination", 220, r"^(?:previous|next)\s+(?:article|post|story)\s*[:\-–—]"),
     *_rules(
         "photo caption", 400,
-        r"^(?:photo|photograph|image|picture|pic|file photo|illustration|caption|video)"
+        # "Photo: ...", "FILE PHOTO: ...", "Image courtesy: ..."
+        r"^(?:photo|photograph|image|picture|pic|file photo|illustration|caption)"
         r"(?:\s+(?:credit|courtesy))?\s*[:|]",
     ),
     *_rules(
         "photo caption", 600,
+        # "... in Beijing, June 18, 2023. (AP Photo/Leah Millis, Pool)"
         r"\((?:AP|AFP|Reuters|EPA|Getty|Xinhua|PTI|ANI)\s+Photos?\b[^)]*\)\s*$",
-        rf"\b(?:REUTERS|AFP|EPA|EPA-EFE|Getty Images|Xinhua|Bloomberg)\s*/\s*[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
+        # "... June 18, 2023. REUTERS/Leah Millis/Pool"
+        r"\b(?:REUTERS|AFP|EPA|EPA-EFE|Xinhua)\s*/\s*[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
         flags=0,
     ),
     *_rules(
         "photo credit", 100,
         # "Ondřej Harník | Pool | Reuters", "Name/AFP via Getty Images", "Photo by X/Reuters"
-        rf"^(?=[^.!?]*$)(?=.*(?:\||/|\bvia\b|©|\bphoto\b|\bcredit\b))(?=.*\b{_AGENCY}\b)"
-        r"(?:\S+\s*){1,12}$",
-        r"^(?:credit|courtesy|source)\s*:",
+        rf"^(?=[^.!?]*$)(?:\S+\s+){{0,8}}?\S*(?:[|/©]|\bvia\b|\bby\b)\s*(?:\S+\s+){{0,3}}?"
+        rf"{_AGENCY}(?:\s+(?:photos?|images|file|pool))?\s*\)?$",
+        rf"^{_AGENCY}\s*/\s*(?:\S+\s*){{1,4}}$",
+        r"^(?:getty images|shutterstock|istock|alamy)$",
+        r"^(?:credit|courtesy)\s*:",
     ),
     *_rules("agency mark", 30, rf"^[-–—(©/\s]*{_WIRE}\s*[)/]?\s*(?:[-–—/]\s*{_WIRE}\s*)?$", flags=0),
     *_rules(
         "share/follow", 300,
         r"\bfollow us on\b",
         r"\blike us on facebook\b",
-        r"^(?:share|tweet|email|print|whatsapp|facebook|twitter|x|linkedin|telegram|pinterest"
-        r"|reddit|copy link|share this(?: article| story| post)?|share on \w+|click to share.*"
-        r"|share via \w+)\s*:?$",
+        rf"^(?:{_SOCIAL}(?:\s+(?:on|via)\s+\w+)?\s*(?:\(\d+\))?[\s,|•·/]*)+:?$",
         r"^share (?:this|on|via)\b",
+        r"^click to (?:share|print|email)\b",
         r"\bjoin (?:us|our)\b.{0,40}\b(?:telegram|whatsapp|facebook)\b",
         r"^(?:download|get) (?:the|our)\b.{0,50}\bapp\b",
         r"\b(?:subscribe|sign up)\b.{0,80}\bnewsletters?\b",
@@ -264,7 +265,7 @@ _LINE_RULES: list[_Rule] = [
     ),
     *_rules(
         "copyright notice", 200,
-        r"^(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4})?",
+        r"^(?:copyright\s*)?(?:©|\(c\))",
         r"^copyright\s+\d{4}\b",
         r"\ball rights reserved\.?$",
         r"^our standards:\s*the thomson reuters trust principles",
@@ -275,38 +276,54 @@ _LINE_RULES: list[_Rule] = [
         r"\bcontributed (?:reporting|to this (?:report|story|article))\b",
         r"^[(\[]?\s*(?:additional |further )?reporting by\b",
         r"^[(\[]?\s*(?:writing|editing|edited|compiled|produced) by\b",
-        r"^[-–—(\[]*\s*with (?:inputs|input|reporting) from\b",
-        r"^[-–—(\[]*\s*(?:inputs|input) from (?:agencies|\w+)\W*$",
+        r"^[-–—(\[]*\s*with (?:inputs?|reporting) from\b",
+        r"^[-–—(\[]*\s*inputs? from (?:agencies|\w+)\W*$",
         r"^[-–—]\s*with\s+(?:AFP|Reuters|AP|agencies|PTI|IANS|ANI)\W*$",
     ),
 ]
 
-# Rules that only apply in the head, above the first body paragraph, where a short line
-# is page furniture; lower down the same shape is a sub-heading and stays.
+# Rules for the head (above the first body paragraph) and the tail (below the last one),
+# where such a line is page furniture; in the body the same shape is real text (a date
+# heading in a timeline, a short sub-heading) and stays.
+_EDGE_RULES: list[_Rule] = [
+    # Nothing but a date and/or a time: the page's clock or a date stamp.
+    *_rules(
+        "clock line", 80,
+        rf"^(?=.*(?:{_MONTH}|{_WEEKDAY}|\d:\d\d|\d[/.-]\d))(?:{_CLOCK_TOKEN}{_CLOCK_SEP})+$",
+        flags=0,
+    ),
+]
 _HEAD_RULES: list[_Rule] = [
     # "INTERNATIONAL", "WORLD NEWS", "BUSINESS & ECONOMY"
     _Rule(re.compile(r"^(?=.*[A-Z]{2})[A-Z&/.'’-]+(?:\s+[A-Z&/.'’-]+){0,2}$"), "section label", 40),
-    # "Home Foreign News" (crumbs saved without their separators)
-    _Rule(re.compile(r"^home(?:\s+[\w&'’-]+){0,5}$", re.IGNORECASE), "section crumb", 60),
     # "News › World › Asia", "Home / World"
     _Rule(re.compile(r"^[\w&'’ -]{1,30}(?:\s*[›>»/|•·]\s*[\w&'’ -]{1,30})+$"), "section crumb", 120),
+    # "By Jane Doe", "By Jane Doe and John Roe, Reuters"
+    _Rule(re.compile(r"^by\s+[A-Z][^.!?]{1,80}$", re.IGNORECASE), "byline", 100),
 ]
+# Short labels that are chrome only when a headline follows them in the head, since a
+# headline may have the same shape: "Home Foreign News" (a crumb saved without its
+# separators) or a kicker ("World", "Asia Pacific").
+_CRUMB_ABOVE_HEADLINE = re.compile(r"^Home(?:\s+[A-Z][\w&'’-]*){0,5}$")
 
 # "Published : Saturday, 17 June, 2023 at 12:00 AM  Count : 127", "Updated: ...", "Posted on ..."
 _STATED = re.compile(
-    r"(?:^|[|•·]\s*|\s{2,}|\bby\s[^|•·]{1,60}?\s)"
-    r"(?P<kind>(?:first |originally |last )?(?:published|updated|posted|modified|released)"
-    r"(?: (?:on|at))?|date(?:d| published)?)\b\s*[:：\-–—]?\s*(?P<rest>.*)$",
+    r"(?:^|[|•·]\s*|\s{2,})"
+    r"(?P<kind>(?:first |originally |last )?(?:published|updated|posted|modified)(?: (?:on|at))?"
+    r"|date(?:d| published)?(?=\s*[:：]))\b\s*[:：\-–—]?\s*",
     re.IGNORECASE,
 )
-_RELATIVE_TIME = re.compile(r"^\d+\s+(?:sec|min|hour|hr|day|week)s?\b.*\bago\b", re.IGNORECASE)
+_STATED_BY = re.compile(r"by\s+[^|•·,]{1,40}?\s*(?:\bon\b|\bat\b|[|•·,\-–—])\s*", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(r"\d+\s+(?:sec|min|hour|hr|day|week)s?\b.*\bago\b", re.IGNORECASE)
 _STATED_MAX_LEN = 200
+_STATED_MAX_TRAIL = 80  # text after the date: a time, a counter, "by Admin"; not a sentence
 
 # A dateline opening the first paragraph. Places are upper case ("WASHINGTON",
 # "NEW DELHI", "KYIV, Ukraine"); a title-case place needs a date or an agency after it
 # ("Washington, June 16 (Reuters) -") so that a sentence's subject is not taken for one.
 _DATELINE = re.compile(
-    r"^(?:(?P<caps>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}(?:,\s+[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2})?)"
+    r"^(?:(?P<caps>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:,\s+[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2})?)"
     r"|(?P<title>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?:,\s+[A-Z][A-Za-z.]+)?))"
     rf"(?:,\s+(?:{_WEEKDAY},?\s+)?(?P<date>{_SHORT_DATE.pattern}))?"
     r"(?:\s*\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,30})\))?"
@@ -314,7 +331,8 @@ _DATELINE = re.compile(
 )
 _NOT_PLACES = frozenset(
     {"BREAKING", "EXCLUSIVE", "UPDATE", "UPDATED", "NOTE", "EDITOR'S NOTE", "WATCH", "ANALYSIS",
-     "OPINION", "LIVE", "VIDEO", "PHOTOS", "READ", "FACT CHECK", "Q", "A", "FILE", "PHOTO"}
+     "OPINION", "LIVE", "VIDEO", "PHOTOS", "READ", "FACT CHECK", "Q", "A", "FILE", "PHOTO",
+     "FILE PHOTO", "ALSO READ", "READ MORE", "CORRECTION", "URGENT", "FLASH"}
 )
 _DATELINE_LOOKAHEAD = 3  # a byline or a standfirst may sit between headline and body
 
@@ -330,6 +348,7 @@ _LABEL_MAX_WORDS = 3
 _BODY_MIN_WORDS = 20  # a line this long is body text wherever it stands
 _SENTENCE_MIN_WORDS = 10  # ... and so is a shorter one that ends like a sentence
 _CAPTION_MIN_WORDS = 20
+_CAPTION_MAX_WORDS = 80
 _LINK_MAX_WORDS = 20
 _CLOSERS = "\"'”’)]»"
 
@@ -338,23 +357,21 @@ def _words(line: str) -> int:
     return len(line.split())
 
 
-def _ends_sentence(line: str) -> bool:
-    return line.rstrip(_CLOSERS)[-1:] in ".!?:;," if line else False
+def _last_char(line: str) -> str:
+    return line.rstrip(_CLOSERS)[-1:]
 
 
 def _body_like(line: str) -> bool:
     n = _words(line)
-    return n >= _BODY_MIN_WORDS or (n >= _SENTENCE_MIN_WORDS and line.rstrip(_CLOSERS)[-1:] in ".!?")
+    return n >= _BODY_MIN_WORDS or (n >= _SENTENCE_MIN_WORDS and _last_char(line) in ".!?")
 
 
 def _headline_like(line: str) -> bool:
-    """A short line without sentence punctuation that is not a byline."""
-    n = _words(line)
-    stripped = line.rstrip(_CLOSERS)
+    """A short line without sentence punctuation that is not a byline or a dateline."""
     return (
-        _HEADLINE_MIN_WORDS <= n <= _HEADLINE_MAX_WORDS
+        _HEADLINE_MIN_WORDS <= _words(line) <= _HEADLINE_MAX_WORDS
         and len(line) <= _HEADLINE_MAX_LEN
-        and stripped[-1:] not in ".:;,"
+        and _last_char(line) not in ".:;,"
         and not line[:1].islower()
         and not re.match(r"(?i)by\s", line)
         and not _DATELINE.match(line)
@@ -369,23 +386,33 @@ def _rule_reason(line: str, rules: Sequence[_Rule]) -> str | None:
 
 
 def _stated(line: str, reference: date) -> tuple[str, date | None] | None:
-    """(kind, date) when the line states when the article was published or updated."""
+    """(kind, date) when the line says when the article was published or updated."""
     if len(line) > _STATED_MAX_LEN:
         return None
     for m in _STATED.finditer(line):
-        rest = m["rest"]
+        rest = line[m.end() :]
+        by = _STATED_BY.match(rest)  # "Posted by Admin on June 17, 2023"
+        if by:
+            rest = rest[by.end() :]
         found = _leading_date(rest, reference)
-        if found:
-            return m["kind"].casefold(), found
-        if _RELATIVE_TIME.match(rest):
+        if found and len(rest) - found[1] <= _STATED_MAX_TRAIL:
+            return m["kind"].casefold(), found[0]
+        if _RELATIVE_TIME.match(rest) and len(rest) <= _STATED_MAX_TRAIL:
             return m["kind"].casefold(), None
     return None
 
 
-def _is_caption(line: str) -> bool:
-    """A line just above a photo credit is its caption when it reads like one."""
+def _is_caption(line: str, first: bool) -> bool:
+    """Whether the line just above a photo credit is that photo's caption.
+
+    A caption reads like a sentence, or carries a date; a short line without one at the
+    very top is more likely the headline sitting above an uncaptioned photo.
+    """
+    if _words(line) > _CAPTION_MAX_WORDS:
+        return False
     return (
-        _ends_sentence(line)
+        not first
+        or _last_char(line) in ".!?"
         or _words(line) >= _CAPTION_MIN_WORDS
         or bool(_SHORT_DATE.search(line))
     )
@@ -410,26 +437,21 @@ def cleaned_text(
             reasons[i] = "boilerplate"
     _mark_captions(lines, reasons)
     _mark_link_lists(lines, reasons)
+    _mark_edges(lines, reasons)
+    _mark_head(lines, reasons)
+
+    title_index = _headline_index(lines, reasons)
+    title = lines[title_index] if title_index is not None else None
     # Read after the caption rule, so a caption's date can never become the publish date.
-    stated = [
-        found
-        for line, reason in zip(lines, reasons, strict=True)
-        if reason == "publish line" and (found := _stated(line, reference_day))
-    ]
-
-    head_end = _head_end(lines, reasons)
-    _mark_head(lines, reasons, head_end)
-
-    title, title_index = None, None
-    first_kept = next((i for i in range(len(lines)) if reasons[i] is None), None)
-    if first_kept is not None and first_kept < head_end and _headline_like(lines[first_kept]):
-        remaining = [i for i in range(first_kept + 1, len(lines)) if reasons[i] is None]
-        if remaining:
-            title, title_index = lines[first_kept], first_kept
-
-    stated_published = _preferred(stated)
+    stated_published = _preferred(
+        [
+            found
+            for line, reason in zip(lines, reasons, strict=True)
+            if reason == "publish line" and (found := _stated(line, reference_day))
+        ]
+    )
     place, dateline_date = _dateline(
-        [lines[i] for i in range(len(lines)) if reasons[i] is None and i != title_index],
+        [line for i, line in enumerate(lines) if reasons[i] is None and i != title_index],
         stated_published or reference_day,
     )
 
@@ -459,11 +481,17 @@ def cleaned_text(
     )
 
 
+def _kept(reasons: list[str | None], start: int = 0, stop: int | None = None) -> list[int]:
+    stop = len(reasons) if stop is None else stop
+    return [i for i in range(start, stop) if reasons[i] is None]
+
+
 def _mark_captions(lines: list[str], reasons: list[str | None]) -> None:
     """The line just above a photo credit is that photo's caption."""
     for i in range(1, len(lines)):
         if reasons[i] == "photo credit" and reasons[i - 1] in (None, "publish line"):
-            if _is_caption(lines[i - 1]):
+            first = not _kept(reasons, 0, i - 1)
+            if _is_caption(lines[i - 1], first):
                 reasons[i - 1] = "photo caption"
 
 
@@ -472,36 +500,56 @@ def _mark_link_lists(lines: list[str], reasons: list[str | None]) -> None:
     for i, reason in enumerate(reasons):
         if reason != "related links heading":
             continue
-        for j in range(i + 1, len(lines)):
-            if reasons[j] is not None:
-                continue
+        for j in _kept(reasons, i + 1):
             line = lines[j]
-            if _words(line) > _LINK_MAX_WORDS or line.rstrip(_CLOSERS)[-1:] in ".:;,":
+            if _words(line) > _LINK_MAX_WORDS or _last_char(line) in ".:;,":
                 break
             reasons[j] = "related links"
 
 
-def _head_end(lines: list[str], reasons: list[str | None]) -> int:
-    """Index of the first body-like line still kept: everything above it is the head."""
-    return next(
-        (i for i, line in enumerate(lines) if reasons[i] is None and _body_like(line)), len(lines)
-    )
+def _body_span(lines: list[str], reasons: list[str | None]) -> tuple[int, int]:
+    """(first, last + 1) of the body-like lines still kept; what is outside is head and tail."""
+    body = [i for i in _kept(reasons) if _body_like(lines[i])]
+    return (body[0], body[-1] + 1) if body else (len(lines), len(lines))
 
 
-def _mark_head(lines: list[str], reasons: list[str | None], head_end: int) -> None:
-    """Section labels, crumbs and kickers above the headline."""
-    for i in range(head_end):
-        if reasons[i] is None:
-            reasons[i] = _rule_reason(lines[i], _HEAD_RULES)
-    # A kicker ("World", "Asia Pacific") is a short label right above a headline-like line.
-    kept = [i for i in range(head_end) if reasons[i] is None]
+def _mark_edges(lines: list[str], reasons: list[str | None]) -> None:
+    start, stop = _body_span(lines, reasons)
+    for i in _kept(reasons):
+        if i < start or i >= stop:
+            reasons[i] = _rule_reason(lines[i], _EDGE_RULES)
+
+
+def _mark_head(lines: list[str], reasons: list[str | None]) -> None:
+    """Section labels, crumbs, bylines and kickers above the first body paragraph."""
+    head_end, _ = _body_span(lines, reasons)
+    for i in _kept(reasons, 0, head_end):
+        reasons[i] = _rule_reason(lines[i], _HEAD_RULES)
+    # A label is chrome when a longer headline-like line follows it.
+    kept = _kept(reasons, 0, head_end)
     for i, following in zip(kept, kept[1:], strict=False):
-        line = lines[i]
-        if _words(line) > _LABEL_MAX_WORDS or _ends_sentence(line):
+        line, next_line = lines[i], lines[following]
+        if not _headline_like(next_line):
             break
-        if not _headline_like(lines[following]) or _words(lines[following]) <= _words(line):
+        if _CRUMB_ABOVE_HEADLINE.match(line):
+            reasons[i] = "section crumb"
+        elif (
+            _words(line) <= _LABEL_MAX_WORDS
+            and _last_char(line) not in ".!?:;,"
+            and _words(next_line) > _words(line)
+        ):
+            reasons[i] = "section label"
+        else:
             break
-        reasons[i] = "section label"
+
+
+def _headline_index(lines: list[str], reasons: list[str | None]) -> int | None:
+    """The first line left in the head, when it reads like a headline and text follows."""
+    head_end, _ = _body_span(lines, reasons)
+    kept = _kept(reasons)
+    if len(kept) >= 2 and kept[0] < head_end and _headline_like(lines[kept[0]]):
+        return kept[0]
+    return None
 
 
 def _preferred(stated: list[tuple[str, date | None]]) -> date | None:
@@ -523,12 +571,10 @@ def _dateline(body: list[str], reference: date) -> tuple[str | None, date | None
         if place.upper() in _NOT_PLACES or (m["title"] and not (m["date"] or m["agency"])):
             continue
         when = None
-        if m["date"]:
-            d = _SHORT_DATE.match(m["date"])
-            if d:
-                month, day = _month(d["mon"] or d["mon2"]), int(d["d"] or d["d2"])
-                year = d["y"]
-                when = _safe_date(int(year), month, day) if year else _date_near(month, day, reference)
+        d = _SHORT_DATE.match(m["date"]) if m["date"] else None
+        if d:
+            month, day = _month(d["mon"] or d["mon2"]), int(d["d"] or d["d2"])
+            when = _safe_date(int(d["y"]), month, day) if d["y"] else _date_near(month, day, reference)
         return place, when
     return None, None
 
@@ -537,34 +583,32 @@ def _dateline(body: list[str], reference: date) -> tuple[str | None, date | None
 # Boilerplate learned across documents of one source
 
 _SHINGLE = 5
-_NEAR_DUPLICATE = 0.5  # Jaccard of word 5-shingles above which two documents are versions
-_MIN_DOCS_FLOOR = 3  # two documents can share real text (near-duplicates); three distinct ones rarely do
+_NEAR_DUPLICATE = 0.5  # Jaccard of word 5-shingles from which two documents are versions
+# Two documents can share real text (near-duplicates, a story and its update); sitewide
+# chrome shows up in many distinct ones. Below three, real headlines would be learned.
+_MIN_DOCS_FLOOR = 3
 
 
 def boilerplate_lines(
     texts: Sequence[str], *, min_docs: int = 3, min_share: float = 0.5, max_len: int = 200
 ) -> frozenset[str]:
-    """Match-keys of short lines repeated across distinct documents of one source."""
+    """Match-keys of short lines repeated across distinct documents of one source.
+
+    Near-duplicate documents (versions of one story) count once, so their shared
+    headline and paragraphs are never learned; `min_docs` below 3 is raised to 3.
+    """
     docs = [[line for line in normalized_text(t).split("\n\n") if line] for t in texts]
-    clusters = _distinct_groups(docs)
+    groups = _distinct_groups(docs)
     counts: Counter[str] = Counter()
-    for group in clusters:
+    for group in groups:
         counts.update({match_key(line) for i in group for line in docs[i] if len(line) <= max_len})
-    needed = max(min_docs, _MIN_DOCS_FLOOR, min_share * len(clusters))
+    needed = max(min_docs, _MIN_DOCS_FLOOR, min_share * len(groups))
     return frozenset(key for key, n in counts.items() if key and n >= needed)
 
 
 def _distinct_groups(docs: list[list[str]]) -> list[list[int]]:
-    """Documents grouped into near-duplicate clusters (versions of one story count once)."""
+    """Document indexes grouped into near-duplicate clusters."""
     shingles = [_shingles(doc) for doc in docs]
-    parent = list(range(len(docs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     # Shingles most documents share are sitewide chrome, not evidence of a shared story.
     df: Counter[int] = Counter(h for s in shingles for h in s)
     cap = max(2, len(docs) // 2)
@@ -575,10 +619,18 @@ def _distinct_groups(docs: list[list[str]]) -> list[list[int]]:
                 index.setdefault(h, []).append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for members in index.values():
-        for a_pos, a in enumerate(members):
-            for b in members[a_pos + 1 :]:
+        for pos, a in enumerate(members):
+            for b in members[pos + 1 :]:
                 shared[a, b] += 1
     sizes = [sum(1 for h in s if df[h] <= cap) for s in shingles]
+    parent = list(range(len(docs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
     for (a, b), inter in shared.items():
         if inter / (sizes[a] + sizes[b] - inter) >= _NEAR_DUPLICATE:
             parent[root(a)] = root(b)

@@ -73,15 +73,22 @@ def _scored(corpora_dir: Path) -> list[dict[str, str | None]]:
             for line in lines:
                 doc = json.loads(line)
                 reference = date.fromisoformat(doc["dct"][:10])
-                for timex in doc["timexes"]:
+                focus = None  # the previous resolved mention, as date_mentions tracks it
+                for timex in sorted(doc["timexes"], key=lambda t: t["start"]):
                     if timex["type"] != "DATE":
                         continue
                     tense = tense_near(doc["text"], timex["start"], timex["end"])
-                    got = resolved_date(timex["text"], reference, tense=tense)
+                    got = resolved_date(timex["text"], reference, tense=tense, focus=focus)
+                    # Only a mention that stands on its own moves the focus.
+                    if got and not got.value.endswith("_REF") and got == resolved_date(
+                        timex["text"], reference, tense=tense
+                    ):
+                        focus = got
                     rows.append({
                         "source": source,
                         "text": timex["text"],
-                        "gold": timex["value"],
+                        # The corpus writes some ISO weeks unpadded ("2000-W7"); same value.
+                        "gold": re.sub(r"-W(\d)\b", r"-W0\1", timex["value"]),
                         "got": got.value if got else None,
                         "tense": tense,
                         "dct": reference.isoformat(),

@@ -26,6 +26,7 @@ create table if not exists documents (
     encoding varchar,
     encoding_note varchar,
     archive_path varchar not null,
+    source_hint varchar,              -- outlet guessed from the inbox layout when nothing names it
     meta json
 );
 
