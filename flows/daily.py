@@ -25,7 +25,7 @@ from flows.archive import archive_bytes, archived_bytes
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from transforms.articles import document_articles, json_dumps
-from transforms.sniff import Sniffed, source_hint, source_key, sniffed
+from transforms.sniff import Sniffed, sniffed, source_hint, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from warehouse import db
@@ -152,6 +152,8 @@ def _upsert_inbox_file(conn: duckdb.DuckDBPyConnection, rel: str, doc_id: str, d
 
 
 def _upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[QuarantineRecord]) -> None:
+    if not records:
+        return
     conn.executemany(
         "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
         [[r.day, r.stage, r.item_id, r.expectation, r.doc_id, r.reason, json_dumps(r.details)] for r in records],
@@ -197,6 +199,16 @@ def _source_boilerplate(
                 texts.append(text)
         learned[source] = boilerplate_lines(texts, min_docs=settings.boilerplate_min_docs)
     return learned
+
+
+def _known_source_names(conn: duckdb.DuckDBPyConnection, day: date) -> list[str]:
+    """Source names stated by sidecars or records up to `day` (stable for re-runs of the day)."""
+    rows = conn.execute(
+        "select distinct meta->>'source' from documents where meta->>'source' is not null and arrival_day <= ?"
+        " union select distinct source from articles where day < ? and source <> 'unknown'",
+        [day, day],
+    ).fetchall()
+    return sorted(r[0] for r in rows if r[0])
 
 
 def _source_key(doc: Document) -> str | None:
@@ -259,6 +271,10 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         failed_docs.add(f.key)
 
     passing = [d for d in docs if d.doc_id not in failed_docs]
+    known_names = _known_source_names(conn, day)
+    for doc in passing:
+        if doc.source_hint and not doc.meta.source:
+            doc.source_hint = source_name(doc.source_hint, known_names)
     boilerplate = _source_boilerplate(conn, settings, day, {_source_key(d) for d in passing} - {None})
     articles: list[Article] = []
     for i, doc in enumerate(passing, 1):

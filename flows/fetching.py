@@ -20,7 +20,8 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FuturesTimeout, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
@@ -62,12 +63,22 @@ Expect = Literal["feed", "sitemap", "page", "any"]
 # 169.254.169.254 is link-local already; fd00:ec2::254 is unique-local (private) already;
 # both are named so the rule survives a change of the generic checks.
 _METADATA = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
-     ipaddress.ip_address("100.100.100.200")}  # Alibaba's metadata (shared address space)
+    {
+        ipaddress.ip_address("169.254.169.254"),
+        ipaddress.ip_address("fd00:ec2::254"),
+        ipaddress.ip_address("100.100.100.200"),
+    }  # Alibaba's metadata (shared address space)
 )
 _XML_TYPES = frozenset(
-    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-     "text/xml", "application/feed+json", "application/json"}
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/feed+json",
+        "application/json",
+    }
 )
 _AMBIGUOUS_TYPES = frozenset({"", "text/html", "text/plain", "application/octet-stream"})
 _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", ""})
@@ -155,9 +166,16 @@ class FetchResult(BaseModel):
 # ---------------------------------------------------------------- internals
 
 
-class _Refused(Exception):
-    def __init__(self, kind: FetchErrorKind, message: str, *, retryable: bool = False,
-                 status: int | None = None, retry_after: float | None = None) -> None:
+class _FetchError(Exception):
+    def __init__(
+        self,
+        kind: FetchErrorKind,
+        message: str,
+        *,
+        retryable: bool = False,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind, self.message, self.retryable = kind, message, retryable
         self.status, self.retry_after = status, retry_after
@@ -192,7 +210,7 @@ class _BoundedDecoder:
         elif encoding == "deflate":
             self._z = zlib.decompressobj()
         else:
-            raise _Refused("bad_encoding", f"unsupported Content-Encoding {encoding!r}")
+            raise _FetchError("bad_encoding", f"unsupported Content-Encoding {encoding!r}")
         self._first = True
 
     def feed(self, chunk: bytes) -> bytes:
@@ -207,11 +225,11 @@ class _BoundedDecoder:
                     self._z = zlib.decompressobj(-zlib.MAX_WBITS)
                     self._first = False
                     return self.feed(chunk)
-                raise _Refused("bad_encoding", f"corrupt {self.encoding} data: {exc}") from exc
+                raise _FetchError("bad_encoding", f"corrupt {self.encoding} data: {exc}") from exc
             self._first = False
         self.size += len(out)
         if self.size > self.limit:
-            raise _Refused("too_large", f"body exceeds {self.limit} bytes once decompressed")
+            raise _FetchError("too_large", f"body exceeds {self.limit} bytes once decompressed")
         return out
 
 
@@ -256,9 +274,10 @@ def _looks_like(body: bytes, expect: Expect) -> bool:
     if expect == "feed":
         return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf", b"{"))
     if expect == "sitemap":
-        return head.startswith((b"<?xml", b"<urlset", b"<sitemapindex", b"http")) or body[
-            :2
-        ] == b"\x1f\x8b"
+        return (
+            head.startswith((b"<?xml", b"<urlset", b"<sitemapindex", b"http"))
+            or body[:2] == b"\x1f\x8b"
+        )
     return True
 
 
@@ -302,8 +321,10 @@ class Fetcher:
         self._backend = _PinnedBackend()
         self._client = httpx.Client(
             timeout=httpx.Timeout(
-                connect=lim.connect_timeout, read=lim.read_timeout,
-                write=lim.read_timeout, pool=lim.total_timeout,
+                connect=lim.connect_timeout,
+                read=lim.read_timeout,
+                write=lim.read_timeout,
+                pool=lim.total_timeout,
             ),
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=False,
@@ -312,10 +333,11 @@ class Fetcher:
             transport=_pinned_transport(self._backend, max(4, lim.max_workers * 2)),
         )
         self._allow_hosts = {a.lower() for a in lim.allow if not _is_network(a)}
-        self._allow_nets = [ipaddress.ip_network(a, strict=False) for a in lim.allow
-                            if _is_network(a)]
+        self._allow_nets = [
+            ipaddress.ip_network(a, strict=False) for a in lim.allow if _is_network(a)
+        ]
         self._gates: dict[tuple[str, str, int], _HostGate] = {}
-        self._robots: dict[tuple[str, str, int], RobotFileParser | _Refused | None] = {}
+        self._robots: dict[tuple[str, str, int], RobotFileParser | _FetchError | None] = {}
         self._robots_locks: dict[tuple[str, str, int], threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -339,14 +361,21 @@ class Fetcher:
         started = time.monotonic()
         now = self._now()
         canonical = canonical_url(target.url)
-        state = (state.model_copy() if state else
-                 FetchState(canonical_url=canonical, url=target.url, first_seen=now))
+        state = (
+            state.model_copy()
+            if state
+            else FetchState(canonical_url=canonical, url=target.url, first_seen=now)
+        )
         result = FetchResult(
-            run_id=self.run_id, url=target.url, canonical_url=canonical,
-            source=target.source, fetched_at=now,
+            run_id=self.run_id,
+            url=target.url,
+            canonical_url=canonical,
+            source=target.source,
+            fetched_at=now,
         )
         interval = target.min_interval_seconds
-        if interval and state.last_fetched and (now - state.last_fetched).total_seconds() < interval:
+        since = (now - state.last_fetched).total_seconds() if state.last_fetched else None
+        if interval and since is not None and since < interval:
             result.error_kind = "too_soon"
             result.error_message = f"fetched {state.last_fetched.isoformat()}, interval {interval}s"
             return result, state
@@ -359,7 +388,7 @@ class Fetcher:
             try:
                 response = self._follow(target.url, state, target.expect, max_bytes)
                 break
-            except _Refused as refused:
+            except _FetchError as refused:
                 result.error_kind, result.error_message = refused.kind, refused.message
                 result.status = refused.status
                 elapsed = time.monotonic() - started
@@ -385,8 +414,8 @@ class Fetcher:
         result.status = response.status
         result.final_url = response.final_url
         result.wire_bytes = response.wire_bytes
-        result.content_type, result.charset = _media_type(response.headers) or (None, None)
-        result.content_type = result.content_type or None
+        media_type, result.charset = _media_type(response.headers)
+        result.content_type = media_type or None
         state.last_status = response.status
         state.last_fetched = now
         state.etag = response.headers.get("etag") or state.etag
@@ -410,50 +439,60 @@ class Fetcher:
         current = url
         for hop in range(self.limits.max_redirects + 1):
             conditional = hop == 0
-            response = self._request(current, state if conditional else None, expect, max_bytes,
-                                     check_robots=self.limits.respect_robots)
+            response = self._request(
+                current,
+                state if conditional else None,
+                expect,
+                max_bytes,
+                check_robots=self.limits.respect_robots,
+            )
             if isinstance(response, str):  # a redirect target
                 nxt = urljoin(current, response)
                 key = canonical_url(nxt)
                 if key in seen:
-                    raise _Refused("redirect_loop", f"redirect loop back to {nxt}")
+                    raise _FetchError("redirect_loop", f"redirect loop back to {nxt}")
                 seen.add(key)
                 current = nxt
                 continue
             return response
-        raise _Refused("too_many_redirects", f"more than {self.limits.max_redirects} redirects")
+        raise _FetchError("too_many_redirects", f"more than {self.limits.max_redirects} redirects")
 
     def _address(self, url: str) -> tuple[str, str, int, str]:
         """(scheme, host, port, ip) after the scheme and address checks."""
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
-            raise _Refused("scheme", f"only http/https may be fetched, not {scheme or 'none'!r}")
+            raise _FetchError("scheme", f"only http/https may be fetched, not {scheme or 'none'!r}")
         host = (parts.hostname or "").lower()
         if not host:
-            raise _Refused("scheme", f"no host in {url!r}")
+            raise _FetchError("scheme", f"no host in {url!r}")
         try:
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError as exc:
-            raise _Refused("scheme", f"bad port in {url!r}") from exc
+            raise _FetchError("scheme", f"bad port in {url!r}") from exc
         try:
             addresses = self._resolve(host, port)
         except OSError as exc:
-            raise _Refused("dns", f"cannot resolve {host}: {exc}", retryable=True) from exc
+            raise _FetchError("dns", f"cannot resolve {host}: {exc}", retryable=True) from exc
         if not addresses:
-            raise _Refused("dns", f"{host} has no addresses")
+            raise _FetchError("dns", f"{host} has no addresses")
         if host in self._allow_hosts:
             return scheme, host, port, addresses[0]
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             why = _blocked(ip)
             if why and not any(ip in net for net in self._allow_nets if ip.version == net.version):
-                raise _Refused("blocked_address", f"{host} resolves to {ip} ({why}): refused")
+                raise _FetchError("blocked_address", f"{host} resolves to {ip} ({why}): refused")
         return scheme, host, port, addresses[0]
 
     def _request(
-        self, url: str, state: FetchState | None, expect: Expect | Literal["robots"],
-        max_bytes: int, *, check_robots: bool,
+        self,
+        url: str,
+        state: FetchState | None,
+        expect: Expect | Literal["robots"],
+        max_bytes: int,
+        *,
+        check_robots: bool,
     ) -> _Response | str:
         """One HTTP exchange; a redirect returns its Location, anything else a _Response."""
         scheme, host, port, ip = self._address(url)
@@ -473,8 +512,10 @@ class Fetcher:
             if state.last_modified:
                 headers["If-Modified-Since"] = state.last_modified
         if expect == "feed":
-            headers["Accept"] = ("application/rss+xml, application/atom+xml, application/feed+json, "
-                                 "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+            headers["Accept"] = (
+                "application/rss+xml, application/atom+xml, application/feed+json, "
+                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+            )
 
         gate = self._gate(key)
         self._wait_turn(gate)
@@ -484,68 +525,93 @@ class Fetcher:
                 request = self._client.build_request("GET", plain, headers=headers)
                 response = self._client.send(request, stream=True)
             except httpx.TimeoutException as exc:
-                raise _Refused("timeout", f"{type(exc).__name__} for {url}", retryable=True) from exc
+                message = f"{type(exc).__name__} for {url}"
+                raise _FetchError("timeout", message, retryable=True) from exc
             except httpx.ConnectError as exc:
-                raise _Refused("connect", f"{url}: {exc}", retryable=True) from exc
+                raise _FetchError("connect", f"{url}: {exc}", retryable=True) from exc
             except httpx.HTTPError as exc:
-                raise _Refused("protocol", f"{url}: {exc}", retryable=True) from exc
+                raise _FetchError("protocol", f"{url}: {exc}", retryable=True) from exc
             try:
                 return self._response(response, url, expect, max_bytes, started)
             finally:
                 response.close()
 
     def _response(
-        self, response: httpx.Response, url: str, expect: Expect | Literal["robots"],
-        max_bytes: int, started: float,
+        self,
+        response: httpx.Response,
+        url: str,
+        expect: Expect | Literal["robots"],
+        max_bytes: int,
+        started: float,
     ) -> _Response | str:
         status = response.status_code
         if status in (301, 302, 303, 307, 308):
             location = response.headers.get("location")
             if not location:
-                raise _Refused("protocol", f"{status} without Location", status=status)
+                raise _FetchError("protocol", f"{status} without Location", status=status)
             return location
         if status == 304:
             return _Response(status=304, final_url=url, headers=response.headers)
         if status >= 400 or status < 200:
             retryable = status == 429 or status >= 500
             after = _retry_after(response.headers.get("retry-after"), self._now())
-            raise _Refused("http_status", f"HTTP {status} for {url}", status=status,
-                           retryable=retryable, retry_after=after if retryable else None)
+            raise _FetchError(
+                "http_status",
+                f"HTTP {status} for {url}",
+                status=status,
+                retryable=retryable,
+                retry_after=after if retryable else None,
+            )
         media_type, _charset = _media_type(response.headers)
         if expect in ("feed", "page", "sitemap") and not self._type_possible(media_type, expect):
-            raise _Refused("content_type", f"{media_type!r} is not a {expect}", status=status)
+            raise _FetchError("content_type", f"{media_type!r} is not a {expect}", status=status)
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > max_bytes:
-            raise _Refused("too_large", f"Content-Length {length} exceeds {max_bytes} bytes",
-                           status=status)
+            raise _FetchError(
+                "too_large", f"Content-Length {length} exceeds {max_bytes} bytes", status=status
+            )
         decoder = _BoundedDecoder(
             response.headers.get("content-encoding", "").strip().lower(), max_bytes
         )
         body = bytearray()
         wire = 0
         try:
-            for chunk in response.iter_raw(65_536):
+            for chunk in response.iter_raw():  # no chunk_size: it would buffer
                 wire += len(chunk)
                 if wire > max_bytes:
-                    raise _Refused("too_large", f"body exceeds {max_bytes} bytes", status=status)
+                    raise _FetchError("too_large", f"body exceeds {max_bytes} bytes", status=status)
                 body += decoder.feed(chunk)
                 if time.monotonic() - started > self.limits.total_timeout:
-                    raise _Refused("timeout", f"total deadline {self.limits.total_timeout}s "
-                                   f"passed while reading {url}", status=status, retryable=True)
-        except _Refused as refused:
+                    raise _FetchError(
+                        "timeout",
+                        f"total deadline {self.limits.total_timeout}s passed while reading {url}",
+                        status=status,
+                        retryable=True,
+                    )
+        except _FetchError as refused:
             refused.status = status
             raise
         except httpx.TimeoutException as exc:
-            raise _Refused("timeout", f"{type(exc).__name__} reading {url}", status=status,
-                           retryable=True) from exc
+            raise _FetchError(
+                "timeout", f"{type(exc).__name__} reading {url}", status=status, retryable=True
+            ) from exc
         except httpx.HTTPError as exc:
-            raise _Refused("protocol", f"{url}: {exc}", status=status, retryable=True) from exc
-        if (expect in ("feed", "sitemap") and media_type in _AMBIGUOUS_TYPES
-                and not _looks_like(bytes(body), expect)):
-            raise _Refused("content_type", f"{media_type or 'no type'!r} body is not a {expect}",
-                           status=status)
-        return _Response(status=status, final_url=url, headers=response.headers,
-                         body=bytes(body), wire_bytes=wire)
+            raise _FetchError("protocol", f"{url}: {exc}", status=status, retryable=True) from exc
+        if (
+            expect in ("feed", "sitemap")
+            and media_type in _AMBIGUOUS_TYPES
+            and not _looks_like(bytes(body), expect)
+        ):
+            raise _FetchError(
+                "content_type", f"{media_type or 'no type'!r} body is not a {expect}", status=status
+            )
+        return _Response(
+            status=status,
+            final_url=url,
+            headers=response.headers,
+            body=bytes(body),
+            wire_bytes=wire,
+        )
 
     @staticmethod
     def _type_possible(media_type: str, expect: Expect) -> bool:
@@ -585,12 +651,12 @@ class Fetcher:
             if key not in self._robots:
                 self._robots[key] = self._load_robots(key)
         rules = self._robots[key]
-        if isinstance(rules, _Refused):
-            raise _Refused(rules.kind, rules.message)
+        if isinstance(rules, _FetchError):
+            raise _FetchError(rules.kind, rules.message)
         if rules is not None and not rules.can_fetch(ROBOTS_AGENT, url):
-            raise _Refused("robots_disallowed", f"robots.txt disallows {url}")
+            raise _FetchError("robots_disallowed", f"robots.txt disallows {url}")
 
-    def _load_robots(self, key: tuple[str, str, int]) -> RobotFileParser | _Refused | None:
+    def _load_robots(self, key: tuple[str, str, int]) -> RobotFileParser | _FetchError | None:
         """Rules for one host (None: allow all), fetched once per run; RFC 9309 on errors."""
         scheme, host, port = key
         default_port = port == (443 if scheme == "https" else 80)
@@ -598,23 +664,26 @@ class Fetcher:
         try:
             current = robots_url
             for _hop in range(5):
-                response = self._request(current, None, "robots", self.limits.robots_max_bytes,
-                                         check_robots=False)
+                response = self._request(
+                    current, None, "robots", self.limits.robots_max_bytes, check_robots=False
+                )
                 if isinstance(response, str):
                     current = urljoin(current, response)
                     continue
                 break
             else:
                 return None
-        except _Refused as refused:
+        except _FetchError as refused:
             if refused.kind == "http_status" and refused.status and refused.status < 500:
                 return None  # 4xx: no robots.txt, everything allowed
             if refused.kind == "http_status":
-                return _Refused("robots_disallowed",
-                                f"robots.txt answered {refused.status}: disallow-all (RFC 9309)")
+                return _FetchError(
+                    "robots_disallowed",
+                    f"robots.txt answered {refused.status}: disallow-all (RFC 9309)",
+                )
             if refused.kind == "too_large":
                 return None  # RFC 9309 allows parsing only the first 500 KiB; we skip it
-            return _Refused(refused.kind, f"robots.txt: {refused.message}")
+            return _FetchError(refused.kind, f"robots.txt: {refused.message}")
         rules = RobotFileParser(robots_url)
         rules.parse(response.body.decode("utf-8", errors="replace").splitlines())
         delay = rules.crawl_delay(ROBOTS_AGENT)
@@ -635,15 +704,21 @@ class _PinnedBackend(httpcore.NetworkBackend):
         with self._lock:
             self._pins[(host.lower(), port)] = ip
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None, socket_options=None):  # noqa: ANN001
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options=None,
+    ):
         with self._lock:
             ip = self._pins.get((host.strip("[]").lower(), port))
         if ip is None:
             raise httpcore.ConnectError(f"{host}:{port} was not checked; refusing to connect")
         return self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):  # noqa: ANN001
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):
         raise httpcore.ConnectError("unix sockets are not used")
 
     def sleep(self, seconds: float) -> None:
@@ -655,9 +730,11 @@ def _pinned_transport(backend: _PinnedBackend, max_connections: int) -> httpx.HT
     transport = httpx.HTTPTransport(trust_env=False)
     # httpx does not expose httpcore's network_backend; swap in a pool that uses ours,
     # keeping httpx's TLS context (certificate checks and SNI stay on the host name).
-    ssl_context = transport._pool._ssl_context  # noqa: SLF001
-    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
-        ssl_context=ssl_context, max_connections=max_connections, network_backend=backend,
+    ssl_context = transport._pool._ssl_context
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=max_connections,
+        network_backend=backend,
     )
     return transport
 
@@ -692,15 +769,23 @@ def fetch_many(
     run_id: str = "",
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> tuple[list[FetchResult], dict[str, FetchState]]:
-    """Fetch targets on a bounded thread pool; return rows in input order and the new states."""
+    """Fetch each canonical URL once on a bounded thread pool; rows in input order, new states."""
     limits = limits or FetchLimits()
     states = dict(states or {})
-    items = [FetchTarget(url=t) if isinstance(t, str) else t for t in targets]
+    items: list[FetchTarget] = []
+    seen: set[str] = set()
+    for target in targets:
+        item = FetchTarget(url=target) if isinstance(target, str) else target
+        key = canonical_url(item.url)
+        if key not in seen:  # one fetch (and one `fetches` row) per canonical URL
+            seen.add(key)
+            items.append(item)
     results: list[FetchResult | None] = [None] * len(items)
     new_states: dict[str, FetchState] = {}
     batch_end = time.monotonic() + limits.batch_timeout
-    pool = ThreadPoolExecutor(max_workers=max(1, limits.max_workers),
-                              thread_name_prefix="newsmon-fetch")
+    pool = ThreadPoolExecutor(
+        max_workers=max(1, limits.max_workers), thread_name_prefix="newsmon-fetch"
+    )
     with Fetcher(archive_dir, limits, run_id=run_id, now=now) as fetcher:
         futures = {
             pool.submit(fetcher.fetch, item, states.get(canonical_url(item.url))): i
@@ -718,8 +803,12 @@ def fetch_many(
     for i, item in enumerate(items):
         if results[i] is None:
             results[i] = FetchResult(
-                run_id=run_id, url=item.url, canonical_url=canonical_url(item.url),
-                source=item.source, fetched_at=now(), error_kind="timeout",
+                run_id=run_id,
+                url=item.url,
+                canonical_url=canonical_url(item.url),
+                source=item.source,
+                fetched_at=now(),
+                error_kind="timeout",
                 error_message=f"abandoned: batch deadline {limits.batch_timeout}s passed",
             )
     return [r for r in results if r is not None], new_states

@@ -42,7 +42,9 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XML_DECL_ENCODING = re.compile(rb"^(<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2")
 _TAGS = re.compile(r"<[^>]+>")
 _UNDECLARED_PREFIX = re.compile(r"Namespace prefix (\S+) (?:on|for) ")
-_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL)
+_PROLOG_ITEM = re.compile(
+    rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL
+)
 # Prefixes that feeds often use without declaring them, with their usual namespaces.
 _KNOWN_PREFIXES = {
     "content": _CONTENT,
@@ -338,7 +340,10 @@ def feed_entries(raw: bytes, *, base_url: str | None = None) -> ParsedFeed:
 
 
 def _rss(
-    channel: etree._Element, item_parent: etree._Element, kind: FeedKind, version: str,
+    channel: etree._Element,
+    item_parent: etree._Element,
+    kind: FeedKind,
+    version: str,
     base_url: str | None,
 ) -> ParsedFeed:
     link = _rss_link(channel, base_url)
@@ -354,7 +359,7 @@ def _rss(
             or _child_text(channel, "updated", _ATOM10)
         ),
         language=_child_text(channel, "language") or _child_text(channel, "language", _DC),
-        entries=[_rss_item(item, link or base_url) for item in _rss_items(item_parent)],
+        entries=[_rss_item(item, base_url or link) for item in _rss_items(item_parent)],
     )
 
 
@@ -383,8 +388,13 @@ def _rss_item(item: etree._Element, base: str | None) -> FeedEntry:
     url = (
         _child_text(item, "origLink", _FEEDBURNER)
         or _rss_link(item, base)
-        or (guid if guid and guid_el.get("isPermaLink", "true").lower() != "false"
-            and guid.startswith(("http://", "https://")) else None)
+        or (
+            guid
+            if guid
+            and guid_el.get("isPermaLink", "true").lower() != "false"
+            and guid.startswith(("http://", "https://"))
+            else None
+        )
     )
     if url is None:
         about = item.get(f"{{{_RDF}}}about")
@@ -421,8 +431,10 @@ def _atom_text(el: etree._Element | None) -> str | None:
         return None
     if el.get("type") == "xhtml" or el.get("mode") == "xml":
         div = _child(el, "div", _XHTML)
-        parts = [etree.tostring(c, encoding="unicode", with_tail=True) for c in
-                 (div if div is not None else el)]
+        parts = [
+            etree.tostring(c, encoding="unicode", with_tail=True)
+            for c in (div if div is not None else el)
+        ]
         lead = (div if div is not None else el).text or ""
         text = (lead + "".join(parts)).strip()
         return re.sub(r'\sxmlns(:\w+)?="[^"]*"', "", text) or None

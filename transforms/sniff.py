@@ -161,3 +161,13 @@ def source_key(name: str | None) -> str | None:
     """Comparable form of a source name: "Valley Wire" and "valleywire" are one source."""
     key = re.sub(r"[^a-z0-9]", "", (name or "").lower())
     return key or None
+
+
+def source_name(hint: str, known_names: list[str]) -> str:
+    """A hint's display name: the one known source whose key equals or starts with the hint's."""
+    key = source_key(hint) or ""
+    exact = [n for n in known_names if source_key(n) == key]
+    if exact:
+        return min(exact)
+    prefixed = sorted({n for n in known_names if (source_key(n) or "").startswith(key)})
+    return prefixed[0] if key and len(prefixed) == 1 else hint

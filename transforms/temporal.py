@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
@@ -60,19 +60,62 @@ class DateMention(BaseModel):
 # Vocabulary
 
 _MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "febr": 2, "february": 2, "mar": 3, "march": 3,
-    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
-    "november": 11, "dec": 12, "december": 12,
-}  # fmt: skip
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "febr": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
+}
 _WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
-    "sat": 5, "sunday": 6, "sun": 6,
-}  # fmt: skip
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
 _SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year", "decade": "decade",
-          "quarter": "quarter", "fortnight": "fortnight", "century": "century"}  # fmt: skip
+_UNITS = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "decade": "decade",
+    "quarter": "quarter",
+    "fortnight": "fortnight",
+    "century": "century",
+}
 
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
@@ -82,48 +125,183 @@ _DAY = rf"(\d{{1,2}}){_ORD}"
 _YEAR = r"(\d{4})"
 
 _PRESENT_WORDS = {
-    "now", "right now", "just now", "currently", "current", "at present", "presently",
-    "these days", "nowadays", "at the moment", "at this time", "at this point", "today's",
-    "the present", "present", "this time", "this moment", "the moment", "already", "yet",
-    "so far", "to date", "as yet", "by now", "the current period",
-}  # fmt: skip
+    "now",
+    "right now",
+    "just now",
+    "currently",
+    "current",
+    "at present",
+    "presently",
+    "these days",
+    "nowadays",
+    "at the moment",
+    "at this time",
+    "at this point",
+    "today's",
+    "the present",
+    "present",
+    "this time",
+    "this moment",
+    "the moment",
+    "already",
+    "yet",
+    "so far",
+    "to date",
+    "as yet",
+    "by now",
+    "the current period",
+}
 _PAST_WORDS = {
-    "recently", "recent", "lately", "the past", "past", "in the past", "earlier", "previously",
-    "formerly", "once", "before", "more recently", "until recently", "recent years",
-    "recent months", "recent weeks", "recent days", "recent times", "past years", "years ago",
-    "long ago", "some time ago", "a while ago", "a while back", "a few years ago",
-    "several years ago", "some years ago", "many years ago", "years earlier", "the old days",
-    "the last few months", "the last few years", "the past few years", "the past few months",
-    "the past several years", "the past several months", "the past several quarters",
-    "recent weeks and months", "the time", "at the time", "historically",
-}  # fmt: skip
+    "recently",
+    "recent",
+    "lately",
+    "the past",
+    "past",
+    "in the past",
+    "earlier",
+    "previously",
+    "formerly",
+    "once",
+    "before",
+    "more recently",
+    "until recently",
+    "recent years",
+    "recent months",
+    "recent weeks",
+    "recent days",
+    "recent times",
+    "past years",
+    "years ago",
+    "long ago",
+    "some time ago",
+    "a while ago",
+    "a while back",
+    "a few years ago",
+    "several years ago",
+    "some years ago",
+    "many years ago",
+    "years earlier",
+    "the old days",
+    "the last few months",
+    "the last few years",
+    "the past few years",
+    "the past few months",
+    "the past several years",
+    "the past several months",
+    "the past several quarters",
+    "recent weeks and months",
+    "the time",
+    "at the time",
+    "historically",
+}
 _FUTURE_WORDS = {
-    "the future", "future", "in the future", "soon", "the near future", "the near term",
-    "the short term", "the long term", "the longer term", "the long run", "the coming months",
-    "coming months", "the coming weeks", "coming weeks", "the coming years", "coming years",
-    "the coming days", "coming days", "future quarters", "coming quarters", "a later date",
-    "later date", "as soon as possible", "shortly", "eventually", "one day", "someday",
-    "some day", "in due course", "the months ahead", "the weeks ahead", "the years ahead",
-    "the days ahead", "upcoming", "the next few years", "the next few months",
-    "the next few weeks", "the next few days", "the months to come", "the years to come",
-}  # fmt: skip
+    "the future",
+    "future",
+    "in the future",
+    "soon",
+    "the near future",
+    "the near term",
+    "the short term",
+    "the long term",
+    "the longer term",
+    "the long run",
+    "the coming months",
+    "coming months",
+    "the coming weeks",
+    "coming weeks",
+    "the coming years",
+    "coming years",
+    "the coming days",
+    "coming days",
+    "future quarters",
+    "coming quarters",
+    "a later date",
+    "later date",
+    "as soon as possible",
+    "shortly",
+    "eventually",
+    "one day",
+    "someday",
+    "some day",
+    "in due course",
+    "the months ahead",
+    "the weeks ahead",
+    "the years ahead",
+    "the days ahead",
+    "upcoming",
+    "the next few years",
+    "the next few months",
+    "the next few weeks",
+    "the next few days",
+    "the months to come",
+    "the years to come",
+}
 
 _SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
-}  # fmt: skip
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}  # fmt: skip
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 _ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-}  # fmt: skip
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
-                 "seventies": 7, "eighties": 8, "nineties": 9}  # fmt: skip
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+}
+_DECADE_WORDS = {
+    "twenties": 2,
+    "thirties": 3,
+    "forties": 4,
+    "fifties": 5,
+    "sixties": 6,
+    "seventies": 7,
+    "eighties": 8,
+    "nineties": 9,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,8 +337,9 @@ def _quarter(year: int, q: int) -> _Span:
 
 
 def _half(year: int, h: int) -> _Span:
-    return _Span(date(year, 6 * h - 5, 1), date(year, 6 * h, 30 + (h == 2)), "range",
-                 f"{year:04d}-H{h}")  # fmt: skip
+    return _Span(
+        date(year, 6 * h - 5, 1), date(year, 6 * h, 30 + (h == 2)), "range", f"{year:04d}-H{h}"
+    )
 
 
 def _week(d: date) -> _Span:
@@ -186,8 +365,9 @@ def _season(year: int, code: str) -> _Span:
 
 
 def _decade(first_year: int) -> _Span:
-    return _Span(date(first_year, 1, 1), date(first_year + 9, 12, 31), "decade",
-                 f"{first_year // 10:03d}")  # fmt: skip
+    return _Span(
+        date(first_year, 1, 1), date(first_year + 9, 12, 31), "decade", f"{first_year // 10:03d}"
+    )
 
 
 def _century(index: int) -> _Span:
@@ -222,7 +402,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 def _direction(modifier: str | None, tense: Tense | None) -> str:
-    """"past" (on or before the reference), "future" (on or after), or "near"."""
+    """ "past" (on or before the reference), "future" (on or after), or "near"."""
     if modifier in ("last", "past", "previous", "preceding"):
         return "strict_past"
     if modifier in ("next", "following"):
@@ -420,7 +600,7 @@ def _normalised(expression: str) -> str:
     s = s.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     s = re.sub(r"\ba\.m\.?", "am", s)
     s = re.sub(r"\bp\.m\.?", "pm", s)
-    s = re.sub(r"\b(\d{1,2}) ?- ?(\d{1,2})\b(?!:)", r"\1 - \2", s)
+    s = re.sub(r"(?<![\d-])\b(\d{1,2}) ?- ?(\d{1,2})\b(?![:-])", r"\1 - \2", s)
     s = re.sub(r"(\w)\.(?=\s|,|$)", r"\1", s)  # "nov." -> "nov", "u.s." stays mostly harmless
     s = re.sub(r"'s\b", "", s)  # "year's end", "friday's"
     s = re.sub(r"[\"()\[\];:!?]+(?!\d)", " ", s)
@@ -502,22 +682,39 @@ def _anaphoric(word: str, unit: str, c: _Ctx) -> _Span | None:
     return _year(f.start.year + shift)
 
 
-_RULES.append((re.compile(
-    r"(?:(?:earlier|later|early|late) (?:in )?)?(that|the same|that same|the following|the next|"
-    r"the previous|the preceding|the prior) (day|morning|night|evening|afternoon|week|month|"
-    rf"quarter|year|{_WEEKDAY_RE})"
-), lambda m, c: _anaphoric(m[1].split()[-1], m[2], c)))  # fmt: skip
-_RULES.append((re.compile(r"(?:the )?(day|week|month|year) (before|after)"),
-               lambda m, c: _anaphoric("previous" if m[2] == "before" else "next", m[1], c)))
+_RULES.append(
+    (
+        re.compile(
+            r"(?:(?:earlier|later|early|late) (?:in )?)?"
+            r"(that|the same|that same|the following|the next|the previous|the preceding|the prior)"
+            rf" (day|morning|night|evening|afternoon|week|month|quarter|year|{_WEEKDAY_RE})"
+        ),
+        lambda m, c: _anaphoric(m[1].split()[-1], m[2], c),
+    )
+)
+_RULES.append(
+    (
+        re.compile(r"(?:the )?(day|week|month|year) (before|after)"),
+        lambda m, c: _anaphoric("previous" if m[2] == "before" else "next", m[1], c),
+    )
+)
 
 
-@_rule(r"(?:the )?(today|tonight|yesterday|tomorrow|day before yesterday|day after tomorrow|"
-       r"last night|this morning|this afternoon|this evening|tomorrow night|yesterday night)")  # fmt: skip
+@_rule(
+    r"(?:the )?(today|tonight|yesterday|tomorrow|day before yesterday|day after tomorrow|"
+    r"last night|this morning|this afternoon|this evening|tomorrow night|yesterday night)"
+)
 def _day_word(m: re.Match[str], c: _Ctx) -> _Span:
     word = m[1]
-    offset = {"yesterday": -1, "tomorrow": 1, "day before yesterday": -2,
-              "day after tomorrow": 2, "last night": -1, "tomorrow night": 1,
-              "yesterday night": -1}.get(word, 0)  # fmt: skip
+    offset = {
+        "yesterday": -1,
+        "tomorrow": 1,
+        "day before yesterday": -2,
+        "day after tomorrow": 2,
+        "last night": -1,
+        "tomorrow night": 1,
+        "yesterday night": -1,
+    }.get(word, 0)
     return _day(c.ref + timedelta(days=offset))
 
 
@@ -526,8 +723,11 @@ def _weekday(m: re.Match[str], c: _Ctx) -> _Span | None:
     if m[3]:  # "Friday, Oct. 23": the explicit date wins; the weekday picks its year
         if not m[5]:
             month, day, weekday = _MONTHS[m[3]], int(m[4]), _WEEKDAYS[m[2]]
-            fits = [d for y in (c.ref.year, c.ref.year - 1, c.ref.year + 1)
-                    if (d := _safe_date(y, month, day)) and d.weekday() == weekday]  # fmt: skip
+            fits = [
+                d
+                for y in (c.ref.year, c.ref.year - 1, c.ref.year + 1)
+                if (d := _safe_date(y, month, day)) and d.weekday() == weekday
+            ]
             if fits:
                 return _day(fits[0])
         return _month_day(m[3], int(m[4]), m[5], c, None)
@@ -553,7 +753,7 @@ def _month_day_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _month_day(m[1], int(m[2]), m[3], c, None)
 
 
-@_rule(rf"(?:the )?{_DAY}(?: of)? ({_MONTH_RE})(?: , ?{_YEAR})?")
+@_rule(rf"(?:the )?{_DAY}(?: of)? ({_MONTH_RE})(?:(?: ,)? {_YEAR})?")
 def _day_month(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _month_day(m[2], int(m[1]), m[3], c, None)
 
@@ -576,8 +776,10 @@ def _day_day_month(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _interval(first.start, last) if last else None
 
 
-@_rule(rf"(?:from |between )?({_MONTH_RE}) {_DAY} ?(?:-|to|through|until|and) ?({_MONTH_RE}) "
-       rf"{_DAY}(?: , ?{_YEAR})?")  # fmt: skip
+@_rule(
+    rf"(?:from |between )?({_MONTH_RE}) {_DAY} ?(?:-|to|through|until|and) ?({_MONTH_RE}) "
+    rf"{_DAY}(?: , ?{_YEAR})?"
+)
 def _month_day_month_day(m: re.Match[str], c: _Ctx) -> _Span | None:
     first = _month_day(m[1], int(m[2]), m[5], c, None)
     if first is None:
@@ -587,7 +789,9 @@ def _month_day_month_day(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _interval(first.start, last) if last else None
 
 
-@_rule(rf"(?:from |between )?({_MONTH_RE}) {_DAY} ?(?:to|through|until|and) ?{_DAY}(?: , ?{_YEAR})?")
+@_rule(
+    rf"(?:from |between )?({_MONTH_RE}) {_DAY} ?(?:to|through|until|and) ?{_DAY}(?: , ?{_YEAR})?"
+)
 def _month_day_to_day(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _month_day_range(m, c)
 
@@ -606,8 +810,10 @@ def _month_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _month(_month_year(month, c.ref, modifier, c.tense), month)
 
 
-@_rule(r"(?:the )?(?:year |calendar |fiscal |fiscal year |fy ?|the year )?(\d{4})"
-       r"(?: (?:period|or later|and beyond|or so|onwards?|fiscal year|calendar year))?")  # fmt: skip
+@_rule(
+    r"(?:the )?(?:year |calendar |fiscal |fiscal year |fy ?|the year )?(\d{4})"
+    r"(?: (?:period|or later|and beyond|or so|onwards?|fiscal year|calendar year))?"
+)
 def _year_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     year = int(m[1])
     if not 1000 <= year <= 2199:
@@ -626,6 +832,11 @@ def _century_of(two_digits: int, ref: date) -> int:
     """A two-digit year, taken as the nearest year ending that way not far in the future."""
     year = ref.year - ref.year % 100 + two_digits
     return year - 100 if year > ref.year + 10 else year
+
+
+@_rule(r"q([1-4]) (?:of )?(\d{4})|(\d{4}) q([1-4])")
+def _q_year(m: re.Match[str], c: _Ctx) -> _Span:
+    return _quarter(int(m[2] or m[3]), int(m[1] or m[4]))
 
 
 @_rule(r"(\d{4})-(\d{2})-(\d{2})")
@@ -649,19 +860,26 @@ def _slash_date(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _day(d) if d else None
 
 
-@_rule(rf"(?:the |its |their |a |(?:this|last|next) year )?(?:(this|last|next|current|past|coming|previous|following|same|latest|most recent|"
-       rf"{_YEAR}|(?:the )?year[- ]?(?:ago|earlier)|comparable|corresponding) )?"
-       r"(?:comparable |corresponding |fiscal |fiscal-|calendar |financial |flat |full |whole |entire )*"
-       r"(?:(1st|2nd|3rd|4th|q[1-4]|[1-4]) ?-?)?(?:fiscal |fiscal-)?(?:quarter|qtr)"
-       r"(?: (?:of |in )?(?:(?:fiscal |calendar )?(\d{4})|(this|last|next) year))?"
-       r"(?: (?:a year ago|a year earlier|last year|of last year|year[- ]ago))?")  # fmt: skip
+@_rule(
+    r"(?:the |its |their |a |(?:this|last|next) year )?"
+    r"(?:(this|last|next|current|past|coming|previous|following|same|latest|most recent|"
+    rf"{_YEAR}|(?:the )?year[- ]?(?:ago|earlier)|comparable|corresponding) )?"
+    r"(?:comparable |corresponding |fiscal |fiscal-|calendar |financial |flat |full |whole "
+    r"|entire )*"
+    r"(?:(1st|2nd|3rd|4th|q[1-4]|[1-4]) ?-?)?(?:fiscal |fiscal-)?(?:quarter|qtr)"
+    r"(?: (?:of |in )?(?:(?:fiscal |calendar )?(\d{4})|(this|last|next) year))?"
+    r"(?: (?:a year ago|a year earlier|last year|of last year|year[- ]ago))?"
+)
 def _quarter_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     modifier, year_text, number, year_after, rel_year = m[1], m[2], m[3], m[4], m[5]
     text = m[0]
     if not rel_year and (lead := re.match(r"(this|last|next) year ", text)):
         rel_year = lead[1]  # "this year's third quarter"
-    year_ago = "year" in (modifier or "") and ("ago" in text or "earlier" in text) or bool(
-        re.search(r"a year ago|a year earlier|last year|year[- ]ago", text[m.end(3) if number else 0:])
+    year_ago = ("year" in (modifier or "") and ("ago" in text or "earlier" in text)) or bool(
+        re.search(
+            r"a year ago|a year earlier|last year|year[- ]ago",
+            text[m.end(3) if number else 0 :],
+        )
     )
     year = int(year_text or year_after) if (year_text or year_after) else None
     if rel_year:
@@ -699,10 +917,12 @@ def _quarter_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _quarter(y, q)
 
 
-@_rule(r"(?:the )?(?:(?:same|comparable|corresponding|latest|year[- ]?ago|year[- ]?earlier) )+"
-       r"(?:period|quarter|months?)(?: (?:a year ago|a year earlier|last year|of last year))?|"
-       r"(?:the )?(?:quarter|period) (?:a year ago|a year earlier)|"
-       r"(?:the )?(?:corresponding|comparable|same) period (?:of |in )?(?:last year|a year ago)")  # fmt: skip
+@_rule(
+    r"(?:the )?(?:(?:same|comparable|corresponding|latest|year[- ]?ago|year[- ]?earlier) )+"
+    r"(?:period|quarter|months?)(?: (?:a year ago|a year earlier|last year|of last year))?|"
+    r"(?:the )?(?:quarter|period) (?:a year ago|a year earlier)|"
+    r"(?:the )?(?:corresponding|comparable|same) period (?:of |in )?(?:last year|a year ago)"
+)
 def _year_ago_period(m: re.Match[str], c: _Ctx) -> _Span | None:
     y, q = _last_complete_quarter(c.ref)
     text = m[0]
@@ -713,8 +933,10 @@ def _year_ago_period(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _year_before_focus(c) or _quarter(y - 1, q)
 
 
-@_rule(r"(?:the )?(?:(first|second|last|latter|1st|2nd) half|(?:first|1st|last|final) (?:2|two) "
-       r"quarters)(?: (?:of )?(?:(?:fiscal )?(\d{4})|(this|last|next) year))?")  # fmt: skip
+@_rule(
+    r"(?:the )?(?:(first|second|last|latter|1st|2nd) half|(?:first|1st|last|final) (?:2|two) "
+    r"quarters)(?: (?:of )?(?:(?:fiscal )?(\d{4})|(this|last|next) year))?"
+)
 def _half_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     text = m[0]
     h = 1 if (m[1] in ("first", "1st") or re.search(r"(?:first|1st) (?:2|two)", text)) else 2
@@ -727,7 +949,9 @@ def _half_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _half(year, h)
 
 
-@_rule(rf"(?:{_REL} |the |(\d{{4}}) )?({_SEASON_RE})(?: (?:of )?(?:(\d{{4}})|(this|last|next) year))?")
+@_rule(
+    rf"(?:{_REL} |the |(\d{{4}}) )?({_SEASON_RE})(?: (?:of )?(?:(\d{{4}})|(this|last|next) year))?"
+)
 def _season_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     modifier, code = m[1], _SEASONS[m[3]]
     if m[2] or m[4]:
@@ -740,6 +964,7 @@ def _season_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     cur_index = order.index(current[1])
     want = order.index(code)
     cur_year = current[0] + (1 if current[1] == "WI" else 0)  # "season year" of current
+
     def season_at(season_year: int, idx: int) -> _Span:
         return _season(season_year - 1 if idx == 0 else season_year, order[idx])
 
@@ -777,12 +1002,12 @@ def _weekend_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     if modifier in ("this", "current"):
         return this
     if modifier in ("last", "past", "previous"):
-        return _weekend(c.ref - timedelta(days=7)) if c.ref.weekday() >= 5 else (
-            _weekend(c.ref - timedelta(days=7))
-        )
+        return _weekend(c.ref - timedelta(days=7))
     if modifier in ("next", "coming"):
-        return this if c.ref.weekday() < 5 and modifier == "coming" else _weekend(
-            c.ref + timedelta(days=7)
+        return (
+            this
+            if c.ref.weekday() < 5 and modifier == "coming"
+            else _weekend(c.ref + timedelta(days=7))
         )
     if modifier == "following":
         return None
@@ -791,16 +1016,27 @@ def _weekend_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _weekend(c.ref - timedelta(days=7)) if c.tense != "future" else this
 
 
-@_rule(r"(?:the )?(?:(last|this|next|past|coming|current|previous|following|same|latest|"
-       r"most recent|prior) )?(week|month|year|decade|century|fiscal year|calendar year|"
-       r"financial year|full year|whole year|entire year|year to date)")  # fmt: skip
+@_rule(
+    r"(?:the )?(?:(last|this|next|past|coming|current|previous|following|same|latest|"
+    r"most recent|prior) )?(week|month|year|decade|century|fiscal year|calendar year|"
+    r"financial year|full year|whole year|entire year|year to date)"
+)
 def _relative_unit(m: re.Match[str], c: _Ctx) -> _Span | None:
     modifier, unit = m[1], m[2]
     if modifier in ("following", "same", "previous", "prior") and unit != "year":
         return None
     if unit.endswith("year") or unit == "year to date":
-        shift = {"last": -1, "past": -1, "next": 1, "coming": 1, "latest": -1,
-                 "most recent": -1, "previous": -1, "prior": -1, "following": 1}.get(modifier or "", 0)  # fmt: skip
+        shift = {
+            "last": -1,
+            "past": -1,
+            "next": 1,
+            "coming": 1,
+            "latest": -1,
+            "most recent": -1,
+            "previous": -1,
+            "prior": -1,
+            "following": 1,
+        }.get(modifier or "", 0)
         if modifier in ("following", "same"):
             return None
         return _year(c.ref.year + shift)
@@ -813,9 +1049,10 @@ def _relative_unit(m: re.Match[str], c: _Ctx) -> _Span | None:
         shift = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(modifier or "", 0)
         return _century(index + shift)
     if modifier is None and unit != "week":
-        return None if m[0].startswith("the") is False else None
-    shift = {"last": -1, "past": -1, "next": 1, "coming": 1, "latest": -1,
-             "most recent": -1}.get(modifier or "", 0)  # fmt: skip
+        return None
+    shift = {"last": -1, "past": -1, "next": 1, "coming": 1, "latest": -1, "most recent": -1}.get(
+        modifier or "", 0
+    )
     if unit == "week":
         if modifier is None and not m[0].startswith("the"):
             return None
@@ -824,9 +1061,11 @@ def _relative_unit(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _month(first.year, first.month)
 
 
-@_rule(r"(?:the )?(?:(early|mid|late) )?(\d{3})0'?s|(?:the )?(?:(early|mid|late) )?'(\d)0s|"
-       r"(?:the )?(?:(early|mid|late) )?(twenties|thirties|forties|fifties|sixties|seventies|"
-       r"eighties|nineties)")  # fmt: skip
+@_rule(
+    r"(?:the )?(?:(early|mid|late) )?(\d{3})0'?s|(?:the )?(?:(early|mid|late) )?'(\d)0s|"
+    r"(?:the )?(?:(early|mid|late) )?(twenties|thirties|forties|fifties|sixties|seventies|"
+    r"eighties|nineties)"
+)
 def _decade_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     if m[2]:
         return _decade(int(m[2]) * 10)
@@ -844,10 +1083,12 @@ def _century_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
 _COUNT = r"(\d+|a|an|one|a couple of|a few|several|some|many|few)"
 
 
-@_rule(rf"(?:(?:nearly|almost|about|around|roughly|some|more than|less than|over|just over|"
-       rf"just under|under|approximately|exactly|only|barely) )?{_COUNT} (?:or so )?"
-       rf"(day|week|fortnight|month|year|decade|quarter)s? (?:or so )?(ago|earlier|before|back|"
-       rf"from now|hence|later)")  # fmt: skip
+@_rule(
+    rf"(?:(?:nearly|almost|about|around|roughly|some|more than|less than|over|just over|"
+    rf"just under|under|approximately|exactly|only|barely) )?{_COUNT} (?:or so )?"
+    rf"(day|week|fortnight|month|year|decade|quarter)s? (?:or so )?(ago|earlier|before|back|"
+    rf"from now|hence|later)"
+)
 def _ago(m: re.Match[str], c: _Ctx) -> _Span | None:
     count_text, unit, direction = m[1], m[2], m[3]
     sign = 1 if direction in ("from now", "hence", "later") else -1
@@ -938,7 +1179,9 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 _HOLIDAY_RE = "|".join(sorted((re.escape(h) for h in _HOLIDAYS), key=len, reverse=True))
 
 
-@_rule(rf"(?:(last|this|next|past|coming) |the )?({_HOLIDAY_RE})(?: (week|weekend))?(?: (\d{{4}}))?")
+@_rule(
+    rf"(?:(last|this|next|past|coming) |the )?({_HOLIDAY_RE})(?: (week|weekend))?(?: (\d{{4}}))?"
+)
 def _holiday(m: re.Match[str], c: _Ctx) -> _Span | None:
     modifier, name, week, year = m[1], m[2], m[3], m[4]
     when = _HOLIDAYS[name]
@@ -950,12 +1193,16 @@ def _holiday(m: re.Match[str], c: _Ctx) -> _Span | None:
         if modifier == "this":
             d = this_year
         elif way in ("past", "strict_past"):
-            d = this_year if this_year < c.ref or (way == "past" and this_year == c.ref) else when(
-                c.ref.year - 1
+            d = (
+                this_year
+                if this_year < c.ref or (way == "past" and this_year == c.ref)
+                else when(c.ref.year - 1)
             )
         elif way in ("future", "strict_future"):
-            d = this_year if this_year > c.ref or (way == "future" and this_year == c.ref) else (
-                when(c.ref.year + 1)
+            d = (
+                this_year
+                if this_year > c.ref or (way == "future" and this_year == c.ref)
+                else (when(c.ref.year + 1))
             )
         else:
             d = when(_nearest_year(c.ref, this_year, window=6))
@@ -966,8 +1213,11 @@ def _holiday(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _day(d)
 
 
-_VAGUE = {**dict.fromkeys(_PRESENT_WORDS, PRESENT_REF), **dict.fromkeys(_PAST_WORDS, PAST_REF),
-          **dict.fromkeys(_FUTURE_WORDS, FUTURE_REF)}  # fmt: skip
+_VAGUE = {
+    **dict.fromkeys(_PRESENT_WORDS, PRESENT_REF),
+    **dict.fromkeys(_PAST_WORDS, PAST_REF),
+    **dict.fromkeys(_FUTURE_WORDS, FUTURE_REF),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -992,18 +1242,44 @@ def _narrowed(span: _Span, modifier: str, ref: date) -> _Span | None:
             if modifier == "earlier":
                 return _Span(span.start, ref, "range", span.value)
             return _Span(ref, span.end, "range", span.value)
-        return _Span(span.start, span.end, "range", span.value) if span.precision == "range" else span
+        return (
+            _Span(span.start, span.end, "range", span.value) if span.precision == "range" else span
+        )
     days = (span.end - span.start).days + 1
     third = max(days // 3, 1)
-    if modifier in ("early", "the beginning of", "beginning of", "the start of", "start of",
-                    "the first part of", "the first days of", "the dawn of", "start"):  # fmt: skip
+    if modifier in (
+        "early",
+        "the beginning of",
+        "beginning of",
+        "the start of",
+        "start of",
+        "the first part of",
+        "the first days of",
+        "the dawn of",
+        "start",
+    ):
         return _Span(span.start, span.start + timedelta(days=third - 1), "range", span.value)
-    if modifier in ("late", "the end of", "end of", "the close of", "close of", "end", "-end",
-                    "close", "the latter part of", "the last days of", "the turn of"):  # fmt: skip
+    if modifier in (
+        "late",
+        "the end of",
+        "end of",
+        "the close of",
+        "close of",
+        "end",
+        "-end",
+        "close",
+        "the latter part of",
+        "the last days of",
+        "the turn of",
+    ):
         return _Span(span.end - timedelta(days=third - 1), span.end, "range", span.value)
     if modifier in ("mid", "middle", "the middle of", "middle of"):
-        return _Span(span.start + timedelta(days=third), span.end - timedelta(days=third),
-                     "range", span.value)  # fmt: skip
+        return _Span(
+            span.start + timedelta(days=third),
+            span.end - timedelta(days=third),
+            "range",
+            span.value,
+        )
     if modifier in ("the rest of", "the remainder of", "the balance of"):
         return _Span(max(span.start, ref), span.end, "range", span.value)
     if modifier in ("the first half of", "the second half of") and span.precision == "year":
@@ -1079,8 +1355,11 @@ def resolved_date(
     s, clock = _with_time(s)
     if clock and s in ("", "this", "the", "early", "late", "earlier", "later"):
         s = "today"
-    ctx = _Ctx(reference, tense, _Span(focus.start, focus.end, focus.precision, focus.value)
-               if focus else None)  # fmt: skip
+    ctx = _Ctx(
+        reference,
+        tense,
+        _Span(focus.start, focus.end, focus.precision, focus.value) if focus else None,
+    )
     span = _resolve(s, ctx)
     if span is None and _DAYPART_RE.search(s):
         # Parts of the day do not change the date: "Tuesday morning", "late Friday night".
@@ -1094,38 +1373,227 @@ def resolved_date(
     if clock and span.precision == "day":
         value = f"{value}T{clock}"
 
-    return ResolvedDate(start=span.start, end=span.end, precision=span.precision, value=value,
-                        reference=reference)  # fmt: skip
+    return ResolvedDate(
+        start=span.start, end=span.end, precision=span.precision, value=value, reference=reference
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Tense of the clause around a mention
 
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "won't", "gonna"}
-_FUTURE_CUES = {"scheduled", "slated", "expected", "due", "planned", "plans", "plan", "intends",
-                "intend", "aims", "hopes", "set", "upcoming", "tentatively", "would", "'d"}  # fmt: skip
+_FUTURE_CUES = {
+    "scheduled",
+    "slated",
+    "expected",
+    "due",
+    "planned",
+    "plans",
+    "plan",
+    "intends",
+    "intend",
+    "aims",
+    "hopes",
+    "set",
+    "upcoming",
+    "tentatively",
+    "would",
+    "'d",
+}
 _PAST_AUX = {"was", "were", "had", "did", "didn't", "wasn't", "weren't", "hadn't", "ago"}
-_PRESENT_AUX = {"is", "are", "am", "'s", "'re", "isn't", "aren't", "does", "do", "doesn't",
-                "don't"}  # fmt: skip
+_PRESENT_AUX = {"is", "are", "am", "'s", "'re", "isn't", "aren't", "does", "do", "doesn't", "don't"}
 _PERFECT = {"has", "have", "'ve", "hasn't", "haven't"}
-_REPORTING = {"said", "says", "say", "told", "tells", "reported", "reports", "added", "adds",
-              "according", "noted", "notes", "stated", "announced", "explained", "quoted"}  # fmt: skip
-_IRREGULAR_PAST = set(
-    "arose awoke bore beat became began bent bet bit bled blew broke brought built burnt burst "
-    "bought caught chose clung came cost crept dealt dug dove drew dreamt drank drove ate fell "
-    "fed felt fought found fled flew forbade forgot forgave froze got gave went grew hung heard "
-    "hid hit held hurt kept knelt knew laid led leapt left lent lay lit lost made meant met paid "
-    "quit rode rang rose ran sought sold sent shook shone shot shut sang sank sat slept slid "
-    "spoke sped spent spun spat split spread sprang stood stole stuck stung struck strove swore "
-    "swept swam swung took taught tore thought threw understood woke wore wove wept won wound "
-    "wrote withdrew overtook overcame undertook upheld underwent became".split()
-)
-_NOT_PAST_ED = {"need", "needed", "united", "red", "bed", "hundred", "speed", "seed", "feed",
-                "indeed", "proceed", "exceed", "succeed", "breed", "weed", "shed", "wed",
-                "embed", "naked", "sacred", "wicked", "kindred", "shred", "deed", "greed",
-                "creed", "bled", "fled", "led", "fed", "sped", "ted", "ned", "fred", "ahmed",
-                "mohammed", "muhammed", "mohamed", "limited", "based", "related", "detailed",
-                "advanced", "concerned", "interested", "unemployed", "red", "armed"}  # fmt: skip
+_REPORTING = {
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "reported",
+    "reports",
+    "added",
+    "adds",
+    "according",
+    "noted",
+    "notes",
+    "stated",
+    "announced",
+    "explained",
+    "quoted",
+}
+_IRREGULAR_PAST = {
+    "arose",
+    "awoke",
+    "bore",
+    "beat",
+    "became",
+    "began",
+    "bent",
+    "bet",
+    "bit",
+    "bled",
+    "blew",
+    "broke",
+    "brought",
+    "built",
+    "burnt",
+    "burst",
+    "bought",
+    "caught",
+    "chose",
+    "clung",
+    "came",
+    "cost",
+    "crept",
+    "dealt",
+    "dug",
+    "dove",
+    "drew",
+    "dreamt",
+    "drank",
+    "drove",
+    "ate",
+    "fell",
+    "fed",
+    "felt",
+    "fought",
+    "found",
+    "fled",
+    "flew",
+    "forbade",
+    "forgot",
+    "forgave",
+    "froze",
+    "got",
+    "gave",
+    "went",
+    "grew",
+    "hung",
+    "heard",
+    "hid",
+    "hit",
+    "held",
+    "hurt",
+    "kept",
+    "knelt",
+    "knew",
+    "laid",
+    "led",
+    "leapt",
+    "left",
+    "lent",
+    "lay",
+    "lit",
+    "lost",
+    "made",
+    "meant",
+    "met",
+    "paid",
+    "quit",
+    "rode",
+    "rang",
+    "rose",
+    "ran",
+    "sought",
+    "sold",
+    "sent",
+    "shook",
+    "shone",
+    "shot",
+    "shut",
+    "sang",
+    "sank",
+    "sat",
+    "slept",
+    "slid",
+    "spoke",
+    "sped",
+    "spent",
+    "spun",
+    "spat",
+    "split",
+    "spread",
+    "sprang",
+    "stood",
+    "stole",
+    "stuck",
+    "stung",
+    "struck",
+    "strove",
+    "swore",
+    "swept",
+    "swam",
+    "swung",
+    "took",
+    "taught",
+    "tore",
+    "thought",
+    "threw",
+    "understood",
+    "woke",
+    "wore",
+    "wove",
+    "wept",
+    "won",
+    "wound",
+    "wrote",
+    "withdrew",
+    "overtook",
+    "overcame",
+    "undertook",
+    "upheld",
+    "underwent",
+}
+
+_NOT_PAST_ED = {
+    "need",
+    "needed",
+    "united",
+    "red",
+    "bed",
+    "hundred",
+    "speed",
+    "seed",
+    "feed",
+    "indeed",
+    "proceed",
+    "exceed",
+    "succeed",
+    "breed",
+    "weed",
+    "shed",
+    "wed",
+    "embed",
+    "naked",
+    "sacred",
+    "wicked",
+    "kindred",
+    "shred",
+    "deed",
+    "greed",
+    "creed",
+    "bled",
+    "fled",
+    "led",
+    "fed",
+    "sped",
+    "ted",
+    "ned",
+    "fred",
+    "ahmed",
+    "mohammed",
+    "muhammed",
+    "mohamed",
+    "limited",
+    "based",
+    "related",
+    "detailed",
+    "advanced",
+    "concerned",
+    "interested",
+    "unemployed",
+    "armed",
+}
 _WORD_RE = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|n't|'[a-z]+|[.;:!?]|,|\u2014|--")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
 
@@ -1143,7 +1611,7 @@ def _token_tense(tokens: list[str], i: int) -> tuple[Tense | None, bool]:
     """Tense signalled by tokens[i] (and the words just before it); bool: a reporting verb."""
     w = tokens[i].lower()
     before = [t.lower() for t in tokens[max(0, i - 3) : i]]
-    if w in _FUTURE_AUX or w == "going" and i + 1 < len(tokens) and tokens[i + 1] == "to":
+    if w in _FUTURE_AUX or (w == "going" and i + 1 < len(tokens) and tokens[i + 1] == "to"):
         return "future", False
     if w in _FUTURE_CUES:
         if w == "would" or w == "'d":
@@ -1152,22 +1620,30 @@ def _token_tense(tokens: list[str], i: int) -> tuple[Tense | None, bool]:
             i + 1 < len(tokens) and tokens[i + 1].lower() in ("to", "for")
         ):
             return None, False
-        if w in ("set", "due", "expected", "scheduled", "slated", "planned") and not (
-            i + 1 < len(tokens) and tokens[i + 1].lower() in ("to", "for", "on", "in", "at")
-        ) and w in ("set", "due"):
+        if (
+            w in ("set", "due", "expected", "scheduled", "slated", "planned")
+            and not (
+                i + 1 < len(tokens) and tokens[i + 1].lower() in ("to", "for", "on", "in", "at")
+            )
+            and w in ("set", "due")
+        ):
             return None, False
         return "future", False
     if w in _PAST_AUX:
         return "past", False
     if w in _PERFECT:
         return "past" if i + 1 < len(tokens) and _is_past_form(tokens[i + 1].lower()) else (
-            "present", False
+            "present",
+            False,
         )[0], False
     if w in _PRESENT_AUX:
         return "present", False
     if w in _REPORTING:
-        return ("past" if w not in ("says", "say", "tells", "reports", "adds", "notes",
-                                     "according") else "present"), True  # fmt: skip
+        return (
+            "past"
+            if w not in ("says", "say", "tells", "reports", "adds", "notes", "according")
+            else "present"
+        ), True
     if _is_past_form(w):
         if any(b in _FUTURE_AUX or b in ("to", "be", "being", "been", "would") for b in before):
             return None, False  # part of a verb group whose auxiliary carries the tense
@@ -1192,7 +1668,9 @@ def tense_near(text: str, start: int, end: int) -> Tense | None:
     anchor = len(before)
     # A preposition right before the date says which way it points: "until Tuesday".
     lead = " ".join(t.lower() for t, _ in before[-3:])
-    if re.search(r"\b(?:until|till|as soon as|as early as|no later than|starting|effective)$", lead):
+    if re.search(
+        r"\b(?:until|till|as soon as|as early as|no later than|starting|effective)$", lead
+    ):
         return "future"
     if re.search(r"\bsince$", lead):
         return "past"
@@ -1223,20 +1701,89 @@ _TOKEN_RE = re.compile(
     r"\d{1,2}:\d{2}|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}|'\d0s|'\d{2}|"
     r"[A-Za-z]\.[A-Za-z]\.|[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*\.?|,|-|–"
 )
-_ANCHORS = (
-    set(_WEEKDAYS) - {"mon", "tue", "wed", "thu", "sat", "sun", "fri", "thur"}
-    | {"today", "tonight", "yesterday", "tomorrow", "week", "weekend", "month", "year", "quarter",
-       "decade", "century", "ago", "earlier", "later", "weeks", "months", "years", "days",
-       "spring", "summer", "fall", "autumn", "winter", "half", "now", "currently", "recently",
-       "future", "soon", "christmas", "easter", "thanksgiving", "halloween", "day", "eve",
-       "year-end", "year-ago", "year-earlier", "mid-year", "midyear", "period", "quarters",
-       "fiscal", "twenties", "thirties", "forties", "fifties", "sixties", "seventies",
-       "eighties", "nineties", "thousand"}
-)  # fmt: skip
-_AMBIGUOUS_MONTHS = {"may", "march", "jan", "sep", "mar", "jun", "jul", "aug", "dec", "oct",
-                     "nov", "feb", "apr", "sept"}  # fmt: skip
-_VAGUE_ANCHORS = {"now", "currently", "recently", "future", "soon", "earlier", "later", "days",
-                  "weeks", "months", "years"}  # fmt: skip
+_ANCHORS = set(_WEEKDAYS) - {"mon", "tue", "wed", "thu", "sat", "sun", "fri", "thur"} | {
+    "today",
+    "tonight",
+    "yesterday",
+    "tomorrow",
+    "week",
+    "weekend",
+    "month",
+    "year",
+    "quarter",
+    "decade",
+    "century",
+    "ago",
+    "earlier",
+    "later",
+    "weeks",
+    "months",
+    "years",
+    "days",
+    "spring",
+    "summer",
+    "fall",
+    "autumn",
+    "winter",
+    "half",
+    "now",
+    "currently",
+    "recently",
+    "future",
+    "soon",
+    "christmas",
+    "easter",
+    "thanksgiving",
+    "halloween",
+    "day",
+    "eve",
+    "year-end",
+    "year-ago",
+    "year-earlier",
+    "mid-year",
+    "midyear",
+    "period",
+    "quarters",
+    "fiscal",
+    "twenties",
+    "thirties",
+    "forties",
+    "fifties",
+    "sixties",
+    "seventies",
+    "eighties",
+    "nineties",
+    "thousand",
+}
+_AMBIGUOUS_MONTHS = {
+    "may",
+    "march",
+    "jan",
+    "sep",
+    "mar",
+    "jun",
+    "jul",
+    "aug",
+    "dec",
+    "oct",
+    "nov",
+    "feb",
+    "apr",
+    "sept",
+}
+_VAGUE_ANCHORS = {
+    "now",
+    "currently",
+    "recently",
+    "future",
+    "soon",
+    "earlier",
+    "later",
+    "days",
+    "weeks",
+    "months",
+    "years",
+}
 
 
 def _is_anchor(token: str, next_token: str | None) -> bool:
@@ -1257,12 +1804,10 @@ def _is_anchor(token: str, next_token: str | None) -> bool:
         return token[0].isupper() or bare not in _AMBIGUOUS_MONTHS
     if bare in _WEEKDAYS and bare in _ANCHORS:
         return token[0].isupper()
-    return bare in _ANCHORS or bare.endswith("'s") and bare[:-2] in _ANCHORS
+    return bare in _ANCHORS or (bare.endswith("'s") and bare[:-2] in _ANCHORS)
 
 
-def date_mentions(
-    text: str, reference: date, *, include_vague: bool = False
-) -> list[DateMention]:
+def date_mentions(text: str, reference: date, *, include_vague: bool = False) -> list[DateMention]:
     """Date expressions in text, with offsets, each resolved against `reference`.
 
     Vague references (PAST_REF, "recently"; PRESENT_REF, "now"; FUTURE_REF, "soon") are left
@@ -1296,10 +1841,39 @@ def date_mentions(
     return [m for m in mentions if m.date.value not in (PAST_REF, PRESENT_REF, FUTURE_REF)]
 
 
-_PREPOSITIONS = {"on", "in", "at", "by", "during", "since", "until", "till", "through", "from",
-                 "for", "of", "around", "about", "sometime", "before", "after", "within", "over",
-                 "as", "starting", "beginning", "effective", "circa", "approximately",
-                 "roughly", "not", "no", "than", "early", "late"}  # fmt: skip
+_PREPOSITIONS = {
+    "on",
+    "in",
+    "at",
+    "by",
+    "during",
+    "since",
+    "until",
+    "till",
+    "through",
+    "from",
+    "for",
+    "of",
+    "around",
+    "about",
+    "sometime",
+    "before",
+    "after",
+    "within",
+    "over",
+    "as",
+    "starting",
+    "beginning",
+    "effective",
+    "circa",
+    "approximately",
+    "roughly",
+    "not",
+    "no",
+    "than",
+    "early",
+    "late",
+}
 
 
 def _widest_mention(
@@ -1319,15 +1893,19 @@ def _widest_mention(
             if best is not None and e - s <= best[1] - best[0]:
                 continue
             surface = text[s:e]
-            if surface.endswith(".") and not re.search(r"\b(?:[A-Za-z]{3,4}|a\.m|p\.m)\.$", surface):
+            if surface.endswith(".") and not re.search(
+                r"\b(?:[A-Za-z]{3,4}|a\.m|p\.m)\.$", surface
+            ):
                 e -= 1
                 surface = text[s:e]
             resolved = resolved_date(surface, reference, tense=tense)
             if resolved is None:
                 continue
             # Leading prepositions are context, not part of the expression ("on Monday").
-            while i < k and tokens[i][2].lower() in _PREPOSITIONS and not (
-                tokens[i][2].lower() in ("early", "late")
+            while (
+                i < k
+                and tokens[i][2].lower() in _PREPOSITIONS
+                and tokens[i][2].lower() not in ("early", "late")
             ):
                 i += 1
                 s = tokens[i][0]

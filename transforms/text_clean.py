@@ -48,9 +48,17 @@ _MONTHS = {
     name: i
     for i, names in enumerate(
         (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ),
         start=1,
@@ -60,7 +68,9 @@ _MONTHS = {
 # Dates that carry a year, tried in this order at the start of a string.
 _FULL_DATES = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
-    re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s-]+(?P<mon>{_MONTH}),?[\s-]+(?P<y>\d{{4}})(?!\d)"),
+    re.compile(
+        rf"(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s-]+(?P<mon>{_MONTH}),?[\s-]+(?P<y>\d{{4}})(?!\d)"
+    ),
     re.compile(rf"(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})(?!\d)"),
     re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"),
 )
@@ -158,7 +168,9 @@ _AGENCY = (
     r"|Xinhua|Shutterstock|AAP|PTI|ANI|IANS|UNB|BSS|Anadolu(?: Agency)?|NurPhoto|SOPA Images"
     r"|LightRocket|Sipa|Alamy|iStock|Zuma|Imago|dpa|Kyodo|Yonhap|TASS|Sputnik|Bernama|Handout)"
 )
-_WIRE = r"(?:REUTERS|Reuters|AFP|AP|Xinhua|XINHUA|ANI|IANS|PTI|UNB|BSS|Bernama|Yonhap|dpa|APP|EFE|TASS)"
+_WIRE = (
+    r"(?:REUTERS|Reuters|AFP|AP|Xinhua|XINHUA|ANI|IANS|PTI|UNB|BSS|Bernama|Yonhap|dpa|APP|EFE|TASS)"
+)
 _SOCIAL = (
     r"(?:share|tweet|e-?mail|print|whatsapp|facebook|twitter|x|linkedin|telegram|pinterest|reddit"
     r"|messenger|tumblr|copy link|flipboard|comments?)"
@@ -167,13 +179,15 @@ _SOCIAL = (
 # Chrome recognised by the line alone, wherever it stands. First match names the reason.
 _LINE_RULES: list[_Rule] = [
     *_rules(
-        "view counter", 60,
+        "view counter",
+        60,
         r"^(?:views?|count|reads?|hits|page ?views)\s*[:：]?\s*[\d,.]+\s*k?$",
         r"^[\d,.]+\s*k?\s+(?:views|reads|shares|comments)$",
         r"^\d+\s*min(?:ute)?s?\s+read$",
     ),
     *_rules(
-        "pagination", 120,
+        "pagination",
+        120,
         # "« PreviousNext »", "Previous article", "Next »", "Page 2 of 5", "1 2 3 Next"
         r"^[«‹<←]?\s*(?:previous|prev|older)\s*(?:post|article|story|page)?\s*[|/·•]?\s*"
         r"(?:next|newer)?\s*(?:post|article|story|page)?\s*[»›>→]?$",
@@ -183,31 +197,37 @@ _LINE_RULES: list[_Rule] = [
     ),
     *_rules("pagination", 220, r"^(?:previous|next)\s+(?:article|post|story)\s*[:\-–—]"),
     *_rules(
-        "photo caption", 400,
+        "photo caption",
+        400,
         # "Photo: ...", "FILE PHOTO: ...", "Image courtesy: ..."
         r"^(?:photo|photograph|image|picture|pic|file photo|illustration|caption)"
         r"(?:\s+(?:credit|courtesy))?\s*[:|]",
     ),
     *_rules(
-        "photo caption", 600,
-        # "... in Beijing, June 18, 2023. (AP Photo/Leah Millis, Pool)"
-        r"\((?:AP|AFP|Reuters|EPA|Getty|Xinhua|PTI|ANI)\s+Photos?\b[^)]*\)\s*$",
-        # "... June 18, 2023. REUTERS/Leah Millis/Pool"
-        r"\b(?:REUTERS|AFP|EPA|EPA-EFE|Xinhua)\s*/\s*[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
-        flags=0,
-    ),
-    *_rules(
-        "photo credit", 100,
+        "photo credit",
+        100,
         # "Ondřej Harník | Pool | Reuters", "Name/AFP via Getty Images", "Photo by X/Reuters"
-        rf"^(?=[^.!?]*$)(?:\S+\s+){{0,8}}?\S*(?:[|/©]|\bvia\b|\bby\b)\s*(?:\S+\s+){{0,3}}?"
+        rf"^(?=[^.!?]*$)(?:\S+\s+){{0,8}}?\S*(?:[|/©]|\bvia\b|\bphoto(?:graph)?s?\s+by\b)\s*(?:\S+\s+){{0,3}}?"
         rf"{_AGENCY}(?:\s+(?:photos?|images|file|pool))?\s*\)?$",
         rf"^{_AGENCY}\s*/\s*(?:\S+\s*){{1,4}}$",
         r"^(?:getty images|shutterstock|istock|alamy)$",
         r"^(?:credit|courtesy)\s*:",
     ),
-    *_rules("agency mark", 30, rf"^[-–—(©/\s]*{_WIRE}\s*[)/]?\s*(?:[-–—/]\s*{_WIRE}\s*)?$", flags=0),
     *_rules(
-        "share/follow", 300,
+        "photo caption",
+        600,
+        # "... in Beijing, June 18, 2023. (AP Photo/Leah Millis, Pool)"
+        r"\((?:AP|AFP|Reuters|EPA|Getty|Xinhua|PTI|ANI)\s+Photos?\b[^)]*\)\s*$",
+        # "... June 18, 2023. REUTERS/Leah Millis/Pool"
+        rf"\b(?:REUTERS|AFP|EPA|EPA-EFE|Xinhua)\s*/\s*(?!{_WIRE}\b)[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
+        flags=0,
+    ),
+    *_rules(
+        "agency mark", 30, rf"^[-–—(©/\s]*{_WIRE}\s*[)/]?\s*(?:[-–—/]\s*{_WIRE}\s*)?$", flags=0
+    ),
+    *_rules(
+        "share/follow",
+        300,
         r"\bfollow us on\b",
         r"\blike us on facebook\b",
         rf"^(?:{_SOCIAL}(?:\s+(?:on|via)\s+\w+)?\s*(?:\(\d+\))?[\s,|•·/]*)+:?$",
@@ -218,7 +238,8 @@ _LINE_RULES: list[_Rule] = [
         r"\b(?:subscribe|sign up)\b.{0,80}\bnewsletters?\b",
     ),
     *_rules(
-        "comment form", 250,
+        "comment form",
+        250,
         r"^leave a (?:reply|comment)\b",
         r"your email address will not be published",
         r"required fields are marked",
@@ -233,12 +254,14 @@ _LINE_RULES: list[_Rule] = [
         r"^join the (?:conversation|discussion)$",
     ),
     *_rules(
-        "related links", 200,
+        "related links",
+        200,
         r"^(?:read (?:more|also|next)|also read|see also|must read|you (?:may|might) also like"
         r"|recommended(?: for you| reading| stories)?|more (?:from|on|in) .{1,40})\s*[:\-–—»>]",
     ),
     *_rules(
-        "related links heading", 60,
+        "related links heading",
+        60,
         r"^(?:related|more|latest|other|similar)(?:\s+(?:articles?|posts?|news|stories|coverage"
         r"|reading|content|topics|videos))?\s*:?$",
         r"^(?:read (?:more|also|next)|also read|see also|you (?:may|might) also like"
@@ -247,7 +270,8 @@ _LINE_RULES: list[_Rule] = [
         r"|editor'?s picks?|don't miss)\s*:?$",
     ),
     *_rules(
-        "navigation", 60,
+        "navigation",
+        60,
         r"^back to top(?: button)?$",
         r"^skip to (?:main )?content$",
         r"^(?:advertisement|advertisment|sponsored(?: content)?|ad|ads by \w+"
@@ -255,7 +279,8 @@ _LINE_RULES: list[_Rule] = [
         r"|continue reading(?: below)?|loading\.*|menu|search)$",
     ),
     *_rules(
-        "aggregator disclaimer", 800,
+        "aggregator disclaimer",
+        800,
         r"denial of responsibility",
         r"is an automatic aggregator",
         r"all trademarks belong to their rightful owners",
@@ -264,7 +289,8 @@ _LINE_RULES: list[_Rule] = [
         r"^disclaimer\s*[:!-]",
     ),
     *_rules(
-        "copyright notice", 200,
+        "copyright notice",
+        200,
         r"^(?:copyright\s*)?(?:©|\(c\))",
         r"^copyright\s+\d{4}\b",
         r"\ball rights reserved\.?$",
@@ -272,7 +298,8 @@ _LINE_RULES: list[_Rule] = [
     ),
     *_rules("tag list", 300, r"^(?:tags|topics|filed under|categories|category|keywords)\s*:"),
     *_rules(
-        "contributor credit", 300,
+        "contributor credit",
+        300,
         r"\bcontributed (?:reporting|to this (?:report|story|article))\b",
         r"^[(\[]?\s*(?:additional |further )?reporting by\b",
         r"^[(\[]?\s*(?:writing|editing|edited|compiled|produced) by\b",
@@ -288,7 +315,8 @@ _LINE_RULES: list[_Rule] = [
 _EDGE_RULES: list[_Rule] = [
     # Nothing but a date and/or a time: the page's clock or a date stamp.
     *_rules(
-        "clock line", 80,
+        "clock line",
+        80,
         rf"^(?=.*(?:{_MONTH}|{_WEEKDAY}|\d:\d\d|\d[/.-]\d))(?:{_CLOCK_TOKEN}{_CLOCK_SEP})+$",
         flags=0,
     ),
@@ -297,7 +325,9 @@ _HEAD_RULES: list[_Rule] = [
     # "INTERNATIONAL", "WORLD NEWS", "BUSINESS & ECONOMY"
     _Rule(re.compile(r"^(?=.*[A-Z]{2})[A-Z&/.'’-]+(?:\s+[A-Z&/.'’-]+){0,2}$"), "section label", 40),
     # "News › World › Asia", "Home / World"
-    _Rule(re.compile(r"^[\w&'’ -]{1,30}(?:\s*[›>»/|•·]\s*[\w&'’ -]{1,30})+$"), "section crumb", 120),
+    _Rule(
+        re.compile(r"^[\w&'’ -]{1,30}(?:\s*[›>»/|•·]\s*[\w&'’ -]{1,30})+$"), "section crumb", 120
+    ),
     # "By Jane Doe", "By Jane Doe and John Roe, Reuters"
     _Rule(re.compile(r"^by\s+[A-Z][^.!?]{1,80}$", re.IGNORECASE), "byline", 100),
 ]
@@ -330,9 +360,32 @@ _DATELINE = re.compile(
     r"\s*(?P<sep>[-–—]{1,2}|:)\s+(?=\S)"
 )
 _NOT_PLACES = frozenset(
-    {"BREAKING", "EXCLUSIVE", "UPDATE", "UPDATED", "NOTE", "EDITOR'S NOTE", "WATCH", "ANALYSIS",
-     "OPINION", "LIVE", "VIDEO", "PHOTOS", "READ", "FACT CHECK", "Q", "A", "FILE", "PHOTO",
-     "FILE PHOTO", "ALSO READ", "READ MORE", "CORRECTION", "URGENT", "FLASH"}
+    {
+        "BREAKING",
+        "EXCLUSIVE",
+        "UPDATE",
+        "UPDATED",
+        "NOTE",
+        "EDITOR'S NOTE",
+        "WATCH",
+        "ANALYSIS",
+        "OPINION",
+        "LIVE",
+        "VIDEO",
+        "PHOTOS",
+        "READ",
+        "FACT CHECK",
+        "Q",
+        "A",
+        "FILE",
+        "PHOTO",
+        "FILE PHOTO",
+        "ALSO READ",
+        "READ MORE",
+        "CORRECTION",
+        "URGENT",
+        "FLASH",
+    }
 )
 _DATELINE_LOOKAHEAD = 3  # a byline or a standfirst may sit between headline and body
 
@@ -348,7 +401,10 @@ _LABEL_MAX_WORDS = 3
 _BODY_MIN_WORDS = 20  # a line this long is body text wherever it stands
 _SENTENCE_MIN_WORDS = 10  # ... and so is a shorter one that ends like a sentence
 _CAPTION_MIN_WORDS = 20
-_CAPTION_MAX_WORDS = 80
+_CAPTION_MAX_WORDS = 45
+_PHOTO_WORDS = re.compile(
+    r"\b(?:pictured|photo(?:graph)?(?:ed)?|file (?:photo|picture)|seen here)\b", re.I
+)
 _LINK_MAX_WORDS = 20
 _CLOSERS = "\"'”’)]»"
 
@@ -402,20 +458,20 @@ def _stated(line: str, reference: date) -> tuple[str, date | None] | None:
     return None
 
 
-def _is_caption(line: str, first: bool) -> bool:
+def _is_caption(line: str, *, first: bool) -> bool:
     """Whether the line just above a photo credit is that photo's caption.
 
-    A caption reads like a sentence, or carries a date; a short line without one at the
-    very top is more likely the headline sitting above an uncaptioned photo.
+    A short line with a date or a photo word is one wherever it stands. Otherwise only the
+    very first line of the page is taken for one, when it reads like a sentence: a short
+    line without a full stop there is more likely a headline over an uncaptioned photo,
+    and further down a paragraph may sit just above an uncaptioned photo's credit.
     """
-    if _words(line) > _CAPTION_MAX_WORDS:
+    n = _words(line)
+    if n > _CAPTION_MAX_WORDS:
         return False
-    return (
-        not first
-        or _last_char(line) in ".!?"
-        or _words(line) >= _CAPTION_MIN_WORDS
-        or bool(_SHORT_DATE.search(line))
-    )
+    if _SHORT_DATE.search(line) or _PHOTO_WORDS.search(line):
+        return True
+    return first and (_last_char(line) in ".!?" or n >= _CAPTION_MIN_WORDS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -490,8 +546,9 @@ def _mark_captions(lines: list[str], reasons: list[str | None]) -> None:
     """The line just above a photo credit is that photo's caption."""
     for i in range(1, len(lines)):
         if reasons[i] == "photo credit" and reasons[i - 1] in (None, "publish line"):
-            first = not _kept(reasons, 0, i - 1)
-            if _is_caption(lines[i - 1], first):
+            # First: nothing but labels (no headline, no text) above it.
+            first = not any(_words(lines[j]) > _LABEL_MAX_WORDS for j in _kept(reasons, 0, i - 1))
+            if _is_caption(lines[i - 1], first=first):
                 reasons[i - 1] = "photo caption"
 
 
@@ -574,7 +631,9 @@ def _dateline(body: list[str], reference: date) -> tuple[str | None, date | None
         d = _SHORT_DATE.match(m["date"]) if m["date"] else None
         if d:
             month, day = _month(d["mon"] or d["mon2"]), int(d["d"] or d["d2"])
-            when = _safe_date(int(d["y"]), month, day) if d["y"] else _date_near(month, day, reference)
+            when = (
+                _safe_date(int(d["y"]), month, day) if d["y"] else _date_near(month, day, reference)
+            )
         return place, when
     return None, None
 

@@ -9,12 +9,48 @@ from urllib.parse import urlsplit, urlunsplit
 _TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_", "itm_")
 _TRACKING_KEYS = frozenset(
     {
-        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
-        "twclid", "ttclid", "li_fat_id", "igshid", "mc_cid", "mc_eid", "_ga", "_gl",
-        "_hsenc", "_hsmi", "__hssc", "__hstc", "__hsfp", "hsctatracking", "mkt_tok",
-        "oly_anon_id", "oly_enc_id", "vero_id", "vero_conv", "rb_clickid", "s_cid",
-        "ncid", "ocid", "cmpid", "sr_share", "at_medium", "at_campaign", "at_custom1",
-        "__twitter_impression", "spm", "ref_src", "ref_url", "wt_mc", "wt.mc_id",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "__hssc",
+        "__hstc",
+        "__hsfp",
+        "hsctatracking",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "vero_conv",
+        "rb_clickid",
+        "s_cid",
+        "ncid",
+        "ocid",
+        "cmpid",
+        "sr_share",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "__twitter_impression",
+        "spm",
+        "ref_src",
+        "ref_url",
+        "wt_mc",
+        "wt.mc_id",
     }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
@@ -101,9 +137,7 @@ def canonical_url(url: str) -> str:
         if _is_tracking(key):
             continue
         safe = "/:@!$'()*+,;?"
-        pairs.append(
-            (_normalise_escapes(key, safe), sep, _normalise_escapes(value, safe + "="))
-        )
+        pairs.append((_normalise_escapes(key, safe), sep, _normalise_escapes(value, safe + "=")))
     pairs.sort()
     query = "&".join(k + sep + v for k, sep, v in pairs)
     return urlunsplit((scheme, netloc, path, query, ""))

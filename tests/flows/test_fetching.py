@@ -53,9 +53,18 @@ def server() -> Iterator[FetchServer]:
 @pytest.fixture
 def limits() -> FetchLimits:
     return FetchLimits(
-        connect_timeout=0.5, read_timeout=0.5, total_timeout=1.5, url_deadline=8,
-        batch_timeout=20, max_retries=1, backoff_base=0.05, retry_after_cap=2.0,
-        max_bytes=1_000_000, rate_limit=False, max_workers=4, allow=["127.0.0.1"],
+        connect_timeout=0.5,
+        read_timeout=0.5,
+        total_timeout=1.5,
+        url_deadline=8,
+        batch_timeout=20,
+        max_retries=1,
+        backoff_base=0.05,
+        retry_after_cap=2.0,
+        max_bytes=1_000_000,
+        rate_limit=False,
+        max_workers=4,
+        allow=["127.0.0.1"],
     )
 
 
@@ -71,11 +80,16 @@ def _fetch(fetcher: Fetcher, url: str, **kw) -> FetchResult:
 
 
 def test_plain_fetch_archives_body(fetcher: Fetcher, server: FetchServer, tmp_path: Path) -> None:
-    result, state = fetcher.fetch(FetchTarget(url=server.url("/feed.xml"), source="local",
-                                              expect="feed"))
+    result, state = fetcher.fetch(
+        FetchTarget(url=server.url("/feed.xml"), source="local", expect="feed")
+    )
     assert result.ok and result.error_kind is None
     assert (result.status, result.attempts, result.content_type, result.charset) == (
-        200, 1, "application/rss+xml", "utf-8")
+        200,
+        1,
+        "application/rss+xml",
+        "utf-8",
+    )
     assert archived_bytes(tmp_path / "raw", result.doc_id) == FEED
     assert result.size_bytes == len(FEED) and result.source == "local"
     assert state.last_status == 200 and state.last_doc_id == result.doc_id
@@ -103,7 +117,11 @@ def test_plain_fetch_archives_body(fetcher: Fetcher, server: FetchServer, tmp_pa
     ],
 )
 def test_faults_are_recorded(
-    fetcher: Fetcher, server: FetchServer, path: str, kind: str, status: int | None,
+    fetcher: Fetcher,
+    server: FetchServer,
+    path: str,
+    kind: str,
+    status: int | None,
     attempts: int,
 ) -> None:
     started = time.monotonic()
@@ -177,7 +195,7 @@ def test_bad_charset_is_recorded_and_body_kept(fetcher: Fetcher, server: FetchSe
 def test_malformed_and_billion_laughs_feeds(fetcher: Fetcher, server: FetchServer) -> None:
     broken = _fetch(fetcher, server.url("/malformed.xml"), expect="feed")
     parsed = feed_entries(archived_bytes(fetcher.archive_dir, broken.doc_id))
-    assert parsed.recovered and [e.title for e in parsed.entries][0] == "Kept"
+    assert parsed.recovered and parsed.entries[0].title == "Kept"
     laughs = _fetch(fetcher, server.url("/laughs.xml"), expect="feed")
     assert laughs.ok  # the bytes are harmless; expanding them is what is refused
     with pytest.raises(FeedError) as err:
@@ -210,8 +228,9 @@ def test_conditional_get_last_modified(fetcher: Fetcher, server: FetchServer) ->
 
 def test_min_interval_skips_without_request(fetcher: Fetcher, server: FetchServer) -> None:
     url = server.url("/page/interval")
-    state = FetchState(canonical_url=url, url=url,
-                       last_fetched=datetime.now(UTC) - timedelta(seconds=10))
+    state = FetchState(
+        canonical_url=url, url=url, last_fetched=datetime.now(UTC) - timedelta(seconds=10)
+    )
     result, _ = fetcher.fetch(FetchTarget(url=url, min_interval_seconds=60), state)
     assert result.error_kind == "too_soon" and result.attempts == 0
     assert "/page/interval" not in server.paths()
@@ -260,14 +279,14 @@ def test_feed_to_fetch_many(server: FetchServer, tmp_path: Path, limits: FetchLi
     """A feed's items, one at a private address and one robots-disallowed, fetched together."""
     with Fetcher(tmp_path / "raw", limits) as f:
         feed_result, _ = f.fetch(FetchTarget(url=server.url("/feed.xml"), expect="feed"))
-    feed = feed_entries(archived_bytes(tmp_path / "raw", feed_result.doc_id),
-                        base_url=server.url("/feed.xml"))
+    feed = feed_entries(
+        archived_bytes(tmp_path / "raw", feed_result.doc_id), base_url=server.url("/feed.xml")
+    )
     targets = [FetchTarget(url=e.url, source="local-feed", expect="page") for e in feed.entries]
     targets += [FetchTarget(url=server.url(p)) for p in ("/slow?s=3", "/bomb", "/missing")]
     before = len(_CONNECTS)
     started = time.monotonic()
-    results, states = fetch_many(targets, archive_dir=tmp_path / "raw", limits=limits,
-                                 run_id="r1")
+    results, states = fetch_many(targets, archive_dir=tmp_path / "raw", limits=limits, run_id="r1")
     assert time.monotonic() - started < 10
     kinds = {r.url.replace(server.base, ""): r.error_kind for r in results}
     assert kinds == {
@@ -279,8 +298,9 @@ def test_feed_to_fetch_many(server: FetchServer, tmp_path: Path, limits: FetchLi
         "/bomb": "too_large",
         "/missing": "http_status",
     }
-    assert not any(ipaddress.ip_address(a).is_private for a in _CONNECTS[before:]
-                   if a != "127.0.0.1")
+    assert not any(
+        ipaddress.ip_address(a).is_private for a in _CONNECTS[before:] if a != "127.0.0.1"
+    )
     assert "/private/secret" not in server.paths()
     assert server.paths().count("/robots.txt") >= 1
     assert [r.url for r in results] == [t.url for t in targets]  # input order
@@ -288,9 +308,12 @@ def test_feed_to_fetch_many(server: FetchServer, tmp_path: Path, limits: FetchLi
     assert states[server.url("/page/2")].last_status == 200  # keyed by canonical URL
 
 
-def test_fetch_many_batch_deadline(server: FetchServer, tmp_path: Path, limits: FetchLimits) -> None:
-    quick = limits.model_copy(update={"batch_timeout": 0.5, "read_timeout": 2.5,
-                                      "total_timeout": 3, "max_retries": 0})
+def test_fetch_many_batch_deadline(
+    server: FetchServer, tmp_path: Path, limits: FetchLimits
+) -> None:
+    quick = limits.model_copy(
+        update={"batch_timeout": 0.5, "read_timeout": 2.5, "total_timeout": 3, "max_retries": 0}
+    )
     started = time.monotonic()
     results, _ = fetch_many([server.url("/slow?s=3")], archive_dir=tmp_path, limits=quick)
     assert time.monotonic() - started < 2
@@ -300,16 +323,22 @@ def test_fetch_many_batch_deadline(server: FetchServer, tmp_path: Path, limits: 
 def test_per_host_rate_limit(server: FetchServer, tmp_path: Path, limits: FetchLimits) -> None:
     polite = limits.model_copy(update={"rate_limit": True, "per_host_interval": 0.2})
     urls = [server.url(f"/page/rate{i}") for i in range(4)]
+    urls.append(server.url("/page/rate0#again"))  # same canonical URL: fetched once
     started = time.monotonic()
     results, _ = fetch_many(urls, archive_dir=tmp_path, limits=polite)
-    assert all(r.ok for r in results)
+    assert len(results) == 4 and all(r.ok for r in results)
     assert time.monotonic() - started >= 0.2 * 4  # robots.txt + 4 pages, 0.2 s apart
 
 
-def test_fetches_schema_takes_results(server: FetchServer, tmp_path: Path,
-                                      limits: FetchLimits) -> None:
-    results, states = fetch_many([server.url("/feed.xml"), server.url("/missing")],
-                                 archive_dir=tmp_path, limits=limits, run_id="r1")
+def test_fetches_schema_takes_results(
+    server: FetchServer, tmp_path: Path, limits: FetchLimits
+) -> None:
+    results, states = fetch_many(
+        [server.url("/feed.xml"), server.url("/missing")],
+        archive_dir=tmp_path,
+        limits=limits,
+        run_id="r1",
+    )
     con = duckdb.connect(":memory:")
     con.execute((ROOT / "warehouse" / "schema" / "050_fetches.sql").read_text())
     columns = [r[0] for r in con.execute("describe fetches").fetchall()]

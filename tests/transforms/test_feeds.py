@@ -77,10 +77,19 @@ JSON_FEED = json.dumps(
         "home_page_url": "https://example.org/",
         "authors": [{"name": "Feed Author"}],
         "items": [
-            {"id": "1", "url": "/a", "title": "A", "date_published": "2024-05-01T12:00:00Z",
-             "content_text": "hello"},
-            {"id": "2", "external_url": "https://other.example/b", "summary": "s",
-             "authors": [{"name": "Bea"}]},
+            {
+                "id": "1",
+                "url": "/a",
+                "title": "A",
+                "date_published": "2024-05-01T12:00:00Z",
+                "content_text": "hello",
+            },
+            {
+                "id": "2",
+                "external_url": "https://other.example/b",
+                "summary": "s",
+                "authors": [{"name": "Bea"}],
+            },
         ],
     }
 ).encode()
@@ -194,7 +203,10 @@ def test_entry_fields() -> None:
     assert rdf.published == datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
     atom = feed_entries(ATOM03).entries[0]
     assert (atom.title, atom.summary, atom.author, atom.id) == (
-        "Atom 0.3 snapshot", "Snapshot", "Mark", "tag:example.org,2003:3.2397"
+        "Atom 0.3 snapshot",
+        "Snapshot",
+        "Mark",
+        "tag:example.org,2003:3.2397",
     )
     assert atom.published == datetime(2003, 12, 13, 12, 29, 29, tzinfo=UTC)
     assert feed_entries(ATOM_XML_BASE).entries[0].title == "Bold & more"
@@ -208,7 +220,11 @@ def test_google_news_sitemap() -> None:
     assert news.title == "Companies A, B in Merger Talks"
     assert news.published == datetime(2024, 1, 2, 9, 30, tzinfo=UTC)
     assert news.updated == datetime(2024, 1, 2, tzinfo=UTC)
-    assert (plain.url, plain.title, plain.published) == ("https://news.example/plain.html", None, None)
+    assert (plain.url, plain.title, plain.published) == (
+        "https://news.example/plain.html",
+        None,
+        None,
+    )
 
 
 @pytest.mark.parametrize("raw", [BILLION_LAUGHS, XXE])

@@ -51,7 +51,7 @@ def _expression_kind(text: str) -> str:
 def _error_kind(gold: str, got: str | None) -> str:
     if got is None:
         return "unresolved"
-    if "X" in gold or gold.startswith("P") and gold[1:2].isdigit():
+    if "X" in gold or (gold.startswith("P") and gold[1:2].isdigit()):
         return "gold underspecified/duration"
     if gold.endswith("_REF") != got.endswith("_REF"):
         return "vague vs specific"
@@ -80,8 +80,10 @@ def _scored(corpora_dir: Path) -> list[dict[str, str | None]]:
                     tense = tense_near(doc["text"], timex["start"], timex["end"])
                     got = resolved_date(timex["text"], reference, tense=tense, focus=focus)
                     # Only a mention that stands on its own moves the focus.
-                    if got and not got.value.endswith("_REF") and got == resolved_date(
-                        timex["text"], reference, tense=tense
+                    if (
+                        got
+                        and not got.value.endswith("_REF")
+                        and got == resolved_date(timex["text"], reference, tense=tense)
                     ):
                         focus = got
                     rows.append({
@@ -108,7 +110,9 @@ def test_timebank_exact_match_stays_above_floor(corpora_dir: Path) -> None:
         shares[source] = _share([r for r in rows if r["source"] == source])
 
     misses = [r for r in rows if r["gold"] != r["got"]]
-    print(f"\nTimeBank/AQUAINT DATE timexes: {len(rows)}, exact value match {shares['overall']:.1%}")
+    print(
+        f"\nTimeBank/AQUAINT DATE timexes: {len(rows)}, exact value match {shares['overall']:.1%}"
+    )
     for source in SOURCES:
         n = sum(r["source"] == source for r in rows)
         print(f"  {source:9s} {shares[source]:.1%} of {n}")

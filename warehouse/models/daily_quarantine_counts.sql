@@ -8,7 +8,7 @@ with quarantined as (
 select
     stage,
     expectation,
-    count(*) as items,
+    count(distinct item_id) as items,
     min(reason) as example_reason
 from quarantined
 group by stage, expectation

@@ -9,7 +9,7 @@ select
     d.which,
     (select count(*) from documents where arrival_day = d.day) as documents,
     (select count(*) from articles where day = d.day) as articles,
-    (select count(*) from quarantine where day = d.day) as quarantined,
+    (select count(distinct item_id) from quarantine where day = d.day) as quarantined,
     (select count(distinct source) from articles where day = d.day) as sources
 from days as d
 order by d.which
