@@ -57,6 +57,7 @@ FetchErrorKind = Literal[
     "bad_encoding",  # unknown Content-Encoding or corrupt gzip/deflate data
     "content_type",  # not what was expected (an image where a feed should be)
     "bad_charset",  # soft: body archived, but the declared charset is unknown
+    "internal",  # a bug or a local failure (disk full ...): see the message
 ]
 Expect = Literal["feed", "sitemap", "page", "any"]
 
@@ -179,6 +180,7 @@ class _FetchError(Exception):
         super().__init__(message)
         self.kind, self.message, self.retryable = kind, message, retryable
         self.status, self.retry_after = status, retry_after
+        self.wire_bytes = 0
 
 
 @dataclass
@@ -390,7 +392,7 @@ class Fetcher:
                 break
             except _FetchError as refused:
                 result.error_kind, result.error_message = refused.kind, refused.message
-                result.status = refused.status
+                result.status, result.wire_bytes = refused.status, refused.wire_bytes
                 elapsed = time.monotonic() - started
                 if not refused.retryable or result.attempts > lim.max_retries:
                     break
@@ -589,7 +591,7 @@ class Fetcher:
                         retryable=True,
                     )
         except _FetchError as refused:
-            refused.status = status
+            refused.status, refused.wire_bytes = status, wire
             raise
         except httpx.TimeoutException as exc:
             raise _FetchError(
@@ -760,6 +762,20 @@ def _resolve(host: str, port: int) -> list[str]:
 # ---------------------------------------------------------------- many URLs
 
 
+def _failed(
+    item: FetchTarget, run_id: str, at: datetime, kind: FetchErrorKind, message: str
+) -> FetchResult:
+    return FetchResult(
+        run_id=run_id,
+        url=item.url,
+        canonical_url=canonical_url(item.url),
+        source=item.source,
+        fetched_at=at,
+        error_kind=kind,
+        error_message=message,
+    )
+
+
 def fetch_many(
     targets: Iterable[FetchTarget | str],
     *,
@@ -793,8 +809,13 @@ def fetch_many(
         }
         try:
             for future in as_completed(futures, timeout=max(0.0, batch_end - time.monotonic())):
-                result, state = future.result()
-                results[futures[future]] = result
+                i = futures[future]
+                try:
+                    result, state = future.result()
+                except Exception as exc:  # one URL's bug must not lose the other rows
+                    results[i] = _failed(items[i], run_id, now(), "internal", repr(exc))
+                    continue
+                results[i] = result
                 new_states[result.canonical_url] = state
         except FuturesTimeout:
             pass  # stragglers are reported below; closing the client unblocks them
@@ -802,13 +823,6 @@ def fetch_many(
             pool.shutdown(wait=False, cancel_futures=True)
     for i, item in enumerate(items):
         if results[i] is None:
-            results[i] = FetchResult(
-                run_id=run_id,
-                url=item.url,
-                canonical_url=canonical_url(item.url),
-                source=item.source,
-                fetched_at=now(),
-                error_kind="timeout",
-                error_message=f"abandoned: batch deadline {limits.batch_timeout}s passed",
-            )
+            message = f"abandoned: batch deadline {limits.batch_timeout}s passed"
+            results[i] = _failed(item, run_id, now(), "timeout", message)
     return [r for r in results if r is not None], new_states

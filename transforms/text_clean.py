@@ -4,20 +4,26 @@ plain-text save of a news page. Pure: no I/O, no clock (the reference day is pas
 How it reads a document, in order:
 
 1. `normalized_text`, so every paragraph is one line.
-2. Line rules (`_LINE_RULES`, a table of (pattern, reason, max length)) and the publish-line
-   rule mark page chrome anywhere in the text.
-3. Context rules: a photo caption is the line just above a photo credit; short lines after
-   a "Related articles" heading are links; learned `boilerplate` lines go.
-4. The *head* is what comes before the first body-like paragraph. Head-only rules
-   (`_HEAD_RULES`: section labels, breadcrumbs) apply there, then the first line left in the
-   head is the headline when it reads like one. No headline is ever made up from body text.
-5. A dateline is read from the start of the first body paragraph. Its prefix stays in the
-   text: "WASHINGTON, June 16: US Secretary ..." is part of the sentence as published,
-   and stripping it would make the text differ from the source for no gain.
-6. An agency mark glued after the last sentence ("... on Wednesday. REUTERS") is cut off.
+2. The publish-line rule (`_STATED`) and the line rules (`_LINE_RULES`, a table of
+   (pattern, reason, longest line)) mark chrome wherever it stands; so do learned
+   `boilerplate` lines (match-keys from `boilerplate_lines`).
+3. Context rules: the line just above a photo credit is its caption (`_is_caption`);
+   headline-like lines under a "Related articles" heading are links.
+4. Head and tail are what lies above the first and below the last body-like paragraph.
+   `_EDGE_RULES` (clock/date lines) apply there, `_HEAD_RULES` (section labels, crumbs,
+   bylines) and kickers above the headline in the head only: lower down, the same shapes
+   are sub-headings and timeline dates, which are text.
+5. The first line left in the head is the headline when it reads like one (short, no
+   sentence punctuation, text after it). No headline is ever made up from body text.
+6. A dateline is read from the start of the first body lines. Its prefix stays in the
+   text: "WASHINGTON, June 16: US Secretary ..." is part of the sentence as published.
+   Its year comes from the stated publish date, else the reference day.
+7. A wire agency's mark glued after the last sentence ("... on Wednesday. REUTERS") is cut.
 
 Contributor credits ("Reporting by ...", "X contributed to this report.") are removed and
 recorded: they name journalists, not people in the story, and would pollute entities.
+Every removed line is listed in `CleanedText.removed` with its reason; the headline is
+listed there too (reason "headline"), as it moves out of the text into `title`.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import NamedTuple
 
 from newsmon.models import CleanedText
@@ -158,7 +165,7 @@ def _rules(reason: str, max_len: int, *patterns: str, flags: int = re.IGNORECASE
 
 
 _CLOCK_TOKEN = (
-    rf"(?:{_WEEKDAY}|{_MONTH}|{_TIME}|\d{{1,4}}{_ORD}|(?i:[ap]\.?m\.?)"
+    rf"(?:{_WEEKDAY}|{_MONTH}|{_TIME}|\d{{1,4}}(?!\d){_ORD}|(?i:[ap]\.?m\.?)"
     rf"|{_TZ}|[+-]\d{{2}}:?\d{{2}}|(?i:at|on|hrs|today))"
 )
 _CLOCK_SEP = r"[\s,|/.:\-–—()•·]*"
@@ -219,7 +226,8 @@ _LINE_RULES: list[_Rule] = [
         # "... in Beijing, June 18, 2023. (AP Photo/Leah Millis, Pool)"
         r"\((?:AP|AFP|Reuters|EPA|Getty|Xinhua|PTI|ANI)\s+Photos?\b[^)]*\)\s*$",
         # "... June 18, 2023. REUTERS/Leah Millis/Pool"
-        rf"\b(?:REUTERS|AFP|EPA|EPA-EFE|Xinhua)\s*/\s*(?!{_WIRE}\b)[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
+        rf"\b(?:REUTERS|AFP|EPA|EPA-EFE|Xinhua)\s*/\s*(?!{_WIRE}\b)"
+        r"[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
         flags=0,
     ),
     *_rules(
@@ -584,7 +592,7 @@ def _mark_head(lines: list[str], reasons: list[str | None]) -> None:
         reasons[i] = _rule_reason(lines[i], _HEAD_RULES)
     # A label is chrome when a longer headline-like line follows it.
     kept = _kept(reasons, 0, head_end)
-    for i, following in zip(kept, kept[1:], strict=False):
+    for i, following in pairwise(kept):
         line, next_line = lines[i], lines[following]
         if not _headline_like(next_line):
             break
