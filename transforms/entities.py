@@ -8,6 +8,7 @@ See docs/entities.md for the rules and the model choice.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from transforms.entity_rules import (
     ALLOWED_TYPES,
     HYPHEN_PAIR,
+    REPAIRABLE_TYPES,
     alias_key,
     entity_id,
     is_place_variant,
@@ -132,6 +134,7 @@ class Registry:
                 self.person_by_token[t].add(e.entity_id)
 
 
+@functools.cache  # one pipeline per process: loading costs ~1 s and ~100 MB
 def load_nlp(model: str = DEFAULT_MODEL) -> Any:
     """The spaCy pipeline for NER: tok2vec + senter + ner only ("sm" or "md")."""
     import spacy
@@ -190,7 +193,7 @@ def _raw_candidates(doc: Any, in_headline: bool) -> list[_Cand]:
     out = []
     text = doc.text
     for ent in doc.ents:
-        if ent.label_ not in ALLOWED_TYPES:
+        if ent.label_ not in ALLOWED_TYPES | REPAIRABLE_TYPES:
             continue
         pieces = [(ent.start_char, ent.end_char, [])]
         if "\n" in ent.text:
@@ -353,6 +356,7 @@ def _article_mentions(article: ArticleText, parts: dict[bool, _Part], docs: dict
     }  # same-article names only: the registry is a weaker witness (own rule below)
     surfaces = {id(c): surface(c) for c in cands}
     _repair_labels(cands, surfaces, registry, person_tokens)
+    cands = [c for c in cands if c.type in ALLOWED_TYPES]  # NORP, PRODUCT ... not repaired
 
     # a title before a person's name: record it, and drop ORG/FAC fragments inside it
     # ("State" in "Secretary of State", "Treasury" in "US Treasury Secretary Janet Yellen")

@@ -12,6 +12,9 @@ import unicodedata
 # spaCy labels we keep. NORP (demonyms: "Chinese", "American") is left out: it is not a
 # place and merging it with GPE would be wrong; DATE/TIME go to the events stage.
 ALLOWED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
+# Other name-like labels are read only so label repair can rescue a mislabelled name
+# ("Xi" tagged PRODUCT next to "Xi Jinping"); unrepaired, they are dropped.
+REPAIRABLE_TYPES = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 
 # Curated variant tables: key (see `alias_key`) -> (canonical name, type).
 _COUNTRY_VARIANTS: dict[str, tuple[str, list[str]]] = {
@@ -170,7 +173,7 @@ def junk_reason(surface: str) -> str | None:
     letters = [c for c in surface if c.isalpha()]
     if not letters:
         return "no_letters"
-    if len(letters) == 1:
+    if len(surface.strip(" .")) == 1:
         return "single_letter"
     if not any(c.isupper() for c in letters):
         return "all_lowercase"
