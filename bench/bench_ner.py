@@ -52,14 +52,18 @@ def main() -> None:
                 for _ in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
                     pass
                 dt = time.perf_counter() - t0
-                print(f"{model:5} {n_process:>6} {batch_size:>5} {len(texts) / dt:>7.1f} "
-                      f"{chars / dt / 1000:>7.1f}  nlp.pipe")
+                print(
+                    f"{model:5} {n_process:>6} {batch_size:>5} {len(texts) / dt:>7.1f} "
+                    f"{chars / dt / 1000:>7.1f}  nlp.pipe"
+                )
         arts = [ArticleText(article_id=str(i), text=t) for i, t in enumerate(texts)]
         t0 = time.perf_counter()
         entity_mentions(arts, nlp)
         dt = time.perf_counter() - t0
-        print(f"{model:5} {1:>6} {32:>5} {len(texts) / dt:>7.1f} {chars / dt / 1000:>7.1f}"
-              "  entity_mentions (NER + rules)")
+        print(
+            f"{model:5} {1:>6} {32:>5} {len(texts) / dt:>7.1f} {chars / dt / 1000:>7.1f}"
+            "  entity_mentions (NER + rules)"
+        )
 
 
 if __name__ == "__main__":

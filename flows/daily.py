@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from expectations import Validation, validate_frame
 from flows.archive import archive_bytes, archived_bytes
+from flows.store import upsert_document, upsert_inbox_file, upsert_quarantine
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from transforms.articles import document_articles, json_dumps
@@ -109,8 +110,8 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
         ).fetchone()
         if original:
             report.duplicates += 1
-            _upsert_inbox_file(conn, rel, doc_id, day, "duplicate")
-            _upsert_quarantine(conn, [QuarantineRecord(
+            upsert_inbox_file(conn, rel, doc_id, day, "duplicate")
+            upsert_quarantine(conn, [QuarantineRecord(
                 day=day, stage="load", item_id=f"{doc_id}:{rel}", doc_id=doc_id,
                 expectation="unique_document",
                 reason=f"same bytes as {original[1]} (loaded {original[2]}); kept once in the archive",
@@ -125,10 +126,10 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
             encoding_note=sniff.note, archive_path=str(stored.relative_to(settings.warehouse_dir)),
             source_hint=source_hint(rel), meta=meta,
         )
-        _upsert_document(conn, doc)
-        _upsert_inbox_file(conn, rel, doc_id, day, "loaded")
+        upsert_document(conn, doc)
+        upsert_inbox_file(conn, rel, doc_id, day, "loaded")
         if sidecar_problem:
-            _upsert_quarantine(conn, [QuarantineRecord(
+            upsert_quarantine(conn, [QuarantineRecord(
                 day=day, stage="load", item_id=f"{doc_id}:{rel}", doc_id=doc_id,
                 expectation="valid_sidecar", reason=sidecar_problem,
             )])
@@ -136,28 +137,6 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
     log.info("inbox %s, %s: %d files, %d new, %d seen before, %d duplicates",
              inbox, day, report.files, report.loaded, report.seen_before, report.duplicates)
     return report
-
-
-def _upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
-    conn.execute(
-        "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [doc.doc_id, doc.file_name, doc.source_path, doc.origin, doc.arrival_day, doc.size_bytes,
-         doc.media_type, doc.encoding, doc.encoding_note, doc.archive_path, doc.source_hint,
-         doc.meta.model_dump_json(exclude_none=True)],
-    )
-
-
-def _upsert_inbox_file(conn: duckdb.DuckDBPyConnection, rel: str, doc_id: str, day: date, outcome: str) -> None:
-    conn.execute("insert or replace into inbox_files values (?, ?, ?, ?)", [rel, doc_id, day, outcome])
-
-
-def _upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[QuarantineRecord]) -> None:
-    if not records:
-        return
-    conn.executemany(
-        "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
-        [[r.day, r.stage, r.item_id, r.expectation, r.doc_id, r.reason, json_dumps(r.details)] for r in records],
-    )
 
 
 # ---------------------------------------------------------------- processing
@@ -255,7 +234,7 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     for doc in docs:
         s = sniffs[doc.doc_id]
         doc.media_type, doc.encoding, doc.encoding_note = s.media_type, s.encoding, s.note
-        _upsert_document(conn, doc)
+        upsert_document(conn, doc)
 
     checked = validate_frame(
         "documents", _documents_frame(docs), key="doc_id",
@@ -313,7 +292,7 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     conn.execute("delete from articles where day = ?", [day])
     conn.execute("delete from quarantine where day = ? and stage in ('documents', 'extract', 'articles')", [day])
     _insert_articles(conn, good)
-    _upsert_quarantine(conn, quarantined)
+    upsert_quarantine(conn, quarantined)
     report = DayReport(day=day, documents=len(docs), articles=len(good), quarantined=len(quarantined))
     log.info("%s: %d documents -> %d articles, %d quarantined (%.1f s)",
              day, report.documents, report.articles, report.quarantined, _time.perf_counter() - started)

@@ -51,6 +51,7 @@ class CleanedText(_Record):
     title: str | None = None
     title_provenance: TitleProvenance | None = None
     text: str
+    author: str | None = None  # from a byline in the head
     stated_published: date | None = None
     dateline_place: str | None = None
     dateline_date: date | None = None

@@ -128,6 +128,7 @@ def _text_draft(text: str, doc: Document, boilerplate: frozenset[str]) -> _Draft
         text=cleaned.text,
         title=cleaned.title,
         title_provenance=cleaned.title_provenance,
+        author=cleaned.author,
         dates=(("stated_line", cleaned.stated_published), ("dateline", cleaned.dateline_date)),
         dateline_place=cleaned.dateline_place,
         dateline_date=cleaned.dateline_date,

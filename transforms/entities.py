@@ -114,7 +114,9 @@ class Registry:
         cls, entities: Iterable[Mapping[str, Any]], aliases: Iterable[Mapping[str, Any]] = ()
     ) -> Registry:
         """Registry from plain dict rows (e.g. DuckDB `fetchall` zipped with column names)."""
-        ents = [Entity(**{k: r[k] for k in ("entity_id", "canonical_name", "type")}) for r in entities]
+        ents = [
+            Entity(**{k: r[k] for k in ("entity_id", "canonical_name", "type")}) for r in entities
+        ]
         als = [
             EntityAlias(**{k: r[k] for k in ("alias", "entity_id", "learned_from", "how")})
             for r in aliases
@@ -178,7 +180,10 @@ class _Part:
 
 def _parts(article: ArticleText, title_doc: Any, text_doc: Any) -> dict[bool, _Part]:
     parts = {}
-    for in_headline, doc, text in ((True, title_doc, article.title), (False, text_doc, article.text)):
+    for in_headline, doc, text in (
+        (True, title_doc, article.title),
+        (False, text_doc, article.text),
+    ):
         if doc is None or not text:
             continue
         m = re.search(r"\S\s*\n", text)
@@ -205,8 +210,16 @@ def _raw_candidates(doc: Any, in_headline: bool) -> list[_Cand]:
             if "," in text[s:e] and variant_canonical(text[s:e]) is None:
                 # "Xi, State Department": NER glued a list together
                 for m in re.finditer(r"[^,]+", text[s:e]):
-                    out.append(_Cand(in_headline, s + m.start(), s + m.end(), ent.label_,
-                                     ent.label_, [*rules, "comma_split"]))
+                    out.append(
+                        _Cand(
+                            in_headline,
+                            s + m.start(),
+                            s + m.end(),
+                            ent.label_,
+                            ent.label_,
+                            [*rules, "comma_split"],
+                        )
+                    )
             else:
                 out.append(_Cand(in_headline, s, e, ent.label_, ent.label_, list(rules)))
     return out
@@ -216,11 +229,11 @@ def _clean(c: _Cand, text: str) -> _Cand | None:
     """Trim, strip titles inside person spans, drop junk."""
     c.start, c.end, rules = trimmed_span(text, c.start, c.end)
     c.rules += rules
-    if c.type == "PERSON" and (cut := leading_title(text[c.start:c.end])):
+    if c.type == "PERSON" and (cut := leading_title(text[c.start : c.end])):
         c.title_start = c.start
         c.start += cut
         c.rules.append("title_stripped")
-    if c.end <= c.start or junk_reason(text[c.start:c.end]):
+    if c.end <= c.start or junk_reason(text[c.start : c.end]):
         return None
     return c
 
@@ -248,14 +261,17 @@ def _hyphen_pairs(
             if len(sides) < 2:
                 continue
             for g, typ in zip((1, 2), sides, strict=True):
-                found.append(_Cand(part.in_headline, m.start(g), m.end(g), "", typ, ["hyphen_split"]))
+                found.append(
+                    _Cand(part.in_headline, m.start(g), m.end(g), "", typ, ["hyphen_split"])
+                )
     # a split pair replaces whatever NER made of it ("Biden-Xi" PERSON, "China-US Relations" ORG)
     kept = [c for c in cands if not any(_overlaps(c, f) for f in found)]
     return kept + found
 
 
-def _repair_labels(cands: list[_Cand], surfaces: dict[int, str], registry: Registry,
-                   person_tokens: set[str]) -> None:
+def _repair_labels(
+    cands: list[_Cand], surfaces: dict[int, str], registry: Registry, person_tokens: set[str]
+) -> None:
     """label repair: a token of a person's name is that person; else the article's majority."""
     person_names = {alias_key(surfaces[id(c)]) for c in cands if c.type == "PERSON"}
     for c in cands:
@@ -294,8 +310,9 @@ def _new_entity(name: str, typ: str) -> Entity:
     return Entity(entity_id=entity_id(typ, name), canonical_name=name, type=typ)
 
 
-def _resolve(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]],
-             registry: Registry) -> None:
+def _resolve(
+    c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry
+) -> None:
     """Pick the canonical entity for one candidate, recording the rule in `alias_how`."""
     if (v := variant_canonical(surface)) is not None:
         c.type = v[1]
@@ -306,8 +323,9 @@ def _resolve(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Ent
         c.alias_how = "exact"
 
 
-def _resolve_name(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]],
-                  registry: Registry) -> None:
+def _resolve_name(
+    c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry
+) -> None:
     key = alias_key(surface)
     if c.type == "PERSON" and len(name_tokens(surface)) == 1:
         # short form: full names in this article first (nearest preceding if several) ...
@@ -318,14 +336,20 @@ def _resolve_name(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int]
             return
         before = [(pos, e) for pos, e in cands if pos < _order(c)]
         if before:
-            c.entity, c.alias_how = max(before, key=lambda pe: pe[0])[1], "short_form_nearest_preceding"
+            c.entity, c.alias_how = (
+                max(before, key=lambda pe: pe[0])[1],
+                "short_form_nearest_preceding",
+            )
             return
         # ... then the registry, only when it knows exactly one such person
         if not ids and len(ids := registry.person_by_token.get(key, set())) == 1:
             c.entity, c.alias_how = registry.entities[next(iter(ids))], "short_form_registry"
             return
-    known = [registry.entities[i] for i in registry.by_alias.get(key, ()) if
-             registry.entities[i].type == c.type]
+    known = [
+        registry.entities[i]
+        for i in registry.by_alias.get(key, ())
+        if registry.entities[i].type == c.type
+    ]
     if len(known) == 1:
         c.entity, c.alias_how = known[0], "registry_alias"
         return
@@ -333,8 +357,9 @@ def _resolve_name(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int]
     c.alias_how = "title_stripped" if "title_stripped" in c.rules else "exact"
 
 
-def _article_mentions(article: ArticleText, parts: dict[bool, _Part], docs: dict[bool, Any],
-                      registry: Registry) -> list[_Cand]:
+def _article_mentions(
+    article: ArticleText, parts: dict[bool, _Part], docs: dict[bool, Any], registry: Registry
+) -> list[_Cand]:
     cands = []
     for in_headline, doc in docs.items():
         if in_headline not in parts:
@@ -343,15 +368,19 @@ def _article_mentions(article: ArticleText, parts: dict[bool, _Part], docs: dict
         cands += [c for raw in _raw_candidates(doc, in_headline) if (c := _clean(raw, text))]
 
     def surface(c: _Cand) -> str:
-        return parts[c.in_headline].text[c.start:c.end]
+        return parts[c.in_headline].text[c.start : c.end]
 
     person_tokens = {
-        t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1
+        t
+        for c in cands
+        if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1
         for t in ts
     } | set(registry.person_by_token)
     cands = _hyphen_pairs(parts, cands, person_tokens)
     person_tokens = {
-        t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1
+        t
+        for c in cands
+        if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1
         for t in ts
     }  # same-article names only: the registry is a weaker witness (own rule below)
     surfaces = {id(c): surface(c) for c in cands}
@@ -366,10 +395,15 @@ def _article_mentions(article: ArticleText, parts: dict[bool, _Part], docs: dict
             if t0 < c.start:
                 c.title_start = t0
     fragments = {
-        id(o) for c in cands if c.title_start is not None
+        id(o)
+        for c in cands
+        if c.title_start is not None
         for o in cands
-        if o is not c and o.in_headline == c.in_headline and o.type not in ("PERSON", "GPE")
-        and c.title_start <= o.start and o.end <= c.start
+        if o is not c
+        and o.in_headline == c.in_headline
+        and o.type not in ("PERSON", "GPE")
+        and c.title_start <= o.start
+        and o.end <= c.start
     }
     cands = [c for c in cands if id(c) not in fragments]
 
@@ -403,8 +437,9 @@ def entity_mentions(
     jobs = [(a.title, (i, True)) for i, a in enumerate(articles) if a.title]
     jobs += [(a.text, (i, False)) for i, a in enumerate(articles)]
     docs: dict[int, dict[bool, Any]] = defaultdict(dict)
-    for doc, (i, in_headline) in nlp.pipe(jobs, as_tuples=True, batch_size=batch_size,
-                                          n_process=n_process):
+    for doc, (i, in_headline) in nlp.pipe(
+        jobs, as_tuples=True, batch_size=batch_size, n_process=n_process
+    ):
         docs[i][in_headline] = doc
     parts = [_parts(a, docs[i].get(True), docs[i].get(False)) for i, a in enumerate(articles)]
 
@@ -420,25 +455,41 @@ def entity_mentions(
     for i, article in enumerate(articles):
         for c in _article_mentions(article, parts[i], docs[i], registry):
             part = parts[i][c.in_headline]
-            surface = part.text[c.start:c.end]
+            surface = part.text[c.start : c.end]
             ent = c.entity
             assert ent is not None
             entities.setdefault(ent.entity_id, registry.entities.get(ent.entity_id, ent))
             sent = bisect.bisect_right(part.sent_starts, c.start) - 1
-            result.mentions.append(EntityMention(
-                article_id=article.article_id, entity_id=ent.entity_id, surface=surface,
-                start=c.start, end=c.end, sentence_index=max(sent, 0),
-                in_headline=c.in_headline,
-                in_lead=not c.in_headline and c.end <= part.first_para_end and sent < LEAD_SENTENCES,
-                label=c.label or "", how=",".join([*c.rules, c.alias_how]),
-            ))
+            result.mentions.append(
+                EntityMention(
+                    article_id=article.article_id,
+                    entity_id=ent.entity_id,
+                    surface=surface,
+                    start=c.start,
+                    end=c.end,
+                    sentence_index=max(sent, 0),
+                    in_headline=c.in_headline,
+                    in_lead=not c.in_headline
+                    and c.end <= part.first_para_end
+                    and sent < LEAD_SENTENCES,
+                    label=c.label or "",
+                    how=",".join([*c.rules, c.alias_how]),
+                )
+            )
             forms = [(re.sub(r"\s+", " ", surface), c.alias_how)]
             if c.title_start is not None:
-                titled = part.text[c.title_start:c.end]
+                titled = part.text[c.title_start : c.end]
                 forms.append((re.sub(r"\s+", " ", titled), "title_stripped"))
             for alias, how in forms:
-                aliases.setdefault((alias, ent.entity_id), EntityAlias(
-                    alias=alias, entity_id=ent.entity_id, learned_from=article.article_id, how=how))
+                aliases.setdefault(
+                    (alias, ent.entity_id),
+                    EntityAlias(
+                        alias=alias,
+                        entity_id=ent.entity_id,
+                        learned_from=article.article_id,
+                        how=how,
+                    ),
+                )
     result.entities = sorted(entities.values(), key=lambda e: e.entity_id)
     result.aliases = list(aliases.values())
     return result
@@ -454,7 +505,8 @@ def _copy(registry: Registry) -> Registry:
 def resolve_alias(alias: str, result_or_registry: EntityResult | Registry) -> list[Entity]:
     """Entities a surface form resolves to (after the title/variant rules), for look-ups."""
     registry = (
-        result_or_registry if isinstance(result_or_registry, Registry)
+        result_or_registry
+        if isinstance(result_or_registry, Registry)
         else Registry(result_or_registry.entities, result_or_registry.aliases)
     )
     s, e, _ = trimmed_span(alias, 0, len(alias))
@@ -462,5 +514,6 @@ def resolve_alias(alias: str, result_or_registry: EntityResult | Registry) -> li
     if v := variant_canonical(name):
         return [registry.entities.get(entity_id(v[1], v[0])) or _new_entity(v[0], v[1])]
     ids = registry.by_alias.get(alias_key(name)) or registry.by_alias.get(
-        alias_key(name[leading_title(name):]), set())
+        alias_key(name[leading_title(name) :]), set()
+    )
     return sorted((registry.entities[i] for i in ids), key=lambda e: e.entity_id)

@@ -19,20 +19,35 @@ REPAIRABLE_TYPES = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE
 # Curated variant tables: key (see `alias_key`) -> (canonical name, type).
 _COUNTRY_VARIANTS: dict[str, tuple[str, list[str]]] = {
     "United States": [
-        "us", "u.s.", "usa", "u.s.a.", "united states", "united states of america", "america",
+        "us",
+        "u.s.",
+        "usa",
+        "u.s.a.",
+        "united states",
+        "united states of america",
+        "america",
     ],
     "United Kingdom": ["uk", "u.k.", "britain", "great britain", "united kingdom"],
     "China": ["china", "prc", "people's republic of china", "mainland china"],
     "Russia": ["russia", "russian federation"],
-    "Washington": ["washington", "washington dc", "washington d.c.", "washington, dc",
-                   "washington, d.c."],
+    "Washington": [
+        "washington",
+        "washington dc",
+        "washington d.c.",
+        "washington, dc",
+        "washington, d.c.",
+    ],
 }
 _ORG_VARIANTS: dict[str, list[str]] = {
     "United Nations": ["un", "u.n.", "united nations"],
     "European Union": ["eu", "e.u.", "european union"],
     "State Department": ["state department", "department of state"],
-    "Defense Department": ["defense department", "defence department",
-                           "department of defense", "pentagon"],
+    "Defense Department": [
+        "defense department",
+        "defence department",
+        "department of defense",
+        "pentagon",
+    ],
     "Treasury Department": ["treasury department", "department of the treasury"],
     "Congress": ["congress"],
     "White House": ["white house"],
@@ -62,8 +77,8 @@ def variant_canonical(surface: str) -> tuple[str, str, str] | None:
     if key in _ORG_TABLE:
         return (*_ORG_TABLE[key], "org_variant")
     for prefix in _US_PREFIXES:
-        if key.startswith(prefix) and key[len(prefix):] in _ORG_TABLE:
-            return (*_ORG_TABLE[key[len(prefix):]], "org_variant")
+        if key.startswith(prefix) and key[len(prefix) :] in _ORG_TABLE:
+            return (*_ORG_TABLE[key[len(prefix) :]], "org_variant")
     return None
 
 
@@ -74,24 +89,139 @@ def is_place_variant(surface: str) -> bool:
 
 # Words that make up titles before a name ("US Secretary of State", "Chinese Foreign
 # Minister"). A run of these only counts as a title if it holds a head word.
-TITLE_HEADS = frozenset("""
-mr mrs ms dr president vice-president secretary minister premier chancellor director speaker
-councillor councilor spokesman spokeswoman spokesperson adviser advisor ambassador envoy
-senator sen. rep. representative governor gov. mayor chairman chairwoman chair ceo
-chief general gen. admiral king queen prince princess pope mr. mrs. ms. dr. prof.
-professor leader diplomat diplomats official officials commissioner attorney judge
-justice lawmaker lord sir
-""".split())
-_TITLE_MODIFIERS = frozenset("""
-vice deputy assistant foreign defense defence commerce trade treasury state national
-security prime of the house interior finance home health energy affairs white top
-former then senior first general homeland justice attorney economic council
-""".split())
-_NATIONALITIES = frozenset("""
-us u.s. american chinese british russian french german japanese indian ukrainian
-israeli iranian south north korean australian canadian taiwanese eu european un u.n.
-china china's us' america's britain's
-""".split())
+TITLE_HEADS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "vice-president",
+        "secretary",
+        "minister",
+        "premier",
+        "chancellor",
+        "director",
+        "speaker",
+        "councillor",
+        "councilor",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "adviser",
+        "advisor",
+        "ambassador",
+        "envoy",
+        "senator",
+        "sen.",
+        "rep.",
+        "representative",
+        "governor",
+        "gov.",
+        "mayor",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ceo",
+        "chief",
+        "general",
+        "gen.",
+        "admiral",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "professor",
+        "leader",
+        "diplomat",
+        "diplomats",
+        "official",
+        "officials",
+        "commissioner",
+        "attorney",
+        "judge",
+        "justice",
+        "lawmaker",
+        "lord",
+        "sir",
+    ]
+)
+_TITLE_MODIFIERS = frozenset(
+    [
+        "vice",
+        "deputy",
+        "assistant",
+        "foreign",
+        "defense",
+        "defence",
+        "commerce",
+        "trade",
+        "treasury",
+        "state",
+        "national",
+        "security",
+        "prime",
+        "of",
+        "the",
+        "house",
+        "interior",
+        "finance",
+        "home",
+        "health",
+        "energy",
+        "affairs",
+        "white",
+        "top",
+        "former",
+        "then",
+        "senior",
+        "first",
+        "general",
+        "homeland",
+        "justice",
+        "attorney",
+        "economic",
+        "council",
+    ]
+)
+_NATIONALITIES = frozenset(
+    [
+        "us",
+        "u.s.",
+        "american",
+        "chinese",
+        "british",
+        "russian",
+        "french",
+        "german",
+        "japanese",
+        "indian",
+        "ukrainian",
+        "israeli",
+        "iranian",
+        "south",
+        "north",
+        "korean",
+        "australian",
+        "canadian",
+        "taiwanese",
+        "eu",
+        "european",
+        "un",
+        "u.n.",
+        "china",
+        "china's",
+        "us'",
+        "america's",
+        "britain's",
+    ]
+)
 TITLE_WORDS = TITLE_HEADS | _TITLE_MODIFIERS
 
 
@@ -128,7 +258,7 @@ def title_before(text: str, start: int) -> int:
     """Start of a title phrase that ends right before `start` in `text`, or `start` if none."""
     pos, begin, seen_head = start, start, False
     while pos > 0 and text[pos - 1] == " ":  # title words are separated by single spaces
-        m = re.search(r"(\S+)$", text[max(0, pos - 41):pos - 1])
+        m = re.search(r"(\S+)$", text[max(0, pos - 41) : pos - 1])
         if not m:
             break
         w = _word_key(m.group(1))

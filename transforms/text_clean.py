@@ -241,6 +241,7 @@ _LINE_RULES: list[_Rule] = [
         rf"^(?:{_SOCIAL}(?:\s+(?:on|via)\s+\w+)?\s*(?:\(\d+\))?[\s,|•·/]*)+:?$",
         r"^share (?:this|on|via)\b",
         r"^click to (?:share|print|email)\b",
+        r"^(?:print|email|e-mail|save|share) this (?:article|page|story|post)\b",
         r"\bjoin (?:us|our)\b.{0,40}\b(?:telegram|whatsapp|facebook)\b",
         r"^(?:download|get) (?:the|our)\b.{0,50}\bapp\b",
         r"\b(?:subscribe|sign up)\b.{0,80}\bnewsletters?\b",
@@ -259,6 +260,8 @@ _LINE_RULES: list[_Rule] = [
         r"^you must be logged in to (?:post|comment)",
         r"^(?:name|e-?mail|website|comment)\s*\*?$",
         r"^(?:log ?in|sign ?in) to (?:comment|reply)",
+        r"^(?:log ?in|sign ?in|register)(?: or (?:register|sign ?up|log ?in|sign ?in))? to"
+        r" (?:comment|reply|post|join the discussion)",
         r"^join the (?:conversation|discussion)$",
     ),
     *_rules(
@@ -295,6 +298,17 @@ _LINE_RULES: list[_Rule] = [
         r"auto-generated from a syndicated feed",
         r"has not been edited by .{0,40}staff",
         r"^disclaimer\s*[:!-]",
+        r"\b(?:automated|automatic) (?:news )?(?:aggregation|aggregator)\b",
+        r"\bcompiled by .{1,60} from (?:reporting|reports|stories) (?:published|by)\b",
+    ),
+    *_rules(
+        "site footer",
+        300,
+        # "Editor: X | Privacy Policy | Terms of Use | Contact Us": two or more footer links
+        r"(?:privacy(?: policy| notice)?|terms (?:of|and) (?:use|service|conditions)|contact us|cookie"
+        r" (?:policy|settings)|about us|advertise(?: with us)?|all rights reserved|sitemap|accessibility)"
+        r"\s*[|·•/]\s*.{0,120}(?:privacy|terms|contact|cookie|about|advertise|rights reserved|sitemap"
+        r"|accessibility)",
     ),
     *_rules(
         "copyright notice",
@@ -506,6 +520,10 @@ def cleaned_text(
 
     title_index = _headline_index(lines, reasons)
     title = lines[title_index] if title_index is not None else None
+    if title_index is not None:
+        # Above the headline of a saved page sit only its masthead, tagline and menus.
+        for i in _kept(reasons, 0, title_index):
+            reasons[i] = "masthead"
     # Read after the caption rule, so a caption's date can never become the publish date.
     stated_published = _preferred(
         [
@@ -535,6 +553,7 @@ def cleaned_text(
             kept[-1] = kept[-1][: m.start()].rstrip()
 
     return CleanedText(
+        author=_byline_author([line for line, reason in removed if reason == "byline"]),
         title=title,
         title_provenance="headline_line" if title else None,
         text="\n\n".join(kept),
@@ -608,12 +627,29 @@ def _mark_head(lines: list[str], reasons: list[str | None]) -> None:
             break
 
 
+_BYLINE_NAME = re.compile(
+    r"^by\s+(?P<names>.+?)(?:\s*(?:,|\||·|•|\s[-–—]\s|\bposted\b|\bpublished\b|\bon\s+\w+day\b|$))", re.IGNORECASE
+)
+
+
+def _byline_author(bylines: list[str]) -> str | None:
+    """Names from the first byline: "By Ruth Gwillim, Chief Reporter" -> "Ruth Gwillim"."""
+    for line in bylines:
+        m = _BYLINE_NAME.match(line.strip())
+        if m:
+            names = re.split(r"\s+and\s+|\s*&\s*", m["names"].strip())
+            return "; ".join(n for n in names if n) or None
+    return None
+
+
 def _headline_index(lines: list[str], reasons: list[str | None]) -> int | None:
-    """The first line left in the head, when it reads like a headline and text follows."""
+    """The headline-like line nearest the body in the head (mastheads and taglines sit
+    above it), when text follows it."""
     head_end, _ = _body_span(lines, reasons)
     kept = _kept(reasons)
-    if len(kept) >= 2 and kept[0] < head_end and _headline_like(lines[kept[0]]):
-        return kept[0]
+    candidates = [i for i in kept if i < head_end and _headline_like(lines[i])]
+    if len(kept) >= 2 and candidates:
+        return candidates[-1]
     return None
 
 

@@ -92,7 +92,7 @@ def _bad_files(inbox: Path) -> dict[str, str]:
             .encode("cp1252"),
             "loaded",
         ),
-        "huge.txt": ((story + "\n\n") * 40_000).encode()[:20_000_000], "quarantined"),
+        "huge.txt": (((story + "\n\n") * 40_000).encode()[:20_000_000], "quarantined"),
         "truncated.html": (
             b"<html><head><title>Ferry terminal delayed</title></head><body><article><h1>Ferry terminal delayed</h1><p>"
             + story.encode()
@@ -129,7 +129,7 @@ def _bad_files(inbox: Path) -> dict[str, str]:
             ).encode(),
             "loaded",
         ),
-        "copy-of-latin1.txt": (None, "quarantined"),
+        "zz-copy-of-latin1.txt": (None, "quarantined"),
     }
     expected = {}
     for name, (raw, outcome) in files.items():
@@ -164,7 +164,7 @@ def test_bad_files_are_loaded_or_quarantined_with_a_reason(prefect_harness, ware
         raw = (inbox / name).read_bytes()
         assert archive_path(warehouse_dir / "raw", doc_id).read_bytes() == raw, f"{name}: raw bytes not kept"
         assert sha256(raw).hexdigest() == doc_id
-        if name == "copy-of-latin1.txt":
+        if name == "zz-copy-of-latin1.txt":
             assert any("same bytes as" in r for r in reasons[doc_id]), name
             continue
         if outcome == "loaded":

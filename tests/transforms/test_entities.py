@@ -36,8 +36,10 @@ def nlp():
 
 
 def _run(nlp, *texts: str, registry: Registry | None = None, title: str | None = None):
-    arts = [ArticleText(article_id=f"a{i}", title=title if i == 0 else None, text=t)
-            for i, t in enumerate(texts)]
+    arts = [
+        ArticleText(article_id=f"a{i}", title=title if i == 0 else None, text=t)
+        for i, t in enumerate(texts)
+    ]
     return entity_mentions(arts, nlp, registry)
 
 
@@ -52,89 +54,116 @@ def _resolved(result, article_id: str = "a0") -> list[tuple[str, str, str]]:
 
 # --- string rules -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected", "rules"), [
-    ("the United States", "United States", ["the_trimmed"]),
-    ("The State Department", "State Department", ["the_trimmed"]),
-    ("Blinken’s", "Blinken", ["possessive_trimmed"]),
-    ("the German Marshall Fund's", "German Marshall Fund", ["the_trimmed", "possessive_trimmed"]),
-    ("U.S.'s", "U.S.", ["possessive_trimmed"]),
-    ("Facebook, Instagram and", "Facebook, Instagram", []),
-    ("“Xi", "Xi", []),
-    ("Antony Blinken", "Antony Blinken", []),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected", "rules"),
+    [
+        ("the United States", "United States", ["the_trimmed"]),
+        ("The State Department", "State Department", ["the_trimmed"]),
+        ("Blinken’s", "Blinken", ["possessive_trimmed"]),
+        (
+            "the German Marshall Fund's",
+            "German Marshall Fund",
+            ["the_trimmed", "possessive_trimmed"],
+        ),
+        ("U.S.'s", "U.S.", ["possessive_trimmed"]),
+        ("Facebook, Instagram and", "Facebook, Instagram", []),
+        ("“Xi", "Xi", []),
+        ("Antony Blinken", "Antony Blinken", []),
+    ],
+)
 def test_trimmed_span(text, expected, rules):
     s, e, got = trimmed_span(text, 0, len(text))
     assert (text[s:e], got) == (expected, rules)
 
 
-@pytest.mark.parametrize(("surface", "reason"), [
-    ("1996", "no_letters"),
-    ("38-run", "all_lowercase"),
-    ("G20", None),
-    ("X", "single_letter"),
-    ("foreign ministry", "all_lowercase"),
-    ("briefing transcript", "all_lowercase"),
-    ("State", "title_only"),
-    ("National Security Advisor", "title_only"),
-    ("US", None),
-    ("China", None),
-    ("Blinken", None),
-])
+@pytest.mark.parametrize(
+    ("surface", "reason"),
+    [
+        ("1996", "no_letters"),
+        ("38-run", "all_lowercase"),
+        ("G20", None),
+        ("X", "single_letter"),
+        ("foreign ministry", "all_lowercase"),
+        ("briefing transcript", "all_lowercase"),
+        ("State", "title_only"),
+        ("National Security Advisor", "title_only"),
+        ("US", None),
+        ("China", None),
+        ("Blinken", None),
+    ],
+)
 def test_junk_reason(surface, reason):
     assert junk_reason(surface) == reason
 
 
-@pytest.mark.parametrize(("surface", "name"), [
-    ("President Xi", "Xi"),
-    ("Councillor Wang Yi", "Wang Yi"),
-    ("US Secretary of State Antony Blinken", "Antony Blinken"),
-    ("Chinese Foreign Minister Qin Gang", "Qin Gang"),
-    ("Xi Jinping", "Xi Jinping"),
-    ("Mr. Smith", "Smith"),
-    ("General", "General"),  # the last word is always the name
-])
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [
+        ("President Xi", "Xi"),
+        ("Councillor Wang Yi", "Wang Yi"),
+        ("US Secretary of State Antony Blinken", "Antony Blinken"),
+        ("Chinese Foreign Minister Qin Gang", "Qin Gang"),
+        ("Xi Jinping", "Xi Jinping"),
+        ("Mr. Smith", "Smith"),
+        ("General", "General"),  # the last word is always the name
+    ],
+)
 def test_leading_title(surface, name):
-    assert surface[leading_title(surface):] == name
+    assert surface[leading_title(surface) :] == name
 
 
-@pytest.mark.parametrize(("text", "name", "title"), [
-    ("a call with Chinese Foreign Minister Qin Gang on", "Qin Gang", "Chinese Foreign Minister "),
-    ("U.S. Secretary of State Antony Blinken is", "Antony Blinken", "U.S. Secretary of State "),
-    ("with China’s top diplomat Wang Yi and", "Wang Yi", "China’s top diplomat "),
-    ("US Treasury Secretary Janet Yellen", "Janet Yellen", "US Treasury Secretary "),
-    ("talks with Blinken on", "Blinken", ""),
-    ("President.\nXi said", "Xi", ""),  # no title across a line break
-])
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        (
+            "a call with Chinese Foreign Minister Qin Gang on",
+            "Qin Gang",
+            "Chinese Foreign Minister ",
+        ),
+        ("U.S. Secretary of State Antony Blinken is", "Antony Blinken", "U.S. Secretary of State "),
+        ("with China’s top diplomat Wang Yi and", "Wang Yi", "China’s top diplomat "),
+        ("US Treasury Secretary Janet Yellen", "Janet Yellen", "US Treasury Secretary "),
+        ("talks with Blinken on", "Blinken", ""),
+        ("President.\nXi said", "Xi", ""),  # no title across a line break
+    ],
+)
 def test_title_before(text, name, title):
     i = text.index(name)
-    assert text[title_before(text, i):i] == title
+    assert text[title_before(text, i) : i] == title
 
 
-@pytest.mark.parametrize(("surface", "expected"), [
-    ("US", ("United States", "GPE", "country_variant")),
-    ("U.S.", ("United States", "GPE", "country_variant")),
-    ("United States", ("United States", "GPE", "country_variant")),
-    ("America", ("United States", "GPE", "country_variant")),
-    ("Britain", ("United Kingdom", "GPE", "country_variant")),
-    ("Washington, DC", ("Washington", "GPE", "country_variant")),
-    ("State Department", ("State Department", "ORG", "org_variant")),
-    ("US State Department", ("State Department", "ORG", "org_variant")),
-    ("U.S. Department of State", ("State Department", "ORG", "org_variant")),
-    ("U.N.", ("United Nations", "ORG", "org_variant")),
-    ("American", None),  # a demonym is NORP, not the country
-    ("Chinese", None),
-    ("Beijing", None),
-])
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        ("US", ("United States", "GPE", "country_variant")),
+        ("U.S.", ("United States", "GPE", "country_variant")),
+        ("United States", ("United States", "GPE", "country_variant")),
+        ("America", ("United States", "GPE", "country_variant")),
+        ("Britain", ("United Kingdom", "GPE", "country_variant")),
+        ("Washington, DC", ("Washington", "GPE", "country_variant")),
+        ("State Department", ("State Department", "ORG", "org_variant")),
+        ("US State Department", ("State Department", "ORG", "org_variant")),
+        ("U.S. Department of State", ("State Department", "ORG", "org_variant")),
+        ("U.N.", ("United Nations", "ORG", "org_variant")),
+        ("American", None),  # a demonym is NORP, not the country
+        ("Chinese", None),
+        ("Beijing", None),
+    ],
+)
 def test_variant_canonical(surface, expected):
     assert variant_canonical(surface) == expected
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    ("Microsoft Corp.", "microsoft corp", True),
-    ("People’s Republic", "People's Republic", True),
-    ("Wang Yi", "Wang  Yi", True),
-    ("Wang Yi", "Wang Wentao", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Microsoft Corp.", "microsoft corp", True),
+        ("People’s Republic", "People's Republic", True),
+        ("Wang Yi", "Wang  Yi", True),
+        ("Wang Yi", "Wang Wentao", False),
+    ],
+)
 def test_alias_key(a, b, same):
     assert (alias_key(a) == alias_key(b)) is same
 
@@ -147,6 +176,7 @@ def test_entity_id_is_stable_and_typed():
 
 # --- the transform on real spaCy output -------------------------------------------------
 
+
 def test_offsets_index_text_and_title(nlp):
     title = "Blinken meets Xi in Beijing"
     text = "US Secretary of State Antony Blinken met Chinese President Xi Jinping in Beijing."
@@ -154,33 +184,71 @@ def test_offsets_index_text_and_title(nlp):
     assert res.mentions
     for m in res.mentions:
         source = title if m.in_headline else text
-        assert source[m.start:m.end] == m.surface
+        assert source[m.start : m.end] == m.surface
     assert {(m.surface, m.in_headline) for m in res.mentions} >= {("Blinken", True), ("Xi", True)}
     head = {m.entity_id for m in res.mentions if m.in_headline}
     body = {m.entity_id for m in res.mentions if not m.in_headline}
     assert head <= body  # headline short forms resolve to the body's full names
 
 
-@pytest.mark.parametrize(("text", "surface", "name", "etype", "rule"), [
-    # label repair: a token of a person's name in the same article is that person
-    ("Antony Blinken arrived. Officials said Blinken would stay. Blinken left on Monday.",
-     "Blinken", "Antony Blinken", "PERSON", "short_form_same_article"),
-    # short form to the full name in the same article, title stripped
-    ("Chinese President Xi Jinping spoke. Later President Xi met him.",
-     "Xi", "Xi Jinping", "PERSON", "short_form_same_article"),
-    ("Xi Jinping and Joe Biden talked. Biden and his counterpart Jinping agreed.",
-     "Jinping", "Xi Jinping", "PERSON", "short_form_same_article"),
-    # country variants
-    ("The talks between the U.S. and China were tense.", "U.S.", "United States", "GPE",
-     "country_variant"),
-    ("Officials in America were not surprised.", "America", "United States", "GPE",
-     "country_variant"),
-    ("the United States said on Friday it would act.", "United States", "United States", "GPE",
-     "exact"),
-    # organisation variants
-    ("The US State Department said on Tuesday that talks would go ahead.",
-     "US State Department", "State Department", "ORG", "org_variant"),
-])
+@pytest.mark.parametrize(
+    ("text", "surface", "name", "etype", "rule"),
+    [
+        # label repair: a token of a person's name in the same article is that person
+        (
+            "Antony Blinken arrived. Officials said Blinken would stay. Blinken left on Monday.",
+            "Blinken",
+            "Antony Blinken",
+            "PERSON",
+            "short_form_same_article",
+        ),
+        # short form to the full name in the same article, title stripped
+        (
+            "Chinese President Xi Jinping spoke. Later President Xi met him.",
+            "Xi",
+            "Xi Jinping",
+            "PERSON",
+            "short_form_same_article",
+        ),
+        (
+            "Xi Jinping and Joe Biden talked. Biden and his counterpart Jinping agreed.",
+            "Jinping",
+            "Xi Jinping",
+            "PERSON",
+            "short_form_same_article",
+        ),
+        # country variants
+        (
+            "The talks between the U.S. and China were tense.",
+            "U.S.",
+            "United States",
+            "GPE",
+            "country_variant",
+        ),
+        (
+            "Officials in America were not surprised.",
+            "America",
+            "United States",
+            "GPE",
+            "country_variant",
+        ),
+        (
+            "the United States said on Friday it would act.",
+            "United States",
+            "United States",
+            "GPE",
+            "exact",
+        ),
+        # organisation variants
+        (
+            "The US State Department said on Tuesday that talks would go ahead.",
+            "US State Department",
+            "State Department",
+            "ORG",
+            "org_variant",
+        ),
+    ],
+)
 def test_resolution_rules(nlp, text, surface, name, etype, rule):
     res = _run(nlp, text)
     names = _names(res)
@@ -198,12 +266,20 @@ def test_title_alias_is_learned(nlp):
     assert not any(m.surface == "State" for m in res.mentions)
 
 
-@pytest.mark.parametrize(("text", "pair"), [
-    ("Joe Biden and Xi Jinping spoke. The Biden-Xi phone call lasted two hours.", ("Biden", "Xi")),
-    ("Antony Blinken will meet Xi Jinping. A Blinken-Xi meeting had been anticipated.",
-     ("Blinken", "Xi")),
-    ("Ties are at a low point, analysts said of U.S.-China relations.", ("U.S.", "China")),
-])
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        (
+            "Joe Biden and Xi Jinping spoke. The Biden-Xi phone call lasted two hours.",
+            ("Biden", "Xi"),
+        ),
+        (
+            "Antony Blinken will meet Xi Jinping. A Blinken-Xi meeting had been anticipated.",
+            ("Blinken", "Xi"),
+        ),
+        ("Ties are at a low point, analysts said of U.S.-China relations.", ("U.S.", "China")),
+    ],
+)
 def test_hyphen_pair_split(nlp, text, pair):
     res = _run(nlp, text)
     joined = f"{pair[0]}-{pair[1]}"
@@ -215,9 +291,11 @@ def test_hyphen_pair_split(nlp, text, pair):
 
 
 def test_same_surname_people_stay_apart(nlp):
-    text = ("China's top diplomat Wang Yi met Jake Sullivan in Vienna. "
-            "Commerce Minister Wang Wentao met Gina Raimondo in Washington. "
-            "Wang Wentao said trade talks would go on.")
+    text = (
+        "China's top diplomat Wang Yi met Jake Sullivan in Vienna. "
+        "Commerce Minister Wang Wentao met Gina Raimondo in Washington. "
+        "Wang Wentao said trade talks would go on."
+    )
     res = _run(nlp, text)
     names = _names(res)
     people = {names[m.entity_id][0] for m in res.mentions if names[m.entity_id][1] == "PERSON"}
@@ -225,9 +303,11 @@ def test_same_surname_people_stay_apart(nlp):
 
 
 def test_bare_surname_takes_nearest_preceding_full_name(nlp):
-    text = ("Antony Blinken met Wang Yi in Munich in February. "
-            "Gina Raimondo met Wang Wentao in Washington in May. "
-            "Raimondo said Wang was candid.")
+    text = (
+        "Antony Blinken met Wang Yi in Munich in February. "
+        "Gina Raimondo met Wang Wentao in Washington in May. "
+        "Raimondo said Wang was candid."
+    )
     res = _run(nlp, text)
     names = _names(res)
     bare = [m for m in res.mentions if m.surface == "Wang"]
@@ -238,12 +318,18 @@ def test_bare_surname_takes_nearest_preceding_full_name(nlp):
 
 def test_short_form_resolves_through_registry(nlp):
     registry = Registry.from_rows(
-        [{"entity_id": entity_id("PERSON", "Antony Blinken"), "canonical_name": "Antony Blinken",
-          "type": "PERSON"}],
+        [
+            {
+                "entity_id": entity_id("PERSON", "Antony Blinken"),
+                "canonical_name": "Antony Blinken",
+                "type": "PERSON",
+            }
+        ],
         [],
     )
-    res = _run(nlp, "Blinken said on Monday that the talks in Beijing had been candid.",
-               registry=registry)
+    res = _run(
+        nlp, "Blinken said on Monday that the talks in Beijing had been candid.", registry=registry
+    )
     hits = [m for m in res.mentions if m.surface == "Blinken"]
     assert hits
     assert {m.entity_id for m in hits} == {entity_id("PERSON", "Antony Blinken")}
@@ -251,10 +337,15 @@ def test_short_form_resolves_through_registry(nlp):
 
 
 def test_registry_short_form_needs_a_unique_person(nlp):
-    rows = [{"entity_id": entity_id("PERSON", n), "canonical_name": n, "type": "PERSON"}
-            for n in ("Wang Yi", "Wang Wentao")]
-    res = _run(nlp, "Wang said on Monday that the talks had been candid.",
-               registry=Registry.from_rows(rows))
+    rows = [
+        {"entity_id": entity_id("PERSON", n), "canonical_name": n, "type": "PERSON"}
+        for n in ("Wang Yi", "Wang Wentao")
+    ]
+    res = _run(
+        nlp,
+        "Wang said on Monday that the talks had been candid.",
+        registry=Registry.from_rows(rows),
+    )
     assert not {m.entity_id for m in res.mentions} & {r["entity_id"] for r in rows}
 
 
@@ -269,7 +360,9 @@ def test_ids_are_stable_across_runs_and_batches(nlp):
 
 
 def test_dates_norp_and_junk_stay_out(nlp):
-    res = _run(nlp, "On Monday, June 19, 2023, Chinese and American officials met 3 times in Beijing.")
+    res = _run(
+        nlp, "On Monday, June 19, 2023, Chinese and American officials met 3 times in Beijing."
+    )
     types = {e.type for e in res.entities}
     assert types <= {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"}
     surfaces = {m.surface for m in res.mentions}
@@ -278,8 +371,10 @@ def test_dates_norp_and_junk_stay_out(nlp):
 
 
 def test_sentence_and_lead_flags(nlp):
-    text = ("Antony Blinken arrived in Beijing on Sunday. He met Qin Gang.\n"
-            "Later, in a second paragraph, Blinken met Wang Yi.")
+    text = (
+        "Antony Blinken arrived in Beijing on Sunday. He met Qin Gang.\n"
+        "Later, in a second paragraph, Blinken met Wang Yi."
+    )
     res = _run(nlp, text)
     by_surface = {m.surface: m for m in res.mentions}
     assert by_surface["Antony Blinken"].sentence_index == 0
@@ -291,7 +386,8 @@ def test_sentence_and_lead_flags(nlp):
 def test_resolve_alias_uses_titles_and_variants(nlp):
     res = _run(nlp, "US Secretary of State Antony Blinken met Chinese President Xi Jinping.")
     assert [e.canonical_name for e in resolve_alias("Secretary of State Antony Blinken", res)] == [
-        "Antony Blinken"]
+        "Antony Blinken"
+    ]
     assert [e.canonical_name for e in resolve_alias("the U.S.", res)] == ["United States"]
 
 
@@ -302,8 +398,21 @@ def test_records_load_into_the_schema(nlp):
     con.execute(SCHEMA.read_text())  # idempotent
     con.executemany(
         "insert into entity_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(m.article_id, m.entity_id, m.surface, m.start, m.end, m.sentence_index, m.in_headline,
-          m.in_lead, m.label, m.how) for m in res.mentions],
+        [
+            (
+                m.article_id,
+                m.entity_id,
+                m.surface,
+                m.start,
+                m.end,
+                m.sentence_index,
+                m.in_headline,
+                m.in_lead,
+                m.label,
+                m.how,
+            )
+            for m in res.mentions
+        ],
     )
     con.executemany(
         "insert into entity_aliases values (?, ?, ?, ?)",
@@ -320,10 +429,14 @@ def test_records_load_into_the_schema(nlp):
     assert ("Antony Blinken", 2) in rows
     assert ("Xi Jinping", 2) in rows
     reg = Registry.from_rows(
-        [dict(zip(("entity_id", "canonical_name", "type"), r, strict=True))
-         for r in con.execute("select entity_id, canonical_name, type from entities").fetchall()],
-        [dict(zip(("alias", "entity_id", "learned_from", "how"), r, strict=True))
-         for r in con.execute("select * from entity_aliases").fetchall()],
+        [
+            dict(zip(("entity_id", "canonical_name", "type"), r, strict=True))
+            for r in con.execute("select entity_id, canonical_name, type from entities").fetchall()
+        ],
+        [
+            dict(zip(("alias", "entity_id", "learned_from", "how"), r, strict=True))
+            for r in con.execute("select * from entity_aliases").fetchall()
+        ],
     )
     assert isinstance(next(iter(reg.entities.values())), Entity)
     assert EntityAlias  # the registry round-trips through plain rows
