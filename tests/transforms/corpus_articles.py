@@ -80,3 +80,102 @@ def seed_articles(seeds_dir: Path) -> dict[str, Article]:
             articles, _ = document_articles(doc, sniff)
             out[name] = articles[0]
     return out
+
+
+# ------------------------------------------------------------------ hard cases
+# Short articles written for these tests (paraphrased summaries of public events, not
+# copies): the same actors as the seed story (Blinken, Xi, Beijing, US-China relations)
+# in a different story, which must NOT join it, and same-story reports which must.
+# (name, published day, must join the seed story, title, text)
+HARD_CASES: list[tuple[str, str, bool, str, str]] = [
+    ("neg_yellen_beijing", "2023-07-07", False,
+     "Yellen arrives in Beijing for trade talks with Chinese economic officials",
+     "US Treasury Secretary Janet Yellen arrived in Beijing on Thursday for four days of "
+     "meetings with Chinese economic officials, hoping to steady commercial ties strained by "
+     "export controls and tariffs.\n\n"
+     "Yellen is due to meet Premier Li Qiang and Vice Premier He Lifeng, and the former central "
+     "bank governor Yi Gang. Treasury officials said she would raise concerns about Beijing's "
+     "new curbs on exports of gallium and germanium, metals used in semiconductors, and about "
+     "the treatment of American companies operating in China.\n\n"
+     "Her trip follows Secretary of State Antony Blinken's visit to Beijing last month, when he "
+     "met President Xi Jinping, and officials in Washington described it as part of an effort "
+     "to keep channels open between the world's two largest economies.\n\n"
+     "\"We seek healthy economic competition, not winner-take-all,\" Yellen told business "
+     "leaders at a lunch in Beijing. Chinese officials have criticised US restrictions on "
+     "sales of advanced chips and chip-making equipment, which Washington says protect "
+     "national security.\n\n"
+     "Analysts said few concrete agreements were expected on tariffs or investment rules, "
+     "but that regular meetings between the finance ministries could resume."),
+    ("neg_blinken_london", "2023-06-21", False,
+     "Blinken pledges $1.3 billion for Ukraine's recovery at London conference",
+     "Secretary of State Antony Blinken announced $1.3 billion in new US aid for Ukraine's "
+     "economic recovery on Wednesday at a two-day conference in London attended by more than "
+     "sixty countries.\n\n"
+     "The money will help rebuild Ukraine's power grid, ports and railways damaged by Russian "
+     "strikes, Blinken said, and support reforms the World Bank and the International "
+     "Monetary Fund have asked Kyiv to make. Britain's Foreign Secretary James Cleverly, who "
+     "hosted the Ukraine Recovery Conference with Ukraine, said pledges from governments and "
+     "private investors would run into billions of dollars.\n\n"
+     "Ukrainian Prime Minister Denys Shmyhal told delegates the country needed $411 billion "
+     "to recover, according to World Bank estimates, and urged allies to seize frozen Russian "
+     "assets. President Volodymyr Zelenskiy addressed the meeting by video link.\n\n"
+     "\"Ukraine's recovery is not a question of charity,\" Blinken said. \"It is an investment "
+     "in a free and prosperous Europe.\" He arrived in London from Washington days after his "
+     "talks in Beijing with Chinese President Xi Jinping and Foreign Minister Qin Gang."),
+    ("neg_xi_gates", "2023-06-16", False,
+     "Xi meets Bill Gates in Beijing, calls him an 'old friend'",
+     "Chinese President Xi Jinping met Microsoft co-founder Bill Gates in Beijing on Friday, "
+     "his first meeting with a foreign private businessman in years, and said he welcomed "
+     "American companies to share in China's development.\n\n"
+     "\"You are the first American friend I have met in Beijing this year,\" Xi told Gates at "
+     "the Diaoyutai State Guesthouse, according to state broadcaster CCTV. Xi said the "
+     "foundation of China-US relations lay with their peoples and that he hoped friendly "
+     "cooperation between the two countries would continue.\n\n"
+     "Gates, whose foundation has worked in China for fifteen years, said it would give $50 "
+     "million to a global health drug discovery institute in Beijing to develop medicines "
+     "for malaria and tuberculosis. He also met Premier Li Qiang earlier in the week.\n\n"
+     "The meeting came days before an expected visit by US Secretary of State Antony Blinken, "
+     "though Chinese officials had not confirmed whether Xi would receive him."),
+    ("neg_shangri_la", "2023-06-05", False,
+     "China's defence minister rebuffs Austin at Shangri-La security forum",
+     "China's Defence Minister Li Shangfu told a security conference in Singapore on Sunday "
+     "that the United States was provoking confrontation in the Asia-Pacific, a day after "
+     "declining a meeting with US Defense Secretary Lloyd Austin.\n\n"
+     "Li, who is under US sanctions, said at the Shangri-La Dialogue that China did not want "
+     "conflict but would not flinch from defending its interests over Taiwan. He accused "
+     "Washington of forming NATO-like alliances in the region.\n\n"
+     "Austin said on Saturday that he was deeply concerned that China had been unwilling to "
+     "engage in military talks, and warned that a lack of communication raised the risk of an "
+     "incident spiralling out of control. A Chinese warship cut across the path of a US "
+     "destroyer in the Taiwan Strait on Saturday, the US military said.\n\n"
+     "The two men shook hands at a dinner on Friday but did not hold substantive talks. US "
+     "officials said they still hoped to restore military hotlines that Beijing suspended in "
+     "August after a visit to Taiwan by Nancy Pelosi."),
+    ("pos_blinken_xi_meet", "2023-06-19", True,
+     "Blinken meets Xi as US and China agree to stabilise relations",
+     "Chinese President Xi Jinping received US Secretary of State Antony Blinken in Beijing on "
+     "Monday, the highest-level meeting between the two countries since Blinken arrived for "
+     "his two-day visit, and both sides said they had agreed to stabilise ties.\n\n"
+     "Xi told Blinken at the Great Hall of the People that the two sides had \"made progress\" "
+     "and reached agreement on some issues. Blinken said he had raised Taiwan, human rights "
+     "and fentanyl, and that Washington wanted to keep open channels of communication to "
+     "prevent competition from veering into conflict.\n\n"
+     "Earlier Blinken held talks with China's top diplomat Wang Yi, who said relations were "
+     "at a low point and blamed Washington's wrong perception of China. On Sunday Blinken "
+     "spent more than seven hours with Foreign Minister Qin Gang, who accepted an invitation "
+     "to visit Washington.\n\n"
+     "No agreement was reached on restoring military-to-military communication, Blinken said."),
+    ("pos_blinken_taiwan", "2023-06-20", True,
+     "After Beijing talks, Blinken says US does not support Taiwan independence",
+     "Secretary of State Antony Blinken said after his talks with President Xi Jinping in "
+     "Beijing that the United States does not support Taiwan independence and remains "
+     "committed to its one China policy.\n\n"
+     "Speaking to reporters before leaving China on Monday evening, Blinken said his two days "
+     "of meetings with Xi, Foreign Minister Qin Gang and top diplomat Wang Yi had been "
+     "candid and constructive, but that no one should expect relations to be fixed by one "
+     "trip.\n\n"
+     "Blinken said he had pressed China's leaders over Beijing's refusal to restore direct "
+     "military channels, and that both sides had agreed to more visits by senior officials "
+     "in Washington and Beijing. He said he expected Xi and President Joe Biden to meet later "
+     "in the year."),
+]
