@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import Message
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -33,7 +33,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpcore
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flows.archive import archive_bytes
 from transforms.urls import canonical_url
@@ -57,6 +57,7 @@ FetchErrorKind = Literal[
     "bad_encoding",  # unknown Content-Encoding or corrupt gzip/deflate data
     "content_type",  # not what was expected (an image where a feed should be)
     "bad_charset",  # soft: body archived, but the declared charset is unknown
+    "unparsable",  # set by flows.web: body archived, but it is not a readable feed/sitemap
     "internal",  # a bug or a local failure (disk full ...): see the message
 ]
 Expect = Literal["feed", "sitemap", "page", "any"]
@@ -141,10 +142,12 @@ class FetchResult(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     run_id: str = ""
+    day: date | None = None  # the run's day (key with canonical_url); default: fetched_at's date
     url: str
     canonical_url: str
     final_url: str | None = None
     source: str = ""
+    expect: Expect = "any"  # what the URL was fetched as: feed, sitemap, page
     fetched_at: datetime
     status: int | None = None
     size_bytes: int = 0  # decompressed body as archived
@@ -157,6 +160,12 @@ class FetchResult(BaseModel):
     error_message: str | None = None
     attempts: int = 0
     not_modified: bool = False
+
+    @model_validator(mode="after")
+    def _default_day(self) -> FetchResult:
+        if self.day is None:
+            self.day = self.fetched_at.date()
+        return self
 
     @property
     def ok(self) -> bool:
@@ -373,6 +382,7 @@ class Fetcher:
             url=target.url,
             canonical_url=canonical,
             source=target.source,
+            expect=target.expect,
             fetched_at=now,
         )
         interval = target.min_interval_seconds
@@ -770,6 +780,7 @@ def _failed(
         url=item.url,
         canonical_url=canonical_url(item.url),
         source=item.source,
+        expect=item.expect,
         fetched_at=at,
         error_kind=kind,
         error_message=message,
@@ -784,9 +795,14 @@ def fetch_many(
     limits: FetchLimits | None = None,
     run_id: str = "",
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    fetcher: Fetcher | None = None,
 ) -> tuple[list[FetchResult], dict[str, FetchState]]:
-    """Fetch each canonical URL once on a bounded thread pool; rows in input order, new states."""
-    limits = limits or FetchLimits()
+    """Fetch each canonical URL once on a bounded thread pool; rows in input order, new states.
+
+    Pass an open `fetcher` to share its robots.txt cache and host gates across batches
+    (it is left open); otherwise one is made for this batch and closed.
+    """
+    limits = fetcher.limits if fetcher is not None else limits or FetchLimits()
     states = dict(states or {})
     items: list[FetchTarget] = []
     seen: set[str] = set()
@@ -802,7 +818,10 @@ def fetch_many(
     pool = ThreadPoolExecutor(
         max_workers=max(1, limits.max_workers), thread_name_prefix="newsmon-fetch"
     )
-    with Fetcher(archive_dir, limits, run_id=run_id, now=now) as fetcher:
+    own = fetcher is None
+    if fetcher is None:
+        fetcher = Fetcher(archive_dir, limits, run_id=run_id, now=now)
+    try:
         futures = {
             pool.submit(fetcher.fetch, item, states.get(canonical_url(item.url))): i
             for i, item in enumerate(items)
@@ -821,6 +840,9 @@ def fetch_many(
             pass  # stragglers are reported below; closing the client unblocks them
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
+    finally:
+        if own:
+            fetcher.close()
     for i, item in enumerate(items):
         if results[i] is None:
             message = f"abandoned: batch deadline {limits.batch_timeout}s passed"

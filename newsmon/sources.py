@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,12 +68,35 @@ class UrlListSource(_Source):
 
 Source = FeedSource | SitemapSource | UrlListSource
 
+_HOST_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$")
+
+
+class FetchPolicy(BaseModel):
+    """Fetcher settings for every source: which non-public addresses may be contacted."""
+
+    model_config = ConfigDict(extra="forbid")
+    # Hosts or networks exempt from the rule that refuses loopback, private, link-local and
+    # cloud-metadata addresses: for tests and intranets only. Empty (the default) refuses all.
+    allow: list[str] = Field(default_factory=list)
+
+    @field_validator("allow")
+    @classmethod
+    def _check_allow(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                if not _HOST_NAME.match(value):
+                    raise ValueError(f"not a host name, address or network: {value!r}") from None
+        return values
+
 
 class SourcesConfig(BaseModel):
     """Everything in a sources TOML file."""
 
     model_config = ConfigDict(extra="forbid")
     defaults: SourceLimits = Field(default_factory=SourceLimits)
+    fetch: FetchPolicy = Field(default_factory=FetchPolicy)
     feeds: list[FeedSource] = Field(default_factory=list)
     sitemaps: list[SitemapSource] = Field(default_factory=list)
     url_lists: list[UrlListSource] = Field(default_factory=list)

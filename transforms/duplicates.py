@@ -46,16 +46,187 @@ DUPLICATE_WINDOW = timedelta(days=7)
 NAME_PREFIX = "@"
 
 _STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself no nor not now of off on once only or
-    other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves said says say saying told tell may might must shall one two also new
-    mr mrs ms dr per cent percent year years week weeks day days time times last next first
-    according including however though although like just even still yet around across""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tell",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "one",
+        "two",
+        "also",
+        "new",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "per",
+        "cent",
+        "percent",
+        "year",
+        "years",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "time",
+        "times",
+        "last",
+        "next",
+        "first",
+        "according",
+        "including",
+        "however",
+        "though",
+        "although",
+        "like",
+        "just",
+        "even",
+        "still",
+        "yet",
+        "around",
+        "across",
+        "us",
+        "let",
+        "get",
+        "got",
+        "go",
+        "went",
+        "make",
+        "made",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.&-]*[^\W_])?|\d[\d,.]*\d|\d", re.UNICODE)
 _US = re.compile(r"^u\.?s\.?a?\.?$|^us$")
@@ -63,10 +234,70 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|[A-Z]\.)$")
 _NAME_JOINERS = frozenset({"of", "de", "del", "la", "van", "von", "der", "al", "bin", "and", "&"})
 _NOT_NAMES = frozenset(
-    """the a an and but or if in on at for to of by as he she it they we i his her its their
-    this that these those there here when while after before then so yet monday tuesday
-    wednesday thursday friday saturday sunday january february march april may june july
-    august september october november december mr mrs ms dr sir""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "but",
+        "or",
+        "if",
+        "in",
+        "on",
+        "at",
+        "for",
+        "to",
+        "of",
+        "by",
+        "as",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "his",
+        "her",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "when",
+        "while",
+        "after",
+        "before",
+        "then",
+        "so",
+        "yet",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+    ]
 )
 _SUFFIXES = (("ies", "y", 5), ("ing", "", 6), ("ed", "", 5), ("es", "", 6), ("s", "", 4))
 
@@ -154,13 +385,15 @@ def name_terms(text: str) -> list[str]:
             phrase, j = [word], i + 1
             while j < len(tokens):
                 nxt = tokens[j].strip("\"“”‘’'(),:;!?")
-                ends = tokens[j - 1][-1:] in ",:;.!?)\"”" and not re.fullmatch(r"[A-Z]\.", phrase[-1])
+                ends = tokens[j - 1][-1:] in ',:;.!?)"”' and not re.fullmatch(
+                    r"[A-Z]\.", phrase[-1]
+                )
                 if ends:
                     break
-                if _NAME_WORD.match(nxt) and nxt.lower() not in _NOT_NAMES:
-                    phrase.append(nxt)
-                elif nxt.lower() in _NAME_JOINERS and j + 1 < len(tokens) and _NAME_WORD.match(
-                    tokens[j + 1].strip("\"“”‘’'(),:;!?")
+                if (_NAME_WORD.match(nxt) and nxt.lower() not in _NOT_NAMES) or (
+                    nxt.lower() in _NAME_JOINERS
+                    and j + 1 < len(tokens)
+                    and _NAME_WORD.match(tokens[j + 1].strip("\"“”‘’'(),:;!?"))
                 ):
                     phrase.append(nxt)
                 else:
@@ -173,10 +406,13 @@ def name_terms(text: str) -> list[str]:
     return names
 
 
-def tfidf_matrix(term_lists: Sequence[Sequence[str]], name_weight: float = 1.0) -> sparse.csr_matrix:
+def tfidf_matrix(
+    term_lists: Sequence[Sequence[str]], prefix_weights: Mapping[str, float] | None = None
+) -> sparse.csr_matrix:
     """Rows of sublinear TF x smoothed IDF, L2-normalised; IDF from these documents only.
 
-    Terms starting with "@" (names, see `NAME_PREFIX`) get `name_weight` times their IDF.
+    Terms starting with a key of `prefix_weights` (a one-character family prefix such as
+    `NAME_PREFIX`) get that weight times their IDF.
     """
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
@@ -190,8 +426,8 @@ def tfidf_matrix(term_lists: Sequence[Sequence[str]], name_weight: float = 1.0) 
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)), dtype=np.float64)
     df = np.bincount(matrix.indices, minlength=len(vocab))
     idf = np.log((1 + n_docs) / (1 + df)) + 1.0
-    if name_weight != 1.0:
-        idf = idf * np.array([name_weight if t.startswith(NAME_PREFIX) else 1.0 for t in vocab])
+    if prefix_weights:
+        idf = idf * np.array([prefix_weights.get(t[:1], 1.0) for t in vocab])
     matrix = matrix @ sparse.diags(idf)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -210,8 +446,11 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
         return []
     oldest = min(a.published_at for a in todo) - DUPLICATE_WINDOW
     pool = todo + sorted(
-        (e for e in {e.article_id: e for e in earlier}.values()
-         if e.article_id not in todo_ids and e.published_at >= oldest),
+        (
+            e
+            for e in {e.article_id: e for e in earlier}.values()
+            if e.article_id not in todo_ids and e.published_at >= oldest
+        ),
         key=lambda a: a.order_key,
     )
     vectors = tfidf_matrix([a.terms for a in pool])
@@ -225,8 +464,14 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
             by_url.setdefault(a.canonical_url, []).append(j)
     found = []
     for i, article in enumerate(todo):
-        exact = {j for group in (by_hash.get(article.content_hash or ""), by_url.get(article.canonical_url or ""))
-                 for j in group or ()}
+        exact = {
+            j
+            for group in (
+                by_hash.get(article.content_hash or ""),
+                by_url.get(article.canonical_url or ""),
+            )
+            for j in group or ()
+        }
         candidates = set(np.flatnonzero(cosines[i] >= CANDIDATE_COSINE).tolist()) | exact
         best: Duplicate | None = None
         best_key = None
@@ -234,12 +479,20 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
             other = pool[j]
             if other.order_key >= article.order_key:
                 continue
-            kind_score = (("exact", 1.0) if j in exact else _near_or_rewrite(article, other, float(cosines[i, j])))
+            kind_score = (
+                ("exact", 1.0)
+                if j in exact
+                else _near_or_rewrite(article, other, float(cosines[i, j]))
+            )
             if kind_score is None:
                 continue
             if best_key is None or other.order_key < best_key:
-                best = Duplicate(article_id=article.article_id, duplicate_of=other.article_id,
-                                 kind=kind_score[0], score=round(kind_score[1], 4))
+                best = Duplicate(
+                    article_id=article.article_id,
+                    duplicate_of=other.article_id,
+                    kind=kind_score[0],
+                    score=round(kind_score[1], 4),
+                )
                 best_key = other.order_key
         if best is not None:
             found.append(best)

@@ -1,13 +1,16 @@
--- Web fetching: one row per URL per run (flows.fetching.FetchResult), and what we know
+-- Web fetching: one row per URL per day (flows.fetching.FetchResult), and what we know
 -- about each URL between runs (flows.fetching.FetchState) for conditional GETs.
--- Timestamps are UTC. Loads are upserts on the declared keys, so a run can be repeated.
+-- Timestamps are UTC. Loads are upserts on the declared keys, so a run can be repeated:
+-- a re-run of a day replaces that day's row for each URL it fetches again.
 
 create table if not exists fetches (
-    run_id varchar not null,
+    run_id varchar not null,          -- the run that made the latest attempt of the day
+    day date not null,                -- the run's day (arrival day of what it loaded)
     url varchar not null,
     canonical_url varchar not null,
     final_url varchar,                -- after redirects
     source varchar not null,
+    expect varchar,                   -- feed | sitemap | page | any: what the URL was fetched as
     fetched_at timestamp not null,
     status integer,                   -- last HTTP status seen; null when nothing answered
     size_bytes bigint not null,       -- decompressed body as archived
@@ -20,7 +23,7 @@ create table if not exists fetches (
     error_message varchar,
     attempts integer not null,
     not_modified boolean not null,    -- 304: nothing archived
-    primary key (run_id, canonical_url)
+    primary key (day, canonical_url)
 );
 
 create table if not exists fetch_state (

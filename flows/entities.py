@@ -1,0 +1,401 @@
+"""The entity stage for one day: NER + canonicalisation (transforms/entities.py), its data
+contract, and the warehouse writes. Plain functions on a DuckDB connection, so the daily
+flow can wrap them in a task and tests can run them on a real file.
+
+Repeatable by construction: the registry handed to the NER is what was known *before*
+the day (entities mentioned on earlier days, aliases learned from earlier days'
+articles), the day's mentions and aliases are deleted and re-inserted, and `entities`
+is recomputed from all mentions. Re-running a day, or a backfill of a range in day
+order, gives the same tables.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as _time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from expectations import Validation, validate_frame
+from newsmon.models import QuarantineRecord
+from transforms.entities import (
+    ArticleText,
+    Entity,
+    EntityAlias,
+    EntityMention,
+    EntityResult,
+    Registry,
+    entity_mentions,
+)
+
+log = logging.getLogger("newsmon")
+
+STAGE = "entities"
+# Articles per `entity_mentions` call. spaCy docs of a whole chunk stay in memory while
+# its rules run (~0.1 MB each with md's tensors), so a large day is cut into chunks; a
+# chunk knows what earlier chunks of the same day learned (same order every run).
+CHUNK_ARTICLES = 500
+
+
+class EntitiesReport(BaseModel):
+    """What the entity stage produced for one day."""
+
+    day: date
+    articles: int = 0
+    mentions: int = 0  # written
+    entities: int = 0  # distinct entities mentioned on the day (written)
+    new_entities: int = 0  # first seen on the day
+    aliases: int = 0  # learned from the day's articles and written
+    quarantined: list[QuarantineRecord] = Field(default_factory=list)
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------- reading
+
+
+def day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[tuple[str, ArticleText]]:
+    """The day's articles as (doc_id, ArticleText), ordered by article_id."""
+    rows = conn.execute(
+        "select article_id, doc_id, title, text from articles where day = ? order by article_id",
+        [day],
+    ).fetchall()
+    return [(r[1], ArticleText(article_id=r[0], title=r[2], text=r[3])) for r in rows]
+
+
+def registry_before(conn: duckdb.DuckDBPyConnection, day: date) -> Registry:
+    """Entities mentioned on days before `day` and aliases learned from those days' articles."""
+    entities = _rows(conn, """
+        select e.entity_id, e.canonical_name, e.type
+        from entities as e
+        where e.entity_id in (
+            select m.entity_id
+            from entity_mentions as m
+            join articles as a on a.article_id = m.article_id
+            where a.day < ?
+        )
+        order by e.entity_id
+    """, [day])
+    aliases = _rows(conn, """
+        select al.alias, al.entity_id, al.learned_from, al.how
+        from entity_aliases as al
+        join articles as a on a.article_id = al.learned_from
+        where a.day < ?
+        order by al.alias, al.entity_id
+    """, [day])
+    return Registry.from_rows(entities, aliases)
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+# ---------------------------------------------------------------- NER
+
+
+def day_entity_result(
+    articles: Sequence[ArticleText],
+    nlp: Any,
+    registry: Registry,
+    *,
+    chunk_articles: int = CHUNK_ARTICLES,
+) -> EntityResult:
+    """`entity_mentions` over the articles in chunks; later chunks know what earlier ones found."""
+    result = EntityResult()
+    entities: dict[str, Entity] = dict(registry.entities)
+    aliases: dict[tuple[str, str], EntityAlias] = {}
+    day_entities: dict[str, Entity] = {}
+    for i in range(0, len(articles), chunk_articles):
+        if i:
+            registry = _grown(registry, entities, aliases)
+        part = entity_mentions(articles[i : i + chunk_articles], nlp, registry)
+        result.mentions += part.mentions
+        for e in part.entities:
+            entities.setdefault(e.entity_id, e)
+            day_entities.setdefault(e.entity_id, entities[e.entity_id])
+        for a in part.aliases:
+            aliases.setdefault((a.alias, a.entity_id), a)
+    result.entities = sorted(day_entities.values(), key=lambda e: e.entity_id)
+    result.aliases = list(aliases.values())
+    return result
+
+
+def _grown(
+    registry: Registry, entities: dict[str, Entity], aliases: dict[tuple[str, str], EntityAlias]
+) -> Registry:
+    grown = Registry(entities.values(), aliases.values())
+    for key, ids in registry.by_alias.items():
+        grown.by_alias[key] |= ids
+    return grown
+
+
+# ---------------------------------------------------------------- contract
+
+
+def mentions_frame(articles: Sequence[ArticleText], result: EntityResult) -> pd.DataFrame:
+    """Mentions with the helper columns the entity_mentions suite checks."""
+    by_id = {a.article_id: a for a in articles}
+    types = {e.entity_id: e.type for e in result.entities}
+    rows = []
+    for m in result.mentions:
+        article = by_id.get(m.article_id)
+        source = (article.title if m.in_headline else article.text) if article else None
+        source = source or ""
+        rows.append({
+            "mention_key": mention_key(m),
+            "article_id": m.article_id,
+            "entity_id": m.entity_id,
+            "type": types.get(m.entity_id),
+            "surface": m.surface,
+            "start": m.start,
+            "end": m.end,
+            "in_headline": m.in_headline,
+            "source_chars": len(source),
+            "chars_past_end": m.end - len(source),
+            "span_chars": m.end - m.start,
+            "text_at_offsets": source[m.start : m.end] if 0 <= m.start <= m.end else "",
+            "surface_matches": 0 <= m.start < m.end <= len(source)
+            and source[m.start : m.end] == m.surface,
+        })
+    cols = ["mention_key", "article_id", "entity_id", "type", "surface", "start", "end",
+            "in_headline", "source_chars", "chars_past_end", "span_chars", "text_at_offsets",
+            "surface_matches"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def entities_frame(result: EntityResult) -> pd.DataFrame:
+    """Entities with a row key that exists even when entity_id is missing."""
+    rows = [
+        {"row_key": e.entity_id or f"#{i}", "entity_id": e.entity_id,
+         "canonical_name": e.canonical_name, "type": e.type}
+        for i, e in enumerate(result.entities)
+    ]
+    return pd.DataFrame(rows, columns=["row_key", "entity_id", "canonical_name", "type"])
+
+
+def mention_key(m: EntityMention) -> str:
+    """The mention's table key as one string: article_id:title|text:start-end."""
+    return f"{m.article_id}:{'title' if m.in_headline else 'text'}:{m.start}-{m.end}"
+
+
+def checked_result(
+    day: date,
+    articles: Sequence[tuple[str, ArticleText]],
+    result: EntityResult,
+    *,
+    docs_dir: Path | None = None,
+) -> tuple[EntityResult, list[QuarantineRecord]]:
+    """The part of `result` that passes both suites, and quarantine records for the rest.
+
+    A failing entity takes its mentions with it (each is quarantined as `valid_entity`);
+    aliases are kept only where a passing mention in their article supports them.
+    """
+    texts = [a for _, a in articles]
+    doc_of = {a.article_id: doc_id for doc_id, a in articles}
+    quarantined: list[QuarantineRecord] = []
+
+    ent_frame = entities_frame(result)
+    ent_check = validate_frame("entities", ent_frame, key="row_key",
+                               docs_dir=docs_dir, run_name=str(day))
+    _require_rows_checked(ent_check)
+    failed_entities: dict[str, str] = {}
+    names = dict(zip(ent_frame["row_key"], ent_frame["canonical_name"], strict=True))
+    for f in ent_check.failures:
+        quarantined.append(QuarantineRecord(
+            day=day, stage=STAGE, item_id=f"{f.key}@{day.isoformat()}", expectation=f.expectation,
+            reason=f.reason, details={"column": f.column, "canonical_name": names.get(f.key)}))
+        failed_entities.setdefault(f.key, f.reason)
+
+    men_frame = mentions_frame(texts, result)
+    men_check = validate_frame("entity_mentions", men_frame, key="mention_key",
+                               docs_dir=docs_dir, run_name=str(day))
+    _require_rows_checked(men_check)
+    rows = men_frame.set_index("mention_key", drop=False)
+    rows = rows[~rows.index.duplicated()]
+    failed_mentions = set()
+    for f in men_check.failures:
+        row = rows.loc[f.key] if f.key in rows.index else None
+        article_id = row["article_id"] if row is not None else None
+        details: dict[str, Any] = {"column": f.column}
+        if row is not None:
+            details |= {"surface": row["surface"], "start": int(row["start"]),
+                        "end": int(row["end"]), "in_headline": bool(row["in_headline"]),
+                        "text_at_offsets": row["text_at_offsets"], "entity_id": row["entity_id"]}
+        quarantined.append(QuarantineRecord(
+            day=day, stage=STAGE, item_id=str(f.key), doc_id=doc_of.get(article_id),
+            expectation=f.expectation, reason=_mention_reason(f.column, f.reason, row),
+            details=details))
+        failed_mentions.add(f.key)
+
+    entity_row_key = {e.entity_id: e.entity_id or f"#{i}" for i, e in enumerate(result.entities)}
+    passing: list[EntityMention] = []
+    for m in result.mentions:
+        key = mention_key(m)
+        if key in failed_mentions:
+            continue
+        bad = failed_entities.get(entity_row_key.get(m.entity_id, m.entity_id))
+        if bad is not None or m.entity_id not in entity_row_key:
+            quarantined.append(QuarantineRecord(
+                day=day, stage=STAGE, item_id=key, doc_id=doc_of.get(m.article_id),
+                expectation="valid_entity",
+                reason=f"its entity {m.entity_id} failed the entities contract: {bad}"
+                if bad else f"its entity {m.entity_id} is not in the stage's entities",
+                details={"surface": m.surface, "entity_id": m.entity_id}))
+            continue
+        passing.append(m)
+
+    used = {m.entity_id for m in passing}
+    supported = {(m.article_id, m.entity_id) for m in passing}
+    good = EntityResult(
+        mentions=passing,
+        entities=[e for e in result.entities if e.entity_id in used],
+        aliases=[a for a in result.aliases if (a.learned_from, a.entity_id) in supported],
+    )
+    return good, quarantined
+
+
+def _mention_reason(column: str | None, reason: str, row: Any) -> str:
+    """GE's reason, said in terms of the article for the helper columns."""
+    if row is None or column not in ("surface_matches", "chars_past_end"):
+        return reason
+    where = "title" if row["in_headline"] else "text"
+    kind = reason[reason.rfind("(") :]
+    if column == "chars_past_end":
+        return (f"mention {row['surface']!r} ends at {row['end']}, past the end of the"
+                f" {where} ({row['source_chars']} characters) {kind}")
+    return (f"the {where} at {row['start']}-{row['end']} reads {row['text_at_offsets']!r},"
+            f" not the mention's surface {row['surface']!r} {kind}")
+
+
+def _require_rows_checked(checked: Validation) -> None:
+    """A suite that could not check rows (missing column, GE error) must stop the run."""
+    if checked.table_failures:
+        reasons = "; ".join(f.reason for f in checked.table_failures)
+        raise RuntimeError(f"the {checked.suite} suite could not check rows: {reasons}")
+
+
+# ---------------------------------------------------------------- writing
+
+
+_DELETE_DAY_MENTIONS = """
+    delete from entity_mentions
+    where article_id in (select article_id from articles where day = ?)
+        or article_id not in (select article_id from articles)
+"""
+_DELETE_DAY_ALIASES = """
+    delete from entity_aliases
+    where learned_from in (select article_id from articles where day = ?)
+        or learned_from not in (select article_id from articles)
+"""
+# An alias keeps the earliest article it was learned from: a re-run of an earlier day
+# takes over an alias that a later day had learned first.
+_DELETE_LATER_ALIASES = """
+    delete from entity_aliases
+    where (alias, entity_id) in (select alias, entity_id from _day_aliases)
+        and learned_from in (select article_id from articles where day > ?)
+"""
+_INSERT_ALIASES = """
+    insert or ignore into entity_aliases
+    select alias, entity_id, learned_from, how from _day_aliases
+"""
+_INSERT_MENTIONS = """
+    insert into entity_mentions
+    select article_id, entity_id, surface, start, "end", sentence_index, in_headline, in_lead,
+        label, how
+    from _day_mentions
+"""
+# The day's entities carry their canonical name: the registry's for entities known
+# before the day (so unchanged), the day's own for entities first seen on it.
+_UPSERT_NAMES = """
+    insert or replace into entities
+    select entity_id, canonical_name, type, ?::date, ?::date, 0 from _day_entities
+"""
+_DROP_UNMENTIONED = """
+    delete from entities
+    where entity_id not in (select entity_id from entity_mentions)
+"""
+_RECOMPUTE_STATS = """
+    update entities
+    set first_seen = s.first_seen, last_seen = s.last_seen, mention_count = s.mention_count
+    from (
+        select m.entity_id, min(a.day) as first_seen, max(a.day) as last_seen,
+            count(*) as mention_count
+        from entity_mentions as m
+        join articles as a on a.article_id = m.article_id
+        group by m.entity_id
+    ) as s
+    where entities.entity_id = s.entity_id
+"""
+
+
+def write_day(conn: duckdb.DuckDBPyConnection, day: date, result: EntityResult) -> int:
+    """Replace the day's mentions and aliases, then recompute `entities`; return aliases written."""
+    mentions = pd.DataFrame([m.model_dump() for m in result.mentions], columns=[
+        "article_id", "entity_id", "surface", "start", "end", "sentence_index", "in_headline",
+        "in_lead", "label", "how"])
+    entities = pd.DataFrame([e.model_dump() for e in result.entities],
+                            columns=["entity_id", "canonical_name", "type"])
+    aliases = pd.DataFrame([a.model_dump() for a in result.aliases],
+                           columns=["alias", "entity_id", "learned_from", "how"])
+    conn.execute(_DELETE_DAY_MENTIONS, [day])
+    conn.execute(_DELETE_DAY_ALIASES, [day])
+    frames = {"_day_mentions": mentions, "_day_entities": entities, "_day_aliases": aliases}
+    for name, frame in frames.items():
+        conn.register(name, frame)
+    try:
+        conn.execute(_INSERT_MENTIONS)
+        conn.execute(_DELETE_LATER_ALIASES, [day])
+        before = _count(conn, "entity_aliases")
+        conn.execute(_INSERT_ALIASES)
+        written = _count(conn, "entity_aliases") - before
+        conn.execute(_UPSERT_NAMES, [day, day])
+    finally:
+        for name in frames:
+            conn.unregister(name)
+    conn.execute(_DROP_UNMENTIONED)
+    conn.execute(_RECOMPUTE_STATS)
+    return written
+
+
+def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = conn.execute(f"select count(*) from {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+# ---------------------------------------------------------------- the stage
+
+
+def run_entities(
+    conn: duckdb.DuckDBPyConnection,
+    day: date,
+    nlp: Any,
+    *,
+    docs_dir: Path | None = None,
+    chunk_articles: int = CHUNK_ARTICLES,
+) -> EntitiesReport:
+    """Find, check and store the day's entity mentions; quarantined rows come back in the report."""
+    started = _time.perf_counter()
+    articles = day_articles(conn, day)
+    registry = registry_before(conn, day)
+    result = day_entity_result([a for _, a in articles], nlp, registry,
+                               chunk_articles=chunk_articles)
+    good, quarantined = checked_result(day, articles, result, docs_dir=docs_dir)
+    aliases = write_day(conn, day, good)
+    new = conn.execute(
+        "select count(*) from entities where first_seen = ?", [day]).fetchone()
+    report = EntitiesReport(
+        day=day, articles=len(articles), mentions=len(good.mentions),
+        entities=len(good.entities), new_entities=int(new[0]) if new else 0, aliases=aliases,
+        quarantined=quarantined, seconds=round(_time.perf_counter() - started, 3),
+    )
+    log.info("%s: %d articles -> %d mentions of %d entities (%d new), %d aliases, %d quarantined"
+             " (%.1f s)", day, report.articles, report.mentions, report.entities,
+             report.new_entities, report.aliases, len(quarantined), report.seconds)
+    return report

@@ -1,0 +1,290 @@
+"""The events stage for one day: articles and entity mentions from DuckDB -> dated events.
+
+A plain function (the daily flow wraps it in a Prefect task). It works inside the caller's
+transaction: the day's `event_mentions` are delete-then-inserted, and the events of every
+merge block (type + participants) the day touches, old or new, are recomputed from all of
+that block's mentions on any day. Re-running any day therefore gives identical tables.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time as _time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from expectations import validate_frame
+from newsmon.models import Article, QuarantineRecord
+from transforms.entities import ArticleText, Entity, EntityMention, entity_mentions
+from transforms.events import EVENT_TYPES, Event, EventRecord, Participant, article_events, merged_events
+
+log = logging.getLogger("newsmon")
+
+_MENTION_COLUMNS = [
+    "mention_id", "event_id", "article_id", "day", "type", "trigger", "block", "participants",
+    "place", "place_entity_id", "place_source", "date_start", "date_end", "precision",
+    "date_value", "date_text", "date_source", "reference_date", "reference_kind", "sentence",
+    "start_char", "end_char", "modality", "confidence",
+]
+_EVENT_COLUMNS = [
+    "event_id", "type", "label", "event_date", "date_start", "date_end", "precision",
+    "date_value", "place", "place_entity_id", "first_reported", "last_reported",
+    "mention_count", "article_count", "modality", "confidence",
+]
+
+
+class EventsReport(BaseModel):
+    """What the events stage did for one day."""
+
+    day: date
+    articles: int = 0
+    mentions: int = 0  # event mentions loaded for the day
+    events_recomputed: int = 0  # events rewritten (in the blocks the day touches)
+    entity_source: str = "warehouse"  # warehouse | computed (no entity rows for the day)
+    seconds: float = 0.0
+    quarantined: list[QuarantineRecord] = Field(default_factory=list)
+
+
+def run_events(
+    conn: duckdb.DuckDBPyConnection, day: date, nlp: Any = None, docs_dir: Path | None = None
+) -> EventsReport:
+    """Extract, validate and load the dated events of `day`'s articles (delete-then-insert)."""
+    started = _time.perf_counter()
+    articles = _day_articles(conn, day)
+    mentions, entities, source = _entity_inputs(conn, articles, nlp)
+    records: list[EventRecord] = []
+    for article in articles:
+        records += article_events(article, mentions.get(article.article_id, []), entities)
+
+    quarantined = _failures(day, records, articles, set(entities) | _known_entity_ids(conn), docs_dir)
+    failed = {q.item_id for q in quarantined}
+    good = [r for r in records if r.mention_id not in failed]
+
+    new_blocks = {r.block for r in good}
+    old_blocks = {row[0] for row in conn.execute(
+        "select distinct block from event_mentions where day = ?", [day]).fetchall()}
+    blocks = sorted(new_blocks | old_blocks)
+    _register(conn, "_event_blocks", pd.DataFrame({"block": blocks}, dtype="object"))
+    try:
+        touched = "select distinct event_id from event_mentions where block in (select block from _event_blocks)"
+        conn.execute(f"delete from event_participants where event_id in ({touched})")
+        conn.execute(f"delete from events where event_id in ({touched})")
+        conn.execute("delete from event_mentions where day = ?", [day])
+        _insert(conn, "event_mentions", _mentions_frame(good))
+        block_records = _block_records(conn)
+        events = merged_events(block_records, entities | _entities_of(conn, block_records))
+        _insert(conn, "events", _events_frame(events))
+        _insert(conn, "event_participants", pd.DataFrame(
+            [{"event_id": e.event_id, "entity_id": p.entity_id, "role": p.role}
+             for e in events for p in e.participants],
+            columns=["event_id", "entity_id", "role"]))
+        _register(conn, "_event_ids", pd.DataFrame(
+            [{"mention_id": m, "event_id": e.event_id} for e in events for m in e.mention_ids],
+            columns=["mention_id", "event_id"], dtype="object"))
+        try:
+            conn.execute(
+                "update event_mentions set event_id = i.event_id from _event_ids as i"
+                " where event_mentions.mention_id = i.mention_id")
+        finally:
+            conn.unregister("_event_ids")
+    finally:
+        conn.unregister("_event_blocks")
+
+    conn.execute("delete from quarantine where day = ? and stage = 'events'", [day])
+    if quarantined:
+        conn.executemany(
+            "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
+            [[q.day, q.stage, q.item_id, q.expectation, q.doc_id, q.reason, json.dumps(q.details)]
+             for q in quarantined])
+    report = EventsReport(
+        day=day, articles=len(articles), mentions=len(good), events_recomputed=len(events),
+        entity_source=source, seconds=round(_time.perf_counter() - started, 3),
+        quarantined=quarantined,
+    )
+    log.info("%s: %d articles -> %d event mentions, %d events recomputed, %d quarantined (%.1f s)",
+             day, report.articles, report.mentions, report.events_recomputed,
+             len(quarantined), report.seconds)
+    return report
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, list(params))
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def _day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[Article]:
+    fields = set(Article.model_fields)
+    return [
+        Article(**{k: v for k, v in row.items() if k in fields})
+        for row in _rows(conn, "select * from articles where day = ? order by article_id", [day])
+    ]
+
+
+def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(conn.execute(
+        "select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+
+
+def _entity_inputs(
+    conn: duckdb.DuckDBPyConnection, articles: list[Article], nlp: Any
+) -> tuple[dict[str, list[EntityMention]], dict[str, Entity], str]:
+    """The day's entity mentions and their entities: from the warehouse, else computed."""
+    by_article: dict[str, list[EntityMention]] = {a.article_id: [] for a in articles}
+    if not articles:
+        return by_article, {}, "warehouse"
+    ids = pd.DataFrame({"article_id": list(by_article)}, dtype="object")
+    if _table_exists(conn, "entity_mentions") and _table_exists(conn, "entities"):
+        _register(conn, "_event_articles", ids)
+        try:
+            rows = _rows(conn, "select m.* from entity_mentions as m"
+                               " join _event_articles as a on a.article_id = m.article_id"
+                               " order by m.article_id, m.in_headline, m.start_char")
+            ents = _rows(conn, "select distinct e.entity_id, e.canonical_name, e.type from entities as e"
+                               " join entity_mentions as m on m.entity_id = e.entity_id"
+                               " join _event_articles as a on a.article_id = m.article_id")
+        finally:
+            conn.unregister("_event_articles")
+        if rows:
+            for r in rows:
+                by_article[r["article_id"]].append(EntityMention(
+                    article_id=r["article_id"], entity_id=r["entity_id"], surface=r["surface"],
+                    start=r["start_char"], end=r["end_char"], sentence_index=r["sentence_index"],
+                    in_headline=r["in_headline"], in_lead=r["in_lead"], label=r["label"] or "",
+                    how=r["how"] or ""))
+            return by_article, {e["entity_id"]: Entity(**e) for e in ents}, "warehouse"
+    if nlp is None:
+        raise ValueError("no entity mentions in the warehouse for this day and no nlp to compute them")
+    result = entity_mentions(
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp)
+    for m in result.mentions:
+        by_article[m.article_id].append(m)
+    return by_article, {e.entity_id: e for e in result.entities}, "computed"
+
+
+def _known_entity_ids(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    if not _table_exists(conn, "entities"):
+        return set()
+    return {r[0] for r in conn.execute("select entity_id from entities").fetchall()}
+
+
+def _entities_of(conn: duckdb.DuckDBPyConnection, records: list[EventRecord]) -> dict[str, Entity]:
+    """Canonical names for the participants of events from other days (for labels)."""
+    if not _table_exists(conn, "entities"):
+        return {}
+    wanted = sorted({p.entity_id for r in records for p in r.participants})
+    if not wanted:
+        return {}
+    rows = _rows(conn, "select entity_id, canonical_name, type from entities"
+                       " where list_contains(?, entity_id)", [wanted])
+    return {r["entity_id"]: Entity(**r) for r in rows}
+
+
+def _block_records(conn: duckdb.DuckDBPyConnection) -> list[EventRecord]:
+    """Every stored mention in the blocks in `_event_blocks`, as records to merge."""
+    rows = _rows(conn, "select * from event_mentions where block in (select block from _event_blocks)"
+                       " order by mention_id")
+    records = []
+    for r in rows:
+        r = dict(r)
+        r.pop("event_id")
+        r.pop("block")
+        r["participants"] = tuple(Participant(**p) for p in json.loads(r["participants"]))
+        records.append(EventRecord(**r))
+    return records
+
+
+# ---------------------------------------------------------------- validating
+
+
+def _checks_frame(records: list[EventRecord], texts: dict[str, str]) -> pd.DataFrame:
+    rows = []
+    for r in records:
+        text = texts.get(r.article_id, "")
+        base = {
+            "mention_id": r.mention_id, "article_id": r.article_id, "type": r.type,
+            "modality": r.modality, "precision": r.precision, "reference_kind": r.reference_kind,
+            "days_from_reference": (r.date_start - r.reference_date).days,
+            "start_char": r.start_char, "evidence_chars": r.end_char - r.start_char,
+            "chars_after_evidence": len(text) - r.end_char,
+            "evidence_matches": text[r.start_char : r.end_char] == r.sentence,
+            "confidence": r.confidence,
+        }
+        for pid in [p.entity_id for p in r.participants] or [None]:
+            rows.append({**base, "participant_id": pid})
+    cols = ["mention_id", "article_id", "type", "modality", "precision", "reference_kind",
+            "days_from_reference", "start_char", "evidence_chars", "chars_after_evidence",
+            "evidence_matches", "participant_id", "confidence"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame.astype({"participant_id": "object", "evidence_matches": "bool"})
+
+
+def _failures(
+    day: date, records: list[EventRecord], articles: list[Article], entity_ids: set[str],
+    docs_dir: Path | None,
+) -> list[QuarantineRecord]:
+    """Mentions failing the events suite, as quarantine records (one per mention and check)."""
+    if not records:
+        return []
+    by_id = {a.article_id: a for a in articles}
+    checked = validate_frame(
+        "events", _checks_frame(records, {a.article_id: a.text for a in articles}), key="mention_id",
+        params={"entity_ids": sorted(entity_ids), "event_types": list(EVENT_TYPES)},
+        docs_dir=docs_dir, run_name=str(day),
+    )
+    if checked.table_failures:
+        reasons = "; ".join(f.reason for f in checked.table_failures)
+        raise RuntimeError(f"the events suite could not check rows: {reasons}")
+    article_of = {r.mention_id: r.article_id for r in records}
+    out: dict[tuple[str, str], QuarantineRecord] = {}
+    for f in checked.failures:
+        aid = article_of.get(f.key)
+        out.setdefault((f.key, f.expectation), QuarantineRecord(
+            day=day, stage="events", item_id=f.key,
+            doc_id=by_id[aid].doc_id if aid in by_id else None, expectation=f.expectation,
+            reason=f.reason, details={"column": f.column, "article_id": aid, "value": f.value}))
+    return list(out.values())
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _mentions_frame(records: list[EventRecord]) -> pd.DataFrame:
+    rows = []
+    for r in records:
+        row = r.model_dump()
+        row["participants"] = json.dumps(
+            [p.model_dump() for p in sorted(r.participants, key=lambda p: p.entity_id)])
+        row["block"] = r.block
+        row["event_id"] = None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=_MENTION_COLUMNS)
+
+
+def _events_frame(events: list[Event]) -> pd.DataFrame:
+    return pd.DataFrame([e.model_dump(include=set(_EVENT_COLUMNS)) for e in events], columns=_EVENT_COLUMNS)
+
+
+def _register(conn: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    conn.register(name, frame)
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    cols = [r[0] for r in conn.execute(f"describe {table}").fetchall()]
+    conn.register("_event_rows", frame[cols])
+    try:
+        conn.execute(f"insert into {table} select {', '.join(cols)} from _event_rows")
+    finally:
+        conn.unregister("_event_rows")

@@ -1,0 +1,154 @@
+"""The stories stage on a real DuckDB file with the real schema: the sample corpus and the
+seed replay, and re-running a day or a range changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from flows.stories import run_stories
+from newsmon.models import Article
+from tests.transforms.corpus_articles import sample_articles, seed_articles
+from warehouse import db
+
+TABLES = ["article_duplicates", "story_articles", "stories", "quarantine"]
+
+
+def _warehouse(path: Path, articles: list[Article]) -> duckdb.DuckDBPyConnection:
+    conn = duckdb.connect(str(path))
+    db.apply_schema(conn)
+    frame = pd.DataFrame(
+        [{**a.model_dump(), "published_date": a.published_at.date()} for a in articles]
+    )
+    cols = [r[0] for r in conn.execute("describe articles").fetchall()]
+    conn.register("_new", frame[cols])
+    conn.execute(f"insert into articles select {', '.join(cols)} from _new")
+    conn.unregister("_new")
+    return conn
+
+
+def _snapshot(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    return {t: conn.execute(f"select * from {t} order by all").fetchall() for t in TABLES}
+
+
+def _run(conn: duckdb.DuckDBPyConnection, days: list[date]) -> None:
+    for day in days:
+        conn.execute("begin transaction")
+        run_stories(conn, day)
+        conn.execute("commit")
+
+
+def _sample_warehouse(
+    tmp_path: Path,
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, str], list[date]]:
+    articles = {k: a for k, a in sample_articles().items() if a.word_count >= 40}
+    conn = _warehouse(tmp_path / "w.duckdb", list(articles.values()))
+    return (
+        conn,
+        {a.article_id: k for k, a in articles.items()},
+        sorted({a.day for a in articles.values()}),
+    )
+
+
+def test_sample_days_then_reruns_and_backfill_change_nothing(tmp_path):
+    conn, key_of, days = _sample_warehouse(tmp_path)
+    _run(conn, days)
+    first = _snapshot(conn)
+    stories = conn.execute(
+        "select story_id, article_count from stories order by article_count desc"
+    ).fetchall()
+    assert [n for _, n in stories[:3]] == [6, 4, 2]
+    dups = conn.execute("select article_id, duplicate_of, kind from article_duplicates").fetchall()
+    assert [(key_of[a], key_of[b], k) for a, b, k in dups] == [
+        (
+            "2026-03-03/coastline_port-talks.txt",
+            "2026-03-03/courier_port-talks-mediator.html",
+            "rewrite",
+        )
+    ]
+    assert first["quarantine"] == []
+
+    _run(conn, [days[-1]])  # re-run the last day
+    assert _snapshot(conn) == first
+    _run(conn, [days[1]])  # re-run a middle day whose stories later days grew
+    assert _snapshot(conn) == first
+    _run(conn, [days[0]])  # re-run the day that founded every story
+    assert _snapshot(conn) == first
+    _run(conn, days)  # a backfill of the whole range
+    assert _snapshot(conn) == first
+
+
+def test_daily_stories_model_reports_new_and_grown(tmp_path):
+    conn, _, days = _sample_warehouse(tmp_path)
+    _run(conn, days)
+    day1 = db.query(conn, "daily_stories", day=days[0])
+    assert {r["status"] for r in day1} == {"new"}
+    day3 = {r["title"]: r for r in db.query(conn, "daily_stories", day=days[2])}
+    port = next(r for t, r in day3.items() if "dockers" in (t or ""))
+    assert port["status"] == "grown"
+    assert port["added_articles"] == 2 and port["articles"] == 6
+    # Courier, Norland and Meridian: the Coastline rewrite of a Courier piece adds no source.
+    assert port["sources"] == 3 and port["added_sources"] == 1
+    print(
+        "\n"
+        + "\n".join(
+            f"{r['status']:5} +{r['added_articles']} art +{r['added_sources']} src  {t}"
+            for t, r in day3.items()
+        )
+    )
+
+
+def test_seed_replay_gives_one_story_of_five_and_the_rewrite_pair(tmp_path, seeds_dir):
+    articles = list(seed_articles(seeds_dir).values())
+    conn = _warehouse(tmp_path / "w.duckdb", articles)
+    replay = json.loads((seeds_dir / "replay.json").read_text())["days"]
+    _run(conn, [date.fromisoformat(d["day"]) for d in replay])
+    stories = conn.execute(
+        "select story_id, article_count, title, top_entities from stories"
+    ).fetchall()
+    assert len(stories) == 1 and stories[0][1] == 5, stories
+    by_doc = {a.article_id: name[:3] for name, a in seed_articles(seeds_dir).items()}
+    pairs = conn.execute("select article_id, duplicate_of, kind from article_duplicates").fetchall()
+    assert [({by_doc[a], by_doc[b]}, k) for a, b, k in pairs] == [({"000", "001"}, "rewrite")]
+    print(f"\nseed story: {stories[0][2]!r} top entities {stories[0][3]}")
+
+
+def test_suite_failures_become_quarantine_rows(tmp_path):
+    """A story row that breaks the contract (here: forced through the validator) is reported."""
+    from datetime import datetime
+
+    from flows.stories import _checked
+    from transforms.stories import Story
+
+    bad = Story(
+        story_id="story_x",
+        title="t",
+        first_seen=datetime(2026, 3, 4),
+        last_seen=datetime(2026, 3, 2),
+        article_count=0,
+        report_count=0,
+        source_count=0,
+    )
+    found = _checked([bad], date(2026, 3, 4), None)
+    assert {q.expectation for q in found} >= {
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+    }
+    assert all(q.stage == "stories" and q.item_id == "story_x" for q in found)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_schema_declares_keys(tmp_path, table):
+    conn = duckdb.connect(str(tmp_path / "k.duckdb"))
+    db.apply_schema(conn)
+    keys = conn.execute(
+        "select count(*) from duckdb_constraints()"
+        " where table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchone()[0]
+    assert keys == 1

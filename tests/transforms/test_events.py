@@ -1,0 +1,287 @@
+"""Dated events: modality and negation, timeline dates, the type taxonomy, merging (table-driven)."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import date, datetime
+
+import pytest
+
+from newsmon.models import Article
+from transforms.entities import Entity, EntityMention
+from transforms.events import (
+    EVENT_TYPES,
+    EventRecord,
+    Participant,
+    article_events,
+    event_candidates,
+    merged_events,
+    reference_date,
+    timeline_entries,
+    trigger_modality,
+)
+
+PEOPLE = {"Blinken": "person_blinken", "Xi": "person_xi", "Wang": "person_wang", "Qin": "person_qin",
+          "Okafor": "person_okafor", "Baptiste": "person_baptiste"}
+PLACES = {"Beijing": "gpe_beijing", "Ashcombe": "gpe_ashcombe", "Rome": "gpe_rome"}
+ENTITIES = {
+    **{i: Entity(entity_id=i, canonical_name=n, type="PERSON") for n, i in PEOPLE.items()},
+    **{i: Entity(entity_id=i, canonical_name=n, type="GPE") for n, i in PLACES.items()},
+}
+
+
+def _article(text: str, published: date = date(2023, 6, 19), provenance: str = "stated_line",
+             dateline: date | None = None, dateline_place: str | None = None) -> Article:
+    return Article(article_id="a1", doc_id="d1", day=published, text=text, source="test",
+                   published_at=datetime.combine(published, datetime.min.time()),
+                   published_provenance=provenance, dateline_date=dateline,
+                   dateline_place=dateline_place, word_count=len(text.split()), content_hash="h")
+
+
+def _mentions(text: str) -> list[EntityMention]:
+    """Entity mentions for the known names, as the entity stage would give them."""
+    out = []
+    for names in (PEOPLE, PLACES):
+        for name, eid in names.items():
+            for m in re.finditer(rf"\b{name}\b", text):
+                out.append(EntityMention(article_id="a1", entity_id=eid, surface=name, start=m.start(),
+                                         end=m.end(), sentence_index=0, in_headline=False,
+                                         in_lead=False, label="X", how="exact"))
+    return out
+
+
+def _events(text: str, **kw) -> list[EventRecord]:
+    return article_events(_article(text, **kw), _mentions(text), ENTITIES)
+
+
+# ---------------------------------------------------------------- modality and negation
+
+MODALITY_CASES = [
+    ("Blinken met Xi on Monday.", "met", "asserted"),
+    ("Blinken will meet Xi at 4:30 pm on Monday.", "meet", "scheduled"),
+    ("Blinken is set to travel to Beijing this weekend.", "travel", "scheduled"),
+    ("The State Department said Blinken would meet Xi on Monday.", "meet", "scheduled"),
+    ("Blinken would meet Xi if the talks went well.", "meet", "conditional"),
+    ("Biden said he hoped to meet Xi soon.", "meet", "hedged"),
+    ("Xi could potentially visit the US in November.", "visit", "hedged"),
+    ("Blinken may meet Xi on Monday.", "meet", "hedged"),
+    ("Blinken and Xi did not meet on Monday.", "meet", "negated"),
+    ("The meeting on Monday was cancelled.", "meeting", "negated"),
+    ("Blinken postponed his trip to Beijing in February.", "trip", "negated"),
+    ("He is the first secretary of state to visit China in five years.", "visit", "nonfinite"),
+    ("Blinken plans to hold meetings in China on June 18-19.", "meetings", "scheduled"),
+    ("China rejected a request for a meeting on Friday.", "meeting", "negated"),
+    ("The visit could set the stage for a meeting later this year.", "meeting", "hedged"),
+    ('"That is to be welcomed," Dujarric told reporters on Wednesday.', "told reporters", "asserted"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "trigger", "expected"), MODALITY_CASES)
+def test_trigger_modality(sentence, trigger, expected):
+    start = sentence.index(trigger)
+    assert trigger_modality(sentence, start, start + len(trigger)) == expected
+
+
+KEPT_OR_REJECTED = [
+    # (text, reference day, kept (type, date_value) pairs)
+    ("Blinken met Wang on Monday for almost three hours.", date(2023, 6, 19),
+     {("meeting", "2023-06-19")}),
+    ("Blinken would meet with Xi at 4:30 pm on Monday, the State Department said.", date(2023, 6, 19),
+     set()),  # "would" with its reporting verb after it: conditional, not reported future
+    ("The State Department said that Blinken would meet with Xi at 4:30 pm on Monday.",
+     date(2023, 6, 19), {("meeting", "2023-06-19T16:30")}),
+    ("Biden said on Saturday that he hoped to meet Xi soon.", date(2023, 6, 19), set()),
+    ("Looking ahead, Xi could potentially visit the US in November.", date(2023, 6, 19), set()),
+    ("Blinken will hold meetings in China on June 18-19 and may meet with Xi.", date(2023, 6, 16),
+     {("meeting", "2023-06-18/2023-06-19")}),
+    ("The visit could set the stage for a meeting between Xi and Biden later this year.",
+     date(2023, 6, 17), set()),
+    ("Following their six-hour meeting on Sunday, Blinken and Qin announced that talks will continue.",
+     date(2023, 6, 19), {("meeting", "2023-06-18")}),  # Sunday is the day before, not the next
+    ("Blinken met Xi.", date(2023, 6, 19), set()),  # undated: not an event here
+    ("Okafor said the strike will begin on Monday.", date(2026, 3, 1), {("strike", "2026-03-02")}),
+    ("Polling day is March 26, when voters choose a mayor.", date(2026, 3, 1),
+     {("election", "2026-03-26")}),
+    ("Polling day may be March 26.", date(2026, 3, 1), set()),
+]
+
+
+@pytest.mark.parametrize(("text", "ref", "expected"), KEPT_OR_REJECTED)
+def test_kept_and_rejected_sentences(text, ref, expected):
+    got = {(r.type, r.date_value) for r in _events(text, published=ref)}
+    assert got == expected
+
+
+def test_participants_leave_out_hedged_and_later_names():
+    text = "Blinken is expected to meet with Wang and possibly Xi on Monday."
+    (record,) = _events(text, published=date(2023, 6, 18))
+    assert record.participant_ids == ("person_blinken", "person_wang")
+    assert {p.role for p in record.participants} == {"actor", "counterpart"}
+
+
+def test_place_evidence_and_reference():
+    text = "Other news first.\n\nBlinken began meetings in Beijing on Sunday."
+    article = _article(text, published=date(2023, 6, 18), provenance="arrival_day")
+    (record,) = article_events(article, _mentions(text), ENTITIES)
+    assert record.place == "Beijing" and record.place_source == "sentence"
+    assert text[record.start_char : record.end_char] == record.sentence
+    assert (record.reference_date, record.reference_kind) == (date(2023, 6, 18), "arrival_day")
+    assert (record.date_start, record.precision) == (date(2023, 6, 18), "day")
+
+
+@pytest.mark.parametrize(
+    ("published", "dateline", "expected"),
+    [
+        (date(2023, 6, 17), date(2023, 6, 16), (date(2023, 6, 16), "dateline")),
+        (date(2023, 6, 17), None, (date(2023, 6, 17), "stated_line")),
+        (date(2023, 6, 17), date(2023, 5, 1), (date(2023, 6, 17), "stated_line")),  # too old
+    ],
+)
+def test_reference_date(published, dateline, expected):
+    assert reference_date(_article("x", published=published, dateline=dateline)) == expected
+
+
+def test_dateline_place_only_near_the_reference():
+    text = "Blinken met Wang on Monday.\n\nBlinken met Qin on March 14, 2021."
+    got = {r.date_value: r.place for r in _events(text, published=date(2023, 6, 19),
+                                                   dateline_place="WASHINGTON")}
+    assert got == {"2023-06-19": "Washington", "2021-03-14": None}
+
+
+# ---------------------------------------------------------------- timeline dates
+
+TIMELINE = """Top exchanges since 2021
+Below is a list.
+Blinken-Xi phone call — February 10, 2021
+Blinken and Xi held their first phone call and appeared at odds.
+Wang-Qin talks in Rome — March 14, 2021
+Wang held a seven-hour meeting with Qin to warn him.
+The talks came a month after Blinken visited Beijing.
+Risk of miscalculation
+Blinken met Xi in Beijing."""
+
+
+def test_timeline_entries():
+    entries = timeline_entries(TIMELINE, date(2023, 6, 18))
+    assert [e.date.value for e in entries] == ["2021-02-10", "2021-03-14"]
+    # the second entry ends at the section heading "Risk of miscalculation"
+    assert TIMELINE[entries[1].scope_end :].startswith("Risk of miscalculation")
+
+
+def test_timeline_lines_inherit_the_heading_date():
+    records = _events(TIMELINE, published=date(2023, 6, 18))
+    got = sorted({(r.type, r.date_value, r.participant_ids, r.date_source) for r in records})
+    assert got == [
+        ("call", "2021-02-10", ("person_blinken", "person_xi"), "timeline"),
+        ("talks", "2021-03-14", ("person_qin", "person_wang"), "timeline"),
+    ]
+    # "a month after Blinken visited Beijing" is another happening: not dated by the heading,
+    # and "Blinken met Xi in Beijing." after the section heading has no date at all
+    _, records = event_candidates(_article(TIMELINE, published=date(2023, 6, 18)),
+                                  _mentions(TIMELINE), ENTITIES)
+    assert not [r for r in records if r.type == "visit"]
+    # heading and lines make one event per entry
+    assert len(merged_events(records, ENTITIES)) == 2
+
+
+# ---------------------------------------------------------------- taxonomy
+
+TAXONOMY = [
+    ("Blinken met Xi on Monday.", "meeting"),
+    ("Blinken and Xi held talks on Monday.", "talks"),
+    ("Blinken and Wang held negotiations on Monday.", "talks"),
+    ("Blinken held a phone call with Qin on Tuesday.", "call"),
+    ("Biden and Xi spoke via video link on Tuesday.", "call"),
+    ("Blinken visited Beijing on Monday.", "visit"),
+    ("Blinken flew to Beijing on Saturday.", "visit"),
+    ("The ministry said in a statement on Friday that talks were over.", "statement"),
+    ("Okafor and Baptiste signed an agreement on Tuesday.", "agreement"),
+    ("Voters will go to the polls in the election on March 26, 2026.", "election"),
+    ("Dock workers began a strike on Monday.", "strike"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TAXONOMY)
+def test_taxonomy(text, expected):
+    records = _events(text, published=date(2026, 3, 4) if "2026" in text else date(2023, 6, 19))
+    assert expected in {r.type for r in records}
+    assert expected in EVENT_TYPES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks were held in the meeting room on Monday.",  # "meeting room": a place
+        "Russia launched an air strike on Monday.",  # not a labour strike
+        "Biden and Xi held talks on the sidelines of the G20 summit on Monday.",  # summit: occasion
+    ],
+)
+def test_not_events(text):
+    types = [r.type for r in _events(text)]
+    assert "meeting" not in types or "room" not in text
+    assert "strike" not in types
+    assert types.count("meeting") == 0 or "summit" not in text
+
+
+# ---------------------------------------------------------------- merging
+
+
+def _record(article: str, typ: str, who: tuple[str, ...], start: date, end: date | None = None,
+            precision: str = "day", day: date = date(2023, 6, 19), offset: int = 0) -> EventRecord:
+    end = end or start
+    value = start.isoformat() if precision == "day" else f"{start}/{end}"
+    return EventRecord(
+        mention_id=f"m_{article}_{offset}", article_id=article, day=day, type=typ, trigger=typ,
+        participants=tuple(Participant(entity_id=w, role="actor") for w in who),
+        date_start=start, date_end=end, precision=precision, date_value=value, date_text=value,
+        date_source="sentence", reference_date=day, reference_kind="stated_line", sentence="s",
+        start_char=offset, end_char=offset + 1, modality="asserted", confidence=0.8,
+    )
+
+
+BX = ("person_blinken", "person_xi")
+MERGE_CASES = [
+    ("same day", [_record("a", "meeting", BX, date(2023, 6, 19)),
+                  _record("b", "meeting", BX, date(2023, 6, 19))], 1),
+    ("a day apart", [_record("a", "meeting", BX, date(2023, 6, 19)),
+                     _record("b", "meeting", BX, date(2023, 6, 20))], 1),
+    ("three days apart", [_record("a", "meeting", BX, date(2023, 6, 19)),
+                          _record("b", "meeting", BX, date(2023, 6, 22))], 2),
+    ("day inside a range", [_record("a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range"),
+                            _record("b", "meeting", BX, date(2023, 6, 19))], 1),
+    ("day inside a month", [_record("a", "talks", BX, date(2022, 11, 1), date(2022, 11, 30), "month"),
+                            _record("b", "talks", BX, date(2022, 11, 14))], 1),
+    ("other type", [_record("a", "meeting", BX, date(2023, 6, 19)),
+                    _record("b", "call", BX, date(2023, 6, 19))], 2),
+    ("other participants", [_record("a", "meeting", BX, date(2023, 6, 19)),
+                            _record("b", "meeting", ("person_blinken", "person_wang"), date(2023, 6, 19))], 2),
+    ("nobody named, two articles", [_record("a", "meeting", (), date(2023, 6, 19)),
+                                    _record("b", "meeting", (), date(2023, 6, 19))], 2),
+]
+
+
+@pytest.mark.parametrize(("name", "records", "expected"), MERGE_CASES, ids=[c[0] for c in MERGE_CASES])
+def test_merging(name, records, expected):
+    events = merged_events(records)
+    assert len(events) == expected
+    assert sum(e.mention_count for e in events) == len(records)
+
+
+def test_event_ids_are_stable_and_order_free():
+    records = [
+        _record("a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range", day=date(2023, 6, 17)),
+        _record("b", "meeting", BX, date(2023, 6, 19), day=date(2023, 6, 19)),
+        _record("c", "meeting", BX, date(2023, 6, 19), day=date(2023, 6, 19), offset=5),
+    ]
+    first = merged_events(records)
+    for seed in range(5):
+        shuffled = records[:]
+        random.Random(seed).shuffle(shuffled)
+        assert merged_events(shuffled) == first
+    (event,) = first
+    # the sharpest date wins; the id comes from the first report (day 2023-06-17), so later
+    # sharper reports do not rename the event
+    assert (event.event_date, event.precision, event.first_reported) == (date(2023, 6, 19), "day", date(2023, 6, 17))
+    assert merged_events(records[:1])[0].event_id == event.event_id
+    assert event.article_count == 3 and event.confidence > 0.8

@@ -1,0 +1,227 @@
+"""Incremental story clustering: each new article joins the most similar story still
+active, or founds a new one. Pure: no I/O, no clock; the caller passes the open stories.
+
+Similarity is a cosine between the article and a story's centroid in one TF-IDF space of
+content words plus names (entity ids from the entity stage when it has run, capitalised
+phrases otherwise), damped by the time since the story's last article. A story id is
+derived from its founding article's id, so re-runs and backfills give the same ids.
+See docs/stories.md for the thresholds and how they were chosen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from transforms.duplicates import NAME_PREFIX, TextDoc, tfidf_matrix
+
+# A story takes new articles until this long after its latest article.
+STORY_WINDOW = timedelta(days=7)
+# Join the best story at or above this (time-damped) similarity, else found a new story.
+JOIN_THRESHOLD = 0.2
+# Names weigh this much more than words (per unit of IDF): shared actors are the main
+# evidence of a shared story, but alone they are not enough (hard negatives share them).
+NAME_WEIGHT = 1.5
+# Similarity halves for every this many days between the story's latest article and this one.
+DECAY_HALF_LIFE_DAYS = 14.0
+FEATURE_WEIGHTS = {NAME_PREFIX: NAME_WEIGHT}
+# How many names a story lists.
+TOP_ENTITIES = 5
+_TITLE_CHARS = 120
+
+
+@dataclass(frozen=True)
+class OpenStory:
+    """A story that may still grow, with the members the caller chose to pass (recent ones)."""
+
+    story_id: str
+    members: tuple[TextDoc, ...]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoryMember(_Record):
+    """One article's place in a story."""
+
+    story_id: str
+    article_id: str
+    day: Any  # the article's arrival day (date)
+    similarity: float  # to the story when it joined; 1.0 for the founding article
+
+
+class Story(_Record):
+    """A story's aggregate row, recomputed from all its members."""
+
+    story_id: str
+    title: str | None
+    first_seen: datetime
+    last_seen: datetime
+    article_count: int
+    report_count: int  # members that do not repeat another member (duplicates count once)
+    source_count: int  # distinct sources among those reports
+    top_entities: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def story_id(founding_article_id: str) -> str:
+    """A story's id: stable for as long as its founding article is."""
+    return "story_" + hashlib.sha256(founding_article_id.encode()).hexdigest()[:16]
+
+
+def story_features(doc: TextDoc) -> list[str]:
+    """The terms a story is compared on: content words plus prefixed names."""
+    return doc.terms + [NAME_PREFIX + n for n in doc.names]
+
+
+def story_members(
+    articles: Sequence[TextDoc],
+    open_stories: Sequence[OpenStory] = (),
+    duplicate_of: Mapping[str, str] | None = None,
+) -> list[StoryMember]:
+    """Assign each of `articles` (in first-seen order) to the best active story or a new one.
+
+    A duplicate joins its original's story when the original is in one.
+    """
+    duplicate_of = duplicate_of or {}
+    todo = sorted({a.article_id: a for a in articles}.values(), key=lambda a: a.order_key)
+    if not todo:
+        return []
+    todo_ids = {a.article_id for a in todo}
+    stories = [s for s in open_stories if s.members]
+    pool: list[TextDoc] = list(todo)
+    pool_index: dict[str, int] = {a.article_id: i for i, a in enumerate(todo)}
+    for s in stories:
+        for m in s.members:
+            if m.article_id not in pool_index and m.article_id not in todo_ids:
+                pool_index[m.article_id] = len(pool)
+                pool.append(m)
+    vectors = tfidf_matrix([story_features(d) for d in pool], prefix_weights=FEATURE_WEIGHTS)
+    sims = (vectors[: len(todo)] @ vectors.T).toarray()  # todo x pool cosines
+
+    capacity = len(stories) + len(todo)
+    sums = np.zeros((len(todo), capacity))  # sum of cosines to each story's members
+    norms2 = np.zeros(capacity)  # squared norm of each story's member sum
+    last_seen: list[datetime] = []
+    ids: list[str] = []
+    story_of: dict[str, int] = {}
+    for s in stories:
+        cols = sorted({pool_index[m.article_id] for m in s.members if m.article_id not in todo_ids})
+        if not cols:
+            continue
+        k = len(ids)
+        total = np.asarray(vectors[cols].sum(axis=0)).ravel()
+        norms2[k] = float(total @ total)
+        sums[:, k] = sims[:, cols].sum(axis=1)
+        last_seen.append(max(m.published_at for m in s.members))
+        ids.append(s.story_id)
+        for m in s.members:
+            story_of.setdefault(m.article_id, k)
+
+    out: list[StoryMember] = []
+    for i, article in enumerate(todo):
+        n = len(ids)
+        scores = np.full(n, -1.0)
+        for k in range(n):
+            gap = (article.published_at - last_seen[k]).total_seconds() / 86400
+            if gap * 86400 > STORY_WINDOW.total_seconds():
+                continue
+            decay = 0.5 ** (max(gap, 0.0) / DECAY_HALF_LIFE_DAYS)
+            scores[k] = sums[i, k] / math.sqrt(norms2[k]) * decay if norms2[k] > 0 else 0.0
+        original = duplicate_of.get(article.article_id)
+        if original in story_of and scores[story_of[original]] >= 0:
+            k = story_of[original]
+        else:
+            k = int(np.argmax(scores)) if n else -1  # first best: stories in founding order
+            if k < 0 or scores[k] < JOIN_THRESHOLD:
+                k = -1
+        if k < 0:
+            k = len(ids)
+            ids.append(story_id(article.article_id))
+            last_seen.append(article.published_at)
+            similarity = 1.0
+        else:
+            similarity = float(scores[k])
+            last_seen[k] = max(last_seen[k], article.published_at)
+        norms2[k] += 2 * sums[i, k] + 1.0
+        sums[:, k] += sims[:, i]
+        story_of[article.article_id] = k
+        out.append(
+            StoryMember(
+                story_id=ids[k],
+                article_id=article.article_id,
+                day=article.day,
+                similarity=round(similarity, 4),
+            )
+        )
+    return out
+
+
+def story(
+    story_id: str,
+    members: Sequence[TextDoc],
+    duplicate_of: Mapping[str, str] | None = None,
+    entity_names: Mapping[str, str] | None = None,
+) -> Story:
+    """A story's aggregate row from all of its member articles."""
+    if not members:
+        raise ValueError(f"story {story_id} has no members")
+    duplicate_of = duplicate_of or {}
+    entity_names = entity_names or {}
+    members = sorted({m.article_id: m for m in members}.values(), key=lambda m: m.order_key)
+    member_ids = {m.article_id for m in members}
+    reports = [m for m in members if duplicate_of.get(m.article_id) not in member_ids]
+    names: Counter[str] = Counter()  # reports naming it
+    mentions: Counter[str] = Counter()  # all mentions, to break ties
+    for m in reports:
+        names.update(set(m.names))
+        mentions.update(m.names)
+    top = sorted(names.items(), key=lambda kv: (-kv[1], -mentions[kv[0]], kv[0]))[:TOP_ENTITIES]
+    return Story(
+        story_id=story_id,
+        title=representative_title(members),
+        first_seen=min(m.published_at for m in members),
+        last_seen=max(m.published_at for m in members),
+        article_count=len(members),
+        report_count=len(reports),
+        source_count=len({(m.source or "unknown").lower() for m in reports}),
+        top_entities=[
+            {
+                "name": entity_names.get(n, n),
+                "entity_id": n if n in entity_names else None,
+                "articles": c,
+            }
+            for n, c in top
+        ],
+    )
+
+
+def representative_title(members: Sequence[TextDoc]) -> str | None:
+    """Title of the titled member closest to the others (ties: first seen); else a lead."""
+    members = sorted(members, key=lambda m: m.order_key)
+    titled = [i for i, m in enumerate(members) if m.title]
+    if not titled:
+        return _lead(members[0].text) if members else None
+    if len(members) > 2:
+        vectors = tfidf_matrix([story_features(m) for m in members], prefix_weights=FEATURE_WEIGHTS)
+        closeness = np.asarray((vectors @ vectors.T).sum(axis=1)).ravel()
+        best = max(titled, key=lambda i: (round(float(closeness[i]), 9), -i))
+    else:
+        best = titled[0]
+    return members[best].title
+
+
+def _lead(text: str) -> str | None:
+    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].strip()
+    if not first:
+        return None
+    return first if len(first) <= _TITLE_CHARS else first[: _TITLE_CHARS - 1].rstrip() + "…"
