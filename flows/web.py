@@ -45,6 +45,7 @@ MAX_SITEMAP_DEPTH = 2  # an index may point at indexes once (the protocol forbid
 # Failures worth another try on the next run while the item is still listed; any other
 # outcome (a page, a 404, a refused address, robots.txt ...) marks the URL as seen.
 _TRANSIENT = frozenset({"timeout", "connect", "dns", "protocol", "internal", "too_soon"})
+_NOT_FAILURES = frozenset({"too_soon", "bad_charset"})  # a skip; a page kept despite its label
 _FETCH_COLUMNS = (
     "run_id",
     "day",
@@ -243,9 +244,9 @@ def run_fetch(
             continue  # no state: the item is tried again while it is still listed
         if result.canonical_url in new_states:
             states[result.canonical_url] = new_states[result.canonical_url]
-        if result.doc_id and result.status and 200 <= result.status < 300:
-            if _record_page(conn, settings, day, result, source, entry, language, report):
-                per_source[source.name].loaded += 1
+        is_page = result.doc_id and result.status and 200 <= result.status < 300
+        if is_page and _record_page(conn, settings, day, result, source, entry, language, report):
+            per_source[source.name].loaded += 1
 
     # 4. The log and the state.
     for result in results:
@@ -253,7 +254,7 @@ def run_fetch(
         counts = per_source.get(result.source)
         if result.not_modified:
             report.not_modified += 1
-        elif result.error_kind and result.error_kind not in ("too_soon", "bad_charset"):
+        if result.error_kind and result.error_kind not in _NOT_FAILURES:
             report.failures[result.error_kind] = report.failures.get(result.error_kind, 0) + 1
             if counts:
                 counts.failed += 1

@@ -9,7 +9,7 @@ with day_fetches as (
 failure_counts as (
     select source, error_kind, count(*) as urls
     from day_fetches
-    where error_kind is not null and error_kind <> 'too_soon'
+    where error_kind is not null and error_kind not in ('too_soon', 'bad_charset')
     group by source, error_kind
 ),
 
