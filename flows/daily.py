@@ -27,7 +27,11 @@ from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from transforms.articles import document_articles, json_dumps
 from transforms.sniff import Sniffed, sniffed, source_hint, source_key, source_name
-from transforms.summary import DailySummary, daily_summary, summary_markdown
+from flows.entities import EntitiesReport, run_entities
+from flows.stories import StoriesReport, run_stories
+from transforms.entities import load_nlp
+from transforms.entity_summary import entity_section
+from transforms.summary import DailySummary, daily_summary, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from warehouse import db
 
@@ -290,7 +294,9 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     good = [a for a in articles if a.article_id not in failed_articles]
 
     conn.execute("delete from articles where day = ?", [day])
-    conn.execute("delete from quarantine where day = ? and stage in ('documents', 'extract', 'articles')", [day])
+    conn.execute(
+        "delete from quarantine where day = ? and stage in ('documents', 'extract', 'articles', 'entities')", [day]
+    )
     _insert_articles(conn, good)
     upsert_quarantine(conn, quarantined)
     report = DayReport(day=day, documents=len(docs), articles=len(good), quarantined=len(quarantined))
@@ -318,6 +324,37 @@ def _insert_articles(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -
         conn.unregister("_new_articles")
 
 
+@task(name="entities", cache_policy=NONE)
+def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> EntitiesReport:
+    """NER, canonicalisation and the entity contract for the day's articles."""
+    report = run_entities(conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir)
+    upsert_quarantine(conn, report.quarantined)
+    log.info("%s: %d mentions of %d entities (%d new) in %.1f s",
+             day, report.mentions, report.entities, report.new_entities, report.seconds)
+    return report
+
+
+@task(name="stories", cache_policy=NONE)
+def stories_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> StoriesReport:
+    """Duplicates and incremental story clustering for the day's articles."""
+    report = run_stories(conn, day, docs_dir=settings.data_docs_dir)
+    log.info("%s: duplicates %s, %d new stories, %d grown (%.1f s)",
+             day, report.duplicates or "none", report.new_stories, report.grown_stories, report.seconds)
+    return report
+
+
+def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, Any]:
+    """Every stage after loading, in order, for one day; their reports for the run log."""
+    processed = process_day(conn, settings, day)
+    entities = entities_stage(conn, settings, day)
+    stories = stories_stage(conn, settings, day)
+    return {
+        "process": processed.model_dump(mode="json"),
+        "entities": entities.model_dump(mode="json", exclude={"quarantined"}),
+        "stories": stories.model_dump(mode="json", exclude={"quarantined"}),
+    }
+
+
 # ---------------------------------------------------------------- summary
 
 
@@ -329,6 +366,8 @@ def summarise(conn: duckdb.DuckDBPyConnection, day: date) -> DailySummary:
         totals_rows=db.query(conn, "daily_totals", day=day),
         source_rows=db.query(conn, "daily_source_counts", day=day),
         quarantine_rows=db.query(conn, "daily_quarantine_counts", day=day),
+        stories=story_section(db.query(conn, "daily_stories", day=day)),
+        entities=entity_section(day, db.query(conn, "daily_entities", day=day)),
     )
 
 
@@ -383,9 +422,9 @@ def daily(day: date | None = None, inbox: str | None = None) -> DailySummary:
     with db.writer(settings.database_path) as conn:
         run_id = _start_run(conn, "daily", day, day, {"inbox": str(inbox_path)})
         loaded = load_inbox(conn, settings, inbox_path, day)
-        report = process_day(conn, settings, day)
+        stages = _day_stages(conn, settings, day)
         summary = summarise(conn, day)
-        _finish_run(conn, run_id, {"load": loaded.model_dump(), "process": report.model_dump(mode="json")})
+        _finish_run(conn, run_id, {"load": loaded.model_dump(), **stages})
     publish_summary(settings, summary)
     return summary
 
@@ -400,12 +439,12 @@ def backfill(start: date, end: date) -> list[DailySummary]:
     with db.writer(settings.database_path) as conn:
         run_id = _start_run(conn, "backfill", start, end, {})
         days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        reports = []
+        reports = {}
         for n, day in enumerate(days, 1):
-            reports.append(process_day(conn, settings, day))
+            reports[day.isoformat()] = _day_stages(conn, settings, day)
             summaries.append(summarise(conn, day))
             log.info("backfill: %d/%d days done", n, len(days))
-        _finish_run(conn, run_id, {"days": [r.model_dump(mode="json") for r in reports]})
+        _finish_run(conn, run_id, {"days": reports})
     for summary in summaries:
         publish_summary(settings, summary)
     return summaries

@@ -23,20 +23,60 @@ from pydantic import BaseModel, Field
 from expectations import validate_frame
 from newsmon.models import Article, QuarantineRecord
 from transforms.entities import ArticleText, Entity, EntityMention, entity_mentions
-from transforms.events import EVENT_TYPES, Event, EventRecord, Participant, article_events, merged_events
+from transforms.events import (
+    EVENT_TYPES,
+    Event,
+    EventRecord,
+    Participant,
+    article_events,
+    merged_events,
+)
 
 log = logging.getLogger("newsmon")
 
 _MENTION_COLUMNS = [
-    "mention_id", "event_id", "article_id", "day", "type", "trigger", "block", "participants",
-    "place", "place_entity_id", "place_source", "date_start", "date_end", "precision",
-    "date_value", "date_text", "date_source", "reference_date", "reference_kind", "sentence",
-    "start_char", "end_char", "modality", "confidence",
+    "mention_id",
+    "event_id",
+    "article_id",
+    "day",
+    "type",
+    "trigger",
+    "block",
+    "participants",
+    "place",
+    "place_entity_id",
+    "place_source",
+    "date_start",
+    "date_end",
+    "precision",
+    "date_value",
+    "date_text",
+    "date_source",
+    "reference_date",
+    "reference_kind",
+    "sentence",
+    "start_char",
+    "end_char",
+    "modality",
+    "confidence",
 ]
 _EVENT_COLUMNS = [
-    "event_id", "type", "label", "event_date", "date_start", "date_end", "precision",
-    "date_value", "place", "place_entity_id", "first_reported", "last_reported",
-    "mention_count", "article_count", "modality", "confidence",
+    "event_id",
+    "type",
+    "label",
+    "event_date",
+    "date_start",
+    "date_end",
+    "precision",
+    "date_value",
+    "place",
+    "place_entity_id",
+    "first_reported",
+    "last_reported",
+    "mention_count",
+    "article_count",
+    "modality",
+    "confidence",
 ]
 
 
@@ -63,17 +103,26 @@ def run_events(
     for article in articles:
         records += article_events(article, mentions.get(article.article_id, []), entities)
 
-    quarantined = _failures(day, records, articles, set(entities) | _known_entity_ids(conn), docs_dir)
+    quarantined = _failures(
+        day, records, articles, set(entities) | _known_entity_ids(conn), docs_dir
+    )
     failed = {q.item_id for q in quarantined}
     good = [r for r in records if r.mention_id not in failed]
 
     new_blocks = {r.block for r in good}
-    old_blocks = {row[0] for row in conn.execute(
-        "select distinct block from event_mentions where day = ?", [day]).fetchall()}
+    old_blocks = {
+        row[0]
+        for row in conn.execute(
+            "select distinct block from event_mentions where day = ?", [day]
+        ).fetchall()
+    }
     blocks = sorted(new_blocks | old_blocks)
     _register(conn, "_event_blocks", pd.DataFrame({"block": blocks}, dtype="object"))
     try:
-        touched = "select distinct event_id from event_mentions where block in (select block from _event_blocks)"
+        touched = (
+            "select distinct event_id from event_mentions"
+            " where block in (select block from _event_blocks)"
+        )
         conn.execute(f"delete from event_participants where event_id in ({touched})")
         conn.execute(f"delete from events where event_id in ({touched})")
         conn.execute("delete from event_mentions where day = ?", [day])
@@ -81,17 +130,32 @@ def run_events(
         block_records = _block_records(conn)
         events = merged_events(block_records, entities | _entities_of(conn, block_records))
         _insert(conn, "events", _events_frame(events))
-        _insert(conn, "event_participants", pd.DataFrame(
-            [{"event_id": e.event_id, "entity_id": p.entity_id, "role": p.role}
-             for e in events for p in e.participants],
-            columns=["event_id", "entity_id", "role"]))
-        _register(conn, "_event_ids", pd.DataFrame(
-            [{"mention_id": m, "event_id": e.event_id} for e in events for m in e.mention_ids],
-            columns=["mention_id", "event_id"], dtype="object"))
+        _insert(
+            conn,
+            "event_participants",
+            pd.DataFrame(
+                [
+                    {"event_id": e.event_id, "entity_id": p.entity_id, "role": p.role}
+                    for e in events
+                    for p in e.participants
+                ],
+                columns=["event_id", "entity_id", "role"],
+            ),
+        )
+        _register(
+            conn,
+            "_event_ids",
+            pd.DataFrame(
+                [{"mention_id": m, "event_id": e.event_id} for e in events for m in e.mention_ids],
+                columns=["mention_id", "event_id"],
+                dtype="object",
+            ),
+        )
         try:
             conn.execute(
                 "update event_mentions set event_id = i.event_id from _event_ids as i"
-                " where event_mentions.mention_id = i.mention_id")
+                " where event_mentions.mention_id = i.mention_id"
+            )
         finally:
             conn.unregister("_event_ids")
     finally:
@@ -101,23 +165,46 @@ def run_events(
     if quarantined:
         conn.executemany(
             "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
-            [[q.day, q.stage, q.item_id, q.expectation, q.doc_id, q.reason, json.dumps(q.details)]
-             for q in quarantined])
+            [
+                [
+                    q.day,
+                    q.stage,
+                    q.item_id,
+                    q.expectation,
+                    q.doc_id,
+                    q.reason,
+                    json.dumps(q.details),
+                ]
+                for q in quarantined
+            ],
+        )
     report = EventsReport(
-        day=day, articles=len(articles), mentions=len(good), events_recomputed=len(events),
-        entity_source=source, seconds=round(_time.perf_counter() - started, 3),
+        day=day,
+        articles=len(articles),
+        mentions=len(good),
+        events_recomputed=len(events),
+        entity_source=source,
+        seconds=round(_time.perf_counter() - started, 3),
         quarantined=quarantined,
     )
-    log.info("%s: %d articles -> %d event mentions, %d events recomputed, %d quarantined (%.1f s)",
-             day, report.articles, report.mentions, report.events_recomputed,
-             len(quarantined), report.seconds)
+    log.info(
+        "%s: %d articles -> %d event mentions, %d events recomputed, %d quarantined (%.1f s)",
+        day,
+        report.articles,
+        report.mentions,
+        report.events_recomputed,
+        len(quarantined),
+        report.seconds,
+    )
     return report
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def _rows(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     cur = conn.execute(sql, list(params))
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
@@ -132,8 +219,11 @@ def _day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[Article]:
 
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(conn.execute(
-        "select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+    return bool(
+        conn.execute(
+            "select count(*) from information_schema.tables where table_name = ?", [name]
+        ).fetchone()[0]
+    )
 
 
 def _entity_inputs(
@@ -147,26 +237,44 @@ def _entity_inputs(
     if _table_exists(conn, "entity_mentions") and _table_exists(conn, "entities"):
         _register(conn, "_event_articles", ids)
         try:
-            rows = _rows(conn, "select m.* from entity_mentions as m"
-                               " join _event_articles as a on a.article_id = m.article_id"
-                               " order by m.article_id, m.in_headline, m.start_char")
-            ents = _rows(conn, "select distinct e.entity_id, e.canonical_name, e.type from entities as e"
-                               " join entity_mentions as m on m.entity_id = e.entity_id"
-                               " join _event_articles as a on a.article_id = m.article_id")
+            rows = _rows(
+                conn,
+                "select m.* from entity_mentions as m"
+                " join _event_articles as a on a.article_id = m.article_id"
+                " order by m.article_id, m.in_headline, m.start_char",
+            )
+            ents = _rows(
+                conn,
+                "select distinct e.entity_id, e.canonical_name, e.type from entities as e"
+                " join entity_mentions as m on m.entity_id = e.entity_id"
+                " join _event_articles as a on a.article_id = m.article_id",
+            )
         finally:
             conn.unregister("_event_articles")
         if rows:
             for r in rows:
-                by_article[r["article_id"]].append(EntityMention(
-                    article_id=r["article_id"], entity_id=r["entity_id"], surface=r["surface"],
-                    start=r["start_char"], end=r["end_char"], sentence_index=r["sentence_index"],
-                    in_headline=r["in_headline"], in_lead=r["in_lead"], label=r["label"] or "",
-                    how=r["how"] or ""))
+                by_article[r["article_id"]].append(
+                    EntityMention(
+                        article_id=r["article_id"],
+                        entity_id=r["entity_id"],
+                        surface=r["surface"],
+                        start=r["start_char"],
+                        end=r["end_char"],
+                        sentence_index=r["sentence_index"],
+                        in_headline=r["in_headline"],
+                        in_lead=r["in_lead"],
+                        label=r["label"] or "",
+                        how=r["how"] or "",
+                    )
+                )
             return by_article, {e["entity_id"]: Entity(**e) for e in ents}, "warehouse"
     if nlp is None:
-        raise ValueError("no entity mentions in the warehouse for this day and no nlp to compute them")
+        raise ValueError(
+            "no entity mentions in the warehouse for this day and no nlp to compute them"
+        )
     result = entity_mentions(
-        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp)
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp
+    )
     for m in result.mentions:
         by_article[m.article_id].append(m)
     return by_article, {e.entity_id: e for e in result.entities}, "computed"
@@ -185,15 +293,21 @@ def _entities_of(conn: duckdb.DuckDBPyConnection, records: list[EventRecord]) ->
     wanted = sorted({p.entity_id for r in records for p in r.participants})
     if not wanted:
         return {}
-    rows = _rows(conn, "select entity_id, canonical_name, type from entities"
-                       " where list_contains(?, entity_id)", [wanted])
+    rows = _rows(
+        conn,
+        "select entity_id, canonical_name, type from entities where list_contains(?, entity_id)",
+        [wanted],
+    )
     return {r["entity_id"]: Entity(**r) for r in rows}
 
 
 def _block_records(conn: duckdb.DuckDBPyConnection) -> list[EventRecord]:
     """Every stored mention in the blocks in `_event_blocks`, as records to merge."""
-    rows = _rows(conn, "select * from event_mentions where block in (select block from _event_blocks)"
-                       " order by mention_id")
+    rows = _rows(
+        conn,
+        "select * from event_mentions where block in (select block from _event_blocks)"
+        " order by mention_id",
+    )
     records = []
     for r in rows:
         r = dict(r)
@@ -212,25 +326,45 @@ def _checks_frame(records: list[EventRecord], texts: dict[str, str]) -> pd.DataF
     for r in records:
         text = texts.get(r.article_id, "")
         base = {
-            "mention_id": r.mention_id, "article_id": r.article_id, "type": r.type,
-            "modality": r.modality, "precision": r.precision, "reference_kind": r.reference_kind,
+            "mention_id": r.mention_id,
+            "article_id": r.article_id,
+            "type": r.type,
+            "modality": r.modality,
+            "precision": r.precision,
+            "reference_kind": r.reference_kind,
             "days_from_reference": (r.date_start - r.reference_date).days,
-            "start_char": r.start_char, "evidence_chars": r.end_char - r.start_char,
+            "start_char": r.start_char,
+            "evidence_chars": r.end_char - r.start_char,
             "chars_after_evidence": len(text) - r.end_char,
             "evidence_matches": text[r.start_char : r.end_char] == r.sentence,
             "confidence": r.confidence,
         }
         for pid in [p.entity_id for p in r.participants] or [None]:
             rows.append({**base, "participant_id": pid})
-    cols = ["mention_id", "article_id", "type", "modality", "precision", "reference_kind",
-            "days_from_reference", "start_char", "evidence_chars", "chars_after_evidence",
-            "evidence_matches", "participant_id", "confidence"]
+    cols = [
+        "mention_id",
+        "article_id",
+        "type",
+        "modality",
+        "precision",
+        "reference_kind",
+        "days_from_reference",
+        "start_char",
+        "evidence_chars",
+        "chars_after_evidence",
+        "evidence_matches",
+        "participant_id",
+        "confidence",
+    ]
     frame = pd.DataFrame(rows, columns=cols)
     return frame.astype({"participant_id": "object", "evidence_matches": "bool"})
 
 
 def _failures(
-    day: date, records: list[EventRecord], articles: list[Article], entity_ids: set[str],
+    day: date,
+    records: list[EventRecord],
+    articles: list[Article],
+    entity_ids: set[str],
     docs_dir: Path | None,
 ) -> list[QuarantineRecord]:
     """Mentions failing the events suite, as quarantine records (one per mention and check)."""
@@ -238,9 +372,12 @@ def _failures(
         return []
     by_id = {a.article_id: a for a in articles}
     checked = validate_frame(
-        "events", _checks_frame(records, {a.article_id: a.text for a in articles}), key="mention_id",
+        "events",
+        _checks_frame(records, {a.article_id: a.text for a in articles}),
+        key="mention_id",
         params={"entity_ids": sorted(entity_ids), "event_types": list(EVENT_TYPES)},
-        docs_dir=docs_dir, run_name=str(day),
+        docs_dir=docs_dir,
+        run_name=str(day),
     )
     if checked.table_failures:
         reasons = "; ".join(f.reason for f in checked.table_failures)
@@ -249,10 +386,18 @@ def _failures(
     out: dict[tuple[str, str], QuarantineRecord] = {}
     for f in checked.failures:
         aid = article_of.get(f.key)
-        out.setdefault((f.key, f.expectation), QuarantineRecord(
-            day=day, stage="events", item_id=f.key,
-            doc_id=by_id[aid].doc_id if aid in by_id else None, expectation=f.expectation,
-            reason=f.reason, details={"column": f.column, "article_id": aid, "value": f.value}))
+        out.setdefault(
+            (f.key, f.expectation),
+            QuarantineRecord(
+                day=day,
+                stage="events",
+                item_id=f.key,
+                doc_id=by_id[aid].doc_id if aid in by_id else None,
+                expectation=f.expectation,
+                reason=f.reason,
+                details={"column": f.column, "article_id": aid, "value": f.value},
+            ),
+        )
     return list(out.values())
 
 
@@ -264,7 +409,8 @@ def _mentions_frame(records: list[EventRecord]) -> pd.DataFrame:
     for r in records:
         row = r.model_dump()
         row["participants"] = json.dumps(
-            [p.model_dump() for p in sorted(r.participants, key=lambda p: p.entity_id)])
+            [p.model_dump() for p in sorted(r.participants, key=lambda p: p.entity_id)]
+        )
         row["block"] = r.block
         row["event_id"] = None
         rows.append(row)
@@ -272,7 +418,9 @@ def _mentions_frame(records: list[EventRecord]) -> pd.DataFrame:
 
 
 def _events_frame(events: list[Event]) -> pd.DataFrame:
-    return pd.DataFrame([e.model_dump(include=set(_EVENT_COLUMNS)) for e in events], columns=_EVENT_COLUMNS)
+    return pd.DataFrame(
+        [e.model_dump(include=set(_EVENT_COLUMNS)) for e in events], columns=_EVENT_COLUMNS
+    )
 
 
 def _register(conn: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:

@@ -148,6 +148,7 @@ def run_fetch(
         ]
         listings: list[_Listing] = []
         children_left = {s.name: MAX_CHILD_SITEMAPS for s in enabled}
+        requested = {canonical_url(x.target.url) for x in level}
         while level:
             known = _states(conn, [canonical_url(x.target.url) for x in level])
             fetched, new_states = fetch_many(
@@ -163,14 +164,17 @@ def run_fetch(
             next_level: list[_Listing] = []
             for listing in level:
                 listing.result = by_url.get(canonical_url(listing.target.url))
-                if listing.result is None:  # same URL as another source's listing
+                if listing.result is None:  # defensive: fetch_many answers every URL
                     continue
                 cached = known.get(listing.result.canonical_url)
                 children = _read_listing(listing, cached, settings.archive_dir, day, report)
                 listings.append(listing)
                 if children and listing.depth < MAX_SITEMAP_DEPTH:
                     room = children_left[listing.source.name]
-                    for child in _newest_first(children)[:room]:
+                    fresh = [c for c in children if canonical_url(c.url or "") not in requested]
+                    chosen = _newest_first(fresh)[:room]
+                    requested.update(canonical_url(c.url or "") for c in chosen)
+                    for child in chosen:
                         next_level.append(
                             _Listing(
                                 listing.source,
@@ -179,11 +183,12 @@ def run_fetch(
                                     source=listing.source.name,
                                     expect="sitemap",
                                     max_bytes=listing.target.max_bytes,
+                                    min_interval_seconds=listing.target.min_interval_seconds,
                                 ),
                                 depth=listing.depth + 1,
                             )
                         )
-                    children_left[listing.source.name] = max(0, room - len(children))
+                    children_left[listing.source.name] = max(0, room - len(fresh))
             level = next_level
 
         # 2. New items per source, in listing order (sitemaps newest first), capped.
@@ -236,6 +241,7 @@ def run_fetch(
             else ([], {})
         )
     results += fetched
+    known_docs = _documents_by_id(conn, [r.doc_id for r in fetched if r.doc_id])
     for result in fetched:
         source, entry, language = page_meta[result.canonical_url]
         if result.error_kind in _TRANSIENT or (
@@ -245,7 +251,9 @@ def run_fetch(
         if result.canonical_url in new_states:
             states[result.canonical_url] = new_states[result.canonical_url]
         is_page = result.doc_id and result.status and 200 <= result.status < 300
-        if is_page and _record_page(conn, settings, day, result, source, entry, language, report):
+        if is_page and _record_page(
+            conn, settings, day, result, (source, entry, language), known_docs, report
+        ):
             per_source[source.name].loaded += 1
 
     # 4. The log and the state.
@@ -423,16 +431,14 @@ def _record_page(
     settings: Settings,
     day: date,
     result: FetchResult,
-    source: Source,
-    entry: FeedEntry | None,
-    language: str | None,
+    listed: tuple[Source, FeedEntry | None, str | None],
+    known_docs: dict[str, tuple[str, date]],
     report: FetchReport,
 ) -> bool:
     """Record an archived page as a document of `day`; False when its bytes already were one."""
     assert result.doc_id is not None
-    existing = conn.execute(
-        "select source_path, arrival_day from documents where doc_id = ?", [result.doc_id]
-    ).fetchone()
+    source, entry, language = listed
+    existing = known_docs.get(result.doc_id)
     if existing:
         report.duplicates += 1
         if existing[0] != result.url:
@@ -473,8 +479,23 @@ def _record_page(
         ),
     )
     upsert_document(conn, doc)
+    known_docs[doc.doc_id] = (doc.source_path, day)
     report.loaded += 1
     return True
+
+
+def _documents_by_id(
+    conn: duckdb.DuckDBPyConnection, doc_ids: list[str]
+) -> dict[str, tuple[str, date]]:
+    """Source path and arrival day of the documents among `doc_ids` that exist already."""
+    if not doc_ids:
+        return {}
+    rows = conn.execute(
+        "select doc_id, source_path, arrival_day from documents"
+        " where doc_id in (select unnest(?::varchar[]))",
+        [doc_ids],
+    ).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 # ---------------------------------------------------------------- state and log
@@ -573,8 +594,13 @@ def _write_states(conn: duckdb.DuckDBPyConnection, states: Iterable[FetchState])
         values["first_seen"] = _naive_utc(state.first_seen)
         rows.append([values[c] for c in _STATE_COLUMNS])
     if rows:
+        # Delete-then-insert: as an upsert, but far quicker than row-wise `insert or replace`.
+        conn.execute(
+            "delete from fetch_state where canonical_url in (select unnest(?::varchar[]))",
+            [[r[0] for r in rows]],
+        )
         conn.executemany(
-            f"insert or replace into fetch_state ({', '.join(_STATE_COLUMNS)})"
+            f"insert into fetch_state ({', '.join(_STATE_COLUMNS)})"
             f" values ({', '.join('?' for _ in _STATE_COLUMNS)})",
             rows,
         )

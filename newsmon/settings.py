@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     languages: list[str] = Field(default_factory=lambda: ["en"])
     boilerplate_window_days: int = 30
     boilerplate_min_docs: int = 3
+    ner_model: str = Field(default="md", description="spaCy English pipeline: md (default, measured better) or sm")
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
 

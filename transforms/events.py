@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -142,14 +143,22 @@ _V, _N = "verb", "noun"
 # (type, pattern, kind): a verb trigger is its clause's own predicate, so it bounds the
 # reach of other triggers' participants and dates (see `_scope`); a noun trigger does not.
 _TRIGGERS: list[tuple[EventType, str, str]] = [
-    ("call", r"(?:phone|telephone|video|virtual)[ -](?:call|calls|conversation|meeting|summit|talks)", _N),
+    (
+        "call",
+        r"(?:phone|telephone|video|virtual)[ -](?:call|calls|conversation|meeting|summit|talks)",
+        _N,
+    ),
     ("call", r"video[ -]link", _N),
     ("call", r"(?:spoke|speaks|talked) (?:by|over the|on the|via) (?:phone|telephone|video)", _V),
     ("call", r"(?:held|hold|holds|had|have|has) a (?:phone |video |telephone )?call|phoned", _V),
     ("call", r"a call (?:with|between)", _N),
     ("meeting", r"meet|meets|met|greet|greets|greeted|hosted|hosts", _V),
     ("meeting", r"sh(?:ake|akes|ook) hands|(?:sat|sit|sits) down with", _V),
-    ("meeting", r"meeting|meetings|summit|summits|debate|debates|hearing|annual general meeting|agm", _N),
+    (
+        "meeting",
+        r"meeting|meetings|summit|summits|debate|debates|hearing|annual general meeting|agm",
+        _N,
+    ),
     ("talks", r"negotiated|discussed", _V),
     ("talks", r"talks|negotiations|discussions|dialogue", _N),
     ("visit", r"visited|visiting|toured|travelled|traveled|travels", _V),
@@ -184,13 +193,65 @@ _NOT_EVENTS = re.compile(
 
 _WINDOW = 12  # words before the trigger that can carry its modality
 _HEDGES = {
-    "may", "might", "could", "can", "possibly", "potentially", "perhaps", "maybe", "likely",
-    "unlikely", "probably", "hope", "hopes", "hoped", "hoping", "want", "wants", "wanted",
-    "wish", "wishes", "seek", "seeks", "sought", "aim", "aims", "consider", "considering",
-    "if", "whether", "unless", "should", "prospect", "prospects", "possible", "potential",
-    "proposal", "proposed", "propose", "proposes", "request", "requested", "invitation",
-    "offer", "offered", "urged", "urge", "urges", "calling", "pave", "paves", "paving",
-    "ready", "willing", "eager", "push", "pushing", "anticipated", "speculation", "would-be",
+    "may",
+    "might",
+    "could",
+    "can",
+    "possibly",
+    "potentially",
+    "perhaps",
+    "maybe",
+    "likely",
+    "unlikely",
+    "probably",
+    "hope",
+    "hopes",
+    "hoped",
+    "hoping",
+    "want",
+    "wants",
+    "wanted",
+    "wish",
+    "wishes",
+    "seek",
+    "seeks",
+    "sought",
+    "aim",
+    "aims",
+    "consider",
+    "considering",
+    "if",
+    "whether",
+    "unless",
+    "should",
+    "prospect",
+    "prospects",
+    "possible",
+    "potential",
+    "proposal",
+    "proposed",
+    "propose",
+    "proposes",
+    "request",
+    "requested",
+    "invitation",
+    "offer",
+    "offered",
+    "urged",
+    "urge",
+    "urges",
+    "calling",
+    "pave",
+    "paves",
+    "paving",
+    "ready",
+    "willing",
+    "eager",
+    "push",
+    "pushing",
+    "anticipated",
+    "speculation",
+    "would-be",
 }
 _HEDGE_PHRASES = re.compile(
     r"\b(?:set the stage|open the door|pave the way|call(?:ed|s)? for|would like|"
@@ -198,19 +259,67 @@ _HEDGE_PHRASES = re.compile(
     re.IGNORECASE,
 )
 _NEGATORS = {
-    "not", "no", "never", "n't", "without", "neither", "nor", "cancelled", "canceled",
-    "cancel", "cancels", "postponed", "postpone", "postpones", "delayed", "scrapped",
-    "suspended", "rejected", "rejects", "refused", "refuses", "declined", "declines",
-    "failed", "fails", "denied", "denies", "instead", "cancellation", "postponement",
+    "not",
+    "no",
+    "never",
+    "n't",
+    "without",
+    "neither",
+    "nor",
+    "cancelled",
+    "canceled",
+    "cancel",
+    "cancels",
+    "postponed",
+    "postpone",
+    "postpones",
+    "delayed",
+    "scrapped",
+    "suspended",
+    "rejected",
+    "rejects",
+    "refused",
+    "refuses",
+    "declined",
+    "declines",
+    "failed",
+    "fails",
+    "denied",
+    "denies",
+    "instead",
+    "cancellation",
+    "postponement",
 }
 _NEGATION_PHRASES = re.compile(r"\b(?:called off|ruled out|put off|did not|didn't)\b", re.I)
 _SCHEDULED = {
-    "will", "'ll", "shall", "scheduled", "slated", "planned", "plans", "plan", "due",
-    "expected", "upcoming", "going", "set", "to-be",
+    "will",
+    "'ll",
+    "shall",
+    "scheduled",
+    "slated",
+    "planned",
+    "plans",
+    "plan",
+    "due",
+    "expected",
+    "upcoming",
+    "going",
+    "set",
+    "to-be",
 }
 _REPORTING = {
-    "said", "says", "say", "told", "tells", "announced", "confirmed", "confirms", "according",
-    "reported", "added", "stated",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "announced",
+    "confirmed",
+    "confirms",
+    "according",
+    "reported",
+    "added",
+    "stated",
 }
 _SUBORDINATORS = {"after", "before", "since", "following", "until", "prior", "ahead", "when"}
 # Clause edges the modality of a trigger does not cross: ; : dashes, and quotation marks
@@ -228,7 +337,8 @@ _PRESENT_FOR_FUTURE = re.compile(
 
 # "Polling day is March 26", "the ballot closes on Monday": a dated noun is on the calendar.
 _IS_DATED = re.compile(
-    r"^\s*(?:is|are|closes|opens|falls)\s+(?:on\s+|set for\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
+    r"^\s*(?:is|are|closes|opens|falls)\s+(?:on\s+|set for\s+)?"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
     r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d)"
 )
 
@@ -258,7 +368,7 @@ def trigger_modality(sentence: str, trigger_start: int, trigger_end: int) -> Mod
         return "hedged"
     if "would" in before or "'d" in before:
         # "the State Department said that Blinken would meet Xi": reported future.
-        head = [w.lower() for w in _WORD.findall(sentence[: trigger_start])]
+        head = [w.lower() for w in _WORD.findall(sentence[:trigger_start])]
         idx = max(i for i, w in enumerate(head) if w in ("would", "'d"))
         return "scheduled" if any(w in _REPORTING for w in head[:idx]) else "conditional"
     if before and before[-1] == "to":
@@ -274,10 +384,14 @@ def trigger_modality(sentence: str, trigger_start: int, trigger_end: int) -> Mod
     nxt = after[:2]
     if any(w in ("may", "might", "could") for w in nxt):
         return "hedged"
-    if any(w in ("will", "'ll", "shall") for w in nxt) or re.match(
-        r"^\s*(?:is|are|was|were) (?:set|due|scheduled|slated|expected|planned) (?:to|for)\b",
-        sentence[trigger_end:],
-    ) or _IS_DATED.match(sentence[trigger_end:]):
+    if (
+        any(w in ("will", "'ll", "shall") for w in nxt)
+        or re.match(
+            r"^\s*(?:is|are|was|were) (?:set|due|scheduled|slated|expected|planned) (?:to|for)\b",
+            sentence[trigger_end:],
+        )
+        or _IS_DATED.match(sentence[trigger_end:])
+    ):
         return "scheduled"
     return "asserted"
 
@@ -336,9 +450,16 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_HEADING_DATE = rf"(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}|{_MONTH},? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_TIMELINE_AFTER = re.compile(rf"^(?P<head>[^.!?\n]{{3,140}}?)\s+[\u2014\u2013:-]+\s+(?P<date>{_HEADING_DATE})\s*$")
-_TIMELINE_BEFORE = re.compile(rf"^(?P<date>{_HEADING_DATE})\s*[\u2014\u2013:-]+\s+(?P<head>[^.!?\n]{{3,140}})$")
+_HEADING_DATE = (
+    rf"(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}|"
+    rf"{_MONTH},? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+)
+_TIMELINE_AFTER = re.compile(
+    rf"^(?P<head>[^.!?\n]{{3,140}}?)\s+[\u2014\u2013:-]+\s+(?P<date>{_HEADING_DATE})\s*$"
+)
+_TIMELINE_BEFORE = re.compile(
+    rf"^(?P<date>{_HEADING_DATE})\s*[\u2014\u2013:-]+\s+(?P<head>[^.!?\n]{{3,140}})$"
+)
 
 
 @dataclass(frozen=True)
@@ -422,15 +543,29 @@ def _triggers(sentence: str, offset: int) -> list[_Hit]:
 
 _PLACE_PREP = re.compile(r"\b(?:in|at|to|near|from|into|for|outside|inside)\s+(?:the\s+)?$", re.I)
 _OCCASION_PREP = re.compile(r"\b(?:at|during|in|on)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
-_HEDGED_NAME = re.compile(r"\b(?:possibly|perhaps|maybe|potentially|probably)\s+(?:\w+\s+){0,3}$", re.I)
+_HEDGED_NAME = re.compile(
+    r"\b(?:possibly|perhaps|maybe|potentially|probably)\s+(?:\w+\s+){0,3}$", re.I
+)
 _ATTRIBUTION = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.I)
 _POSSESSIVE_HEAD = re.compile(r"^['’]s\s+(?P<next>[\w-]+)")
 _MODIFIER_HEAD = re.compile(
     r"^\s+(?:administration|government|era|team|camp|campaign|cabinet|presidency)\b", re.I
 )
 _PAST_CUES = {
-    "was", "were", "had", "held", "did", "began", "took", "after", "following", "since",
-    "last", "earlier", "ended", "hosted",
+    "was",
+    "were",
+    "had",
+    "held",
+    "did",
+    "began",
+    "took",
+    "after",
+    "following",
+    "since",
+    "last",
+    "earlier",
+    "ended",
+    "hosted",
 }
 _IRREGULAR_PAST = {"met", "held", "flew", "spoke", "shook", "sat", "began", "took", "had", "went"}
 _DATE_REACH = 30  # characters: a date this close to a trigger dates it even across a comma
@@ -469,7 +604,7 @@ def _scope(text: str, s: int, e: int, hit: _Hit, hits: Sequence[_Hit]) -> tuple[
     """
     cs, ce = _clause_bounds(text, s, e, hit.start)
     cuts = [cs] + [cs + m.start() for m in re.finditer(",", text[cs:ce])] + [ce]
-    segments = list(zip(cuts[:-1], cuts[1:], strict=True))
+    segments = list(pairwise(cuts))
     k = next(i for i, (a, b) in enumerate(segments) if a <= hit.start < b or b == ce)
 
     def has_verb(i: int) -> bool:
@@ -510,16 +645,24 @@ def _participants_and_place(
         after = ctx.text[m.end : m.end + 30]
         lo, hi = sorted((m.end, hit.start)) if m.start < hit.start else (hit.end, m.start)
         between = ctx.text[lo:hi]
-        visited = hit.type == "visit" and 0 <= m.start - hit.end <= 5 and (
-            re.fullmatch(r"\s+(?:the\s+)?", ctx.text[hit.end : m.start]) is not None
+        visited = (
+            hit.type == "visit"
+            and 0 <= m.start - hit.end <= 5
+            and (re.fullmatch(r"\s+(?:the\s+)?", ctx.text[hit.end : m.start]) is not None)
         )  # "visited the US": the destination
         if ent.type in ("GPE", "LOC", "FAC") and (_PLACE_PREP.search(before[-14:]) or visited):
             if abs(m.start - hit.end) <= 80:
-                places.append((abs(m.start - hit.end) + (0 if m.start >= hit.end else 500),
-                               ctx.text[m.start : m.end], ent.entity_id))
+                places.append(
+                    (
+                        abs(m.start - hit.end) + (0 if m.start >= hit.end else 500),
+                        ctx.text[m.start : m.end],
+                        ent.entity_id,
+                    )
+                )
             continue
         if _ATTRIBUTION.search(before) or (
-            hit.type != "statement" and m.start > hit.end
+            hit.type != "statement"
+            and m.start > hit.end
             and re.match(r"^,?\s+(?:said|says|told)\b", after)
         ):
             continue  # the source of the report, not a participant
@@ -583,8 +726,14 @@ def _attachment(d: DateMention, hit: _Hit) -> float:
 
 
 def _pick_date(
-    ctx: _Ctx, s: int, e: int, hit: _Hit, scope: tuple[int, int],
-    entry: TimelineEntry | None, tense: str | None, hits: Sequence[_Hit] = (),
+    ctx: _Ctx,
+    s: int,
+    e: int,
+    hit: _Hit,
+    scope: tuple[int, int],
+    entry: TimelineEntry | None,
+    tense: str | None,
+    hits: Sequence[_Hit] = (),
 ) -> tuple[ResolvedDate, str, DateSource] | None:
     """The date mention nearest the trigger within its scope, or the timeline heading's date."""
     inside = [d for d in ctx.dates if s <= d.start and d.end <= e]
@@ -616,13 +765,22 @@ def _pick_date(
 
 
 def _confidence(
-    modality: Modality, precision: str, participants: Sequence[Participant], kind: str,
-    date_text: str, reference_kind: str, entities: Mapping[str, Entity],
+    modality: Modality,
+    precision: str,
+    participants: Sequence[Participant],
+    kind: str,
+    date_text: str,
+    reference_kind: str,
+    entities: Mapping[str, Entity],
 ) -> float:
     c = 0.6
     c += 0.15 if modality == "asserted" else 0.05
     c += {"day": 0.1, "week": 0.0, "month": 0.0, "range": 0.0}.get(precision, -0.1)
-    if any(entities[p.entity_id].type in ("PERSON", "ORG") for p in participants if p.entity_id in entities):
+    if any(
+        entities[p.entity_id].type in ("PERSON", "ORG")
+        for p in participants
+        if p.entity_id in entities
+    ):
         c += 0.1
     elif not participants:
         c -= 0.15
@@ -635,7 +793,9 @@ def _confidence(
 
 def mention_id(article_id: str, start_char: int, end_char: int, event_type: str) -> str:
     """Stable id of one event mention: article, evidence offsets and type."""
-    digest = hashlib.sha256(f"{article_id}|{start_char}|{end_char}|{event_type}".encode()).hexdigest()
+    digest = hashlib.sha256(
+        f"{article_id}|{start_char}|{end_char}|{event_type}".encode()
+    ).hexdigest()
     return f"evm_{digest[:16]}"
 
 
@@ -645,15 +805,22 @@ def event_candidates(
     entities: Iterable[Entity] | Mapping[str, Entity],
     sentences: Any = None,
 ) -> tuple[list[Candidate], list[EventRecord]]:
-    """Every trigger with its verdict, and the kept ones as `EventRecord`s (see `article_events`)."""
+    """Every trigger with its verdict, and the kept ones as records (see `article_events`)."""
     text = article.text
     ents = entities if isinstance(entities, Mapping) else {e.entity_id: e for e in entities}
     ref, ref_kind = reference_date(article)
     ctx = _Ctx(
-        article, text,
-        sorted((m for m in mentions if m.article_id == article.article_id and not m.in_headline),
-               key=lambda m: m.start),
-        ents, ref, ref_kind, date_mentions(text, ref), timeline_entries(text, ref),
+        article,
+        text,
+        sorted(
+            (m for m in mentions if m.article_id == article.article_id and not m.in_headline),
+            key=lambda m: m.start,
+        ),
+        ents,
+        ref,
+        ref_kind,
+        date_mentions(text, ref),
+        timeline_entries(text, ref),
     )
     candidates: list[Candidate] = []
     records: list[EventRecord] = []
@@ -666,7 +833,9 @@ def event_candidates(
         for hit in hits:
             modality = trigger_modality(sentence, hit.start - s, hit.end - s)
             if (
-                previous is not None and hit.kind == _N and modality in KEPT_MODALITIES
+                previous is not None
+                and hit.kind == _N
+                and modality in KEPT_MODALITIES
                 and previous[1] not in KEPT_MODALITIES
                 and not re.search(r"[,;:\u2014\u2013]", text[previous[0].end : hit.start])
             ):
@@ -684,43 +853,77 @@ def event_candidates(
             elif picked[2] == "timeline" and _subordinate(text, s, hit.start):
                 reason = "relative_clause"  # "a month after Pelosi visited Taiwan"
             elif picked[0].start > ref and modality == "asserted":
-                if (hit.kind == _V and _PRESENT_FOR_FUTURE.match(text[hit.start : hit.end + 1])) or (
-                    _progressive(text, s, hit.start)
-                ):
+                if (
+                    hit.kind == _V and _PRESENT_FOR_FUTURE.match(text[hit.start : hit.end + 1])
+                ) or (_progressive(text, s, hit.start)):
                     modality = "scheduled"
                 else:
                     reason = "unscheduled_future"  # "a meeting ... later this year"
-            elif picked[0].end < ref - timedelta(days=1) and modality == "scheduled" and (
-                picked[2] == "sentence" and picked[0].precision == "day"
+            elif (
+                picked[0].end < ref - timedelta(days=1)
+                and modality == "scheduled"
+                and (picked[2] == "sentence" and picked[0].precision == "day")
             ):
                 reason = "scheduled_in_past"
-            candidates.append(Candidate(
-                type=hit.type, trigger=text[hit.start : hit.end], trigger_start=hit.start,
-                sentence=sentence, start_char=s, modality=modality,
-                date_value=picked[0].value if picked else None, kept=reason == "kept", reason=reason,
-            ))
+            candidates.append(
+                Candidate(
+                    type=hit.type,
+                    trigger=text[hit.start : hit.end],
+                    trigger_start=hit.start,
+                    sentence=sentence,
+                    start_char=s,
+                    modality=modality,
+                    date_value=picked[0].value if picked else None,
+                    kept=reason == "kept",
+                    reason=reason,
+                )
+            )
             if reason != "kept" or picked is None:
                 continue
             resolved, date_text, source = picked
             participants, place = _participants_and_place(ctx, scope, hit, hits)
             place_source: Literal["sentence", "dateline"] | None = "sentence" if place else None
-            if place is None and article.dateline_place and source == "sentence" and (
-                abs((resolved.start - ref).days) <= DATELINE_PLACE_DAYS
+            if (
+                place is None
+                and article.dateline_place
+                and source == "sentence"
+                and (abs((resolved.start - ref).days) <= DATELINE_PLACE_DAYS)
             ):
                 place, place_source = (article.dateline_place.title(), ""), "dateline"
-            records.append(EventRecord(
-                mention_id=mention_id(article.article_id, s, e, hit.type),
-                article_id=article.article_id, day=article.day, type=hit.type,
-                trigger=text[hit.start : hit.end], participants=tuple(participants),
-                place=place[0] if place else None, place_entity_id=(place[1] or None) if place else None,
-                place_source=place_source,
-                date_start=resolved.start, date_end=resolved.end, precision=resolved.precision,
-                date_value=resolved.value, date_text=date_text, date_source=source,
-                reference_date=ref, reference_kind=ref_kind, sentence=sentence,
-                start_char=s, end_char=e, modality=modality,
-                confidence=_confidence(modality, resolved.precision, participants, hit.kind,
-                                       date_text, ref_kind, ents),
-            ))
+            records.append(
+                EventRecord(
+                    mention_id=mention_id(article.article_id, s, e, hit.type),
+                    article_id=article.article_id,
+                    day=article.day,
+                    type=hit.type,
+                    trigger=text[hit.start : hit.end],
+                    participants=tuple(participants),
+                    place=place[0] if place else None,
+                    place_entity_id=(place[1] or None) if place else None,
+                    place_source=place_source,
+                    date_start=resolved.start,
+                    date_end=resolved.end,
+                    precision=resolved.precision,
+                    date_value=resolved.value,
+                    date_text=date_text,
+                    date_source=source,
+                    reference_date=ref,
+                    reference_kind=ref_kind,
+                    sentence=sentence,
+                    start_char=s,
+                    end_char=e,
+                    modality=modality,
+                    confidence=_confidence(
+                        modality,
+                        resolved.precision,
+                        participants,
+                        hit.kind,
+                        date_text,
+                        ref_kind,
+                        ents,
+                    ),
+                )
+            )
             if entry is not None and source == "timeline":
                 by_entry[entry.heading_start].append(len(records) - 1)
     records = _consolidated_timeline(records, by_entry, ents, ctx.timeline)
@@ -755,8 +958,10 @@ def _progressive(text: str, sentence_start: int, pos: int) -> bool:
 
 
 def _consolidated_timeline(
-    records: list[EventRecord], by_entry: Mapping[int, list[int]],
-    entities: Mapping[str, Entity], timeline: Sequence[TimelineEntry],
+    records: list[EventRecord],
+    by_entry: Mapping[int, list[int]],
+    entities: Mapping[str, Entity],
+    timeline: Sequence[TimelineEntry],
 ) -> list[EventRecord]:
     """Records dated by one timeline entry describe that entry's one happening.
 
@@ -781,11 +986,17 @@ def _consolidated_timeline(
         places = [r for r in group if r.place_source == "sentence"]
         for i in idxs:
             r = records[i]
-            update: dict[str, Any] = {"type": typ, "participants": parts,
-                                      "mention_id": mention_id(r.article_id, r.start_char, r.end_char, typ)}
+            update: dict[str, Any] = {
+                "type": typ,
+                "participants": parts,
+                "mention_id": mention_id(r.article_id, r.start_char, r.end_char, typ),
+            }
             if places and r.place is None:
-                update |= {"place": places[0].place, "place_entity_id": places[0].place_entity_id,
-                           "place_source": "sentence"}
+                update |= {
+                    "place": places[0].place,
+                    "place_entity_id": places[0].place_entity_id,
+                    "place_source": "sentence",
+                }
             out[i] = r.model_copy(update=update)
     return out
 
@@ -818,8 +1029,11 @@ def _span_width(r: EventRecord) -> int:
 
 
 def event_id(
-    event_type: str, participant_ids: Sequence[str], date_value: str,
-    place: str | None = None, article_id: str | None = None,
+    event_type: str,
+    participant_ids: Sequence[str],
+    date_value: str,
+    place: str | None = None,
+    article_id: str | None = None,
 ) -> str:
     """Stable event id from its key: type, sorted participants, date.
 
@@ -849,24 +1063,25 @@ def merged_events(
     for _block, rs in sorted(blocks.items()):
         rs = sorted(rs, key=lambda r: (r.date_start, r.date_end, r.day, r.article_id, r.start_char))
         parent = list(range(len(rs)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
         for i in range(len(rs)):
             for j in range(i + 1, len(rs)):
                 if rs[j].date_start > rs[i].date_end + timedelta(days=1):
                     break
                 if _compatible(rs[i], rs[j]):
-                    parent[find(j)] = find(i)
+                    parent[_root(parent, j)] = _root(parent, i)
         groups: dict[int, list[EventRecord]] = defaultdict(list)
         for i, r in enumerate(rs):
-            groups[find(i)].append(r)
+            groups[_root(parent, i)].append(r)
         events += [_event(g, entities) for g in groups.values()]
     return sorted(events, key=lambda e: (e.date_start, e.type, e.event_id))
+
+
+def _root(parent: list[int], i: int) -> int:
+    """Union-find root, with path halving."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
 
 
 def _event(group: list[EventRecord], entities: Mapping[str, Entity]) -> Event:
@@ -881,25 +1096,39 @@ def _event(group: list[EventRecord], entities: Mapping[str, Entity]) -> Event:
         Participant(entity_id=k, role=min(c, key=lambda role: (-c[role], role)))  # type: ignore[arg-type]
         for k, c in sorted(roles.items())
     )
-    places = Counter((r.place, r.place_entity_id) for r in group if r.place and r.place_source == "sentence")
+    places = Counter(
+        (r.place, r.place_entity_id) for r in group if r.place and r.place_source == "sentence"
+    )
     if not places:
         places = Counter((r.place, r.place_entity_id) for r in group if r.place)
     place = min(places, key=lambda k: (-places[k], k[0] or "")) if places else (None, None)
     articles = {r.article_id for r in group}
     confidence = round(min(0.99, max(r.confidence for r in group) + 0.05 * (len(articles) - 1)), 2)
-    names = [entities[p.entity_id].canonical_name if p.entity_id in entities else p.entity_id
-             for p in participants]
+    names = [
+        entities[p.entity_id].canonical_name if p.entity_id in entities else p.entity_id
+        for p in participants
+    ]
     who = ", ".join(names) or "no named participants"
     label = f"{first.type}: {who}" + (f" in {place[0]}" if place[0] else "") + f" ({value})"
     return Event(
-        event_id=event_id(first.type, first.participant_ids, first.date_value, first.place,
-                          first.article_id),
-        type=first.type, participants=participants,
-        event_date=ds if precision == "day" else None, date_start=ds, date_end=de,
-        precision=precision, date_value=value, place=place[0], place_entity_id=place[1],
-        first_reported=min(r.day for r in group), last_reported=max(r.day for r in group),
-        mention_count=len(group), article_count=len(articles),
+        event_id=event_id(
+            first.type, first.participant_ids, first.date_value, first.place, first.article_id
+        ),
+        type=first.type,
+        participants=participants,
+        event_date=ds if precision == "day" else None,
+        date_start=ds,
+        date_end=de,
+        precision=precision,
+        date_value=value,
+        place=place[0],
+        place_entity_id=place[1],
+        first_reported=min(r.day for r in group),
+        last_reported=max(r.day for r in group),
+        mention_count=len(group),
+        article_count=len(articles),
         modality="asserted" if any(r.modality == "asserted" for r in group) else "scheduled",
-        confidence=confidence, label=label,
+        confidence=confidence,
+        label=label,
         mention_ids=tuple(sorted(r.mention_id for r in group)),
     )

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from transforms.entity_summary import EntitySection, entity_section_markdown
 
 
 class SourceCount(BaseModel):
     """Articles from one source today against yesterday."""
 
     source: str
-    articles: int
+    articles: int  # distinct reports: copies and rewrites of earlier articles are not counted
+    copies: int = 0
     previous_articles: int
 
     @property
@@ -30,11 +34,73 @@ class QuarantineCount(BaseModel):
     example_reason: str
 
 
+class StoryChange(BaseModel):
+    """A story that started or grew on the day."""
+
+    story_id: str
+    title: str | None
+    status: str  # new | grown
+    articles: int
+    sources: int
+    added_articles: int
+    added_sources: int
+    first_seen: Any = None
+    last_seen: Any = None
+    top_entities: list[Any] = Field(default_factory=list)
+
+
+class StorySection(BaseModel):
+    """New and grown stories."""
+
+    new: list[StoryChange] = Field(default_factory=list)
+    grown: list[StoryChange] = Field(default_factory=list)
+
+
+def story_section(rows: list[dict[str, Any]]) -> StorySection:
+    """From the rows of warehouse/models/daily_stories.sql."""
+    changes = []
+    for row in rows:
+        entities = row.get("top_entities")
+        if isinstance(entities, str):
+            entities = json.loads(entities)
+        changes.append(StoryChange(**{**row, "top_entities": entities or []}))
+    return StorySection(new=[c for c in changes if c.status == "new"], grown=[c for c in changes if c.status == "grown"])
+
+
+def _entity_names(items: list[Any], limit: int = 4) -> str:
+    names = [i.get("name") or i.get("canonical_name") or "" if isinstance(i, dict) else str(i) for i in items]
+    return ", ".join(n for n in names[:limit] if n)
+
+
+def story_section_markdown(section: StorySection) -> str:
+    """Markdown tables of new and grown stories."""
+    lines = ["## Stories", ""]
+    if not section.new and not section.grown:
+        return "\n".join([*lines, "No story started or grew."])
+    if section.new:
+        lines += ["New stories:", "", "| story | articles | sources | who |", "|---|---:|---:|---|"]
+        lines += [f"| {_cell(c.title)} | {c.articles} | {c.sources} | {_entity_names(c.top_entities)} |"
+                  for c in section.new]
+    if section.grown:
+        lines += ["", "Grown stories:", "", "| story | articles | sources | who |", "|---|---:|---:|---|"]
+        lines += [
+            f"| {_cell(c.title)} | {c.articles} ({_signed(c.added_articles)}) | {c.sources} "
+            f"({_signed(c.added_sources)}) | {_entity_names(c.top_entities)} |"
+            for c in section.grown
+        ]
+    return "\n".join(lines)
+
+
+def _cell(text: str | None) -> str:
+    return (text or "(untitled)").replace("|", "/")
+
+
 class Totals(BaseModel):
     """Headline counts for a day."""
 
     documents: int = 0
     articles: int = 0
+    reports: int = 0  # articles that copy no earlier article
     quarantined: int = 0
     sources: int = 0
 
@@ -49,8 +115,10 @@ class DailySummary(BaseModel):
     new_articles_by_source: list[SourceCount] = Field(default_factory=list)
     gone_sources: list[str] = Field(default_factory=list, description="sources with articles yesterday, none today")
     quarantined_by_reason: list[QuarantineCount] = Field(default_factory=list)
-    # Later stages add their sections here (stories, entities, events, fetch health).
-    sections: dict[str, Any] = Field(default_factory=dict)
+    stories: StorySection | None = None
+    entities: EntitySection | None = None
+    # Stages that have not run for the day leave their section out.
+    extra: dict[str, Any] = Field(default_factory=dict)
 
 
 def daily_summary(
@@ -58,7 +126,9 @@ def daily_summary(
     totals_rows: list[dict[str, Any]],
     source_rows: list[dict[str, Any]],
     quarantine_rows: list[dict[str, Any]],
-    sections: dict[str, Any] | None = None,
+    *,
+    stories: StorySection | None = None,
+    entities: EntitySection | None = None,
 ) -> DailySummary:
     """Assemble the summary from the rows of the warehouse's daily models."""
     by_which = {row["which"]: Totals(**{k: v for k, v in row.items() if k != "which"}) for row in totals_rows}
@@ -68,10 +138,11 @@ def daily_summary(
         previous_day=day - timedelta(days=1),
         totals=by_which.get("today", Totals()),
         previous_totals=by_which.get("yesterday", Totals()),
-        new_articles_by_source=[s for s in sources if s.articles],
+        new_articles_by_source=[s for s in sources if s.articles or s.copies],
         gone_sources=sorted(s.source for s in sources if not s.articles and s.previous_articles),
         quarantined_by_reason=[QuarantineCount(**row) for row in quarantine_rows],
-        sections=sections or {},
+        stories=stories,
+        entities=entities,
     )
 
 
@@ -93,15 +164,16 @@ def summary_markdown(summary: DailySummary) -> str:
     for label, a, b in (
         ("documents", t.documents, p.documents),
         ("articles", t.articles, p.articles),
+        ("distinct reports", t.reports, p.reports),
         ("quarantined", t.quarantined, p.quarantined),
         ("sources", t.sources, p.sources),
     ):
         lines.append(f"| {label} | {a} | {b} | {_signed(a - b)} |")
     lines += ["", "## New articles by source", ""]
     if summary.new_articles_by_source:
-        lines += ["| source | articles | yesterday | change |", "|---|---:|---:|---:|"]
+        lines += ["| source | reports | copies | yesterday | change |", "|---|---:|---:|---:|---:|"]
         lines += [
-            f"| {s.source} | {s.articles} | {s.previous_articles} | {_signed(s.delta)} |"
+            f"| {s.source} | {s.articles} | {s.copies} | {s.previous_articles} | {_signed(s.delta)} |"
             for s in summary.new_articles_by_source
         ]
     else:
@@ -118,6 +190,8 @@ def summary_markdown(summary: DailySummary) -> str:
         ]
     else:
         lines.append("Nothing quarantined.")
-    for title, body in summary.sections.items():
-        lines += ["", f"## {title}", "", body if isinstance(body, str) else str(body)]
+    if summary.stories is not None:
+        lines += ["", story_section_markdown(summary.stories)]
+    if summary.entities is not None:
+        lines += ["", entity_section_markdown(summary.entities).rstrip("\n")]
     return "\n".join(lines) + "\n"

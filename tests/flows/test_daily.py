@@ -17,7 +17,10 @@ import pytest
 from flows.archive import archive_path
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPARED_TABLES = ["documents", "inbox_files", "articles", "quarantine"]
+COMPARED_TABLES = [
+    "documents", "inbox_files", "articles", "quarantine", "entities", "entity_aliases", "entity_mentions",
+    "article_duplicates", "stories", "story_articles",
+]
 
 
 def _snapshot(database: Path) -> dict[str, list[tuple]]:
@@ -52,8 +55,15 @@ def test_seed_replay_gives_three_summaries_and_reruns_change_nothing(
         assert summary.totals.documents == n
         assert summary.totals.articles == n, summary.quarantined_by_reason
         assert summary.totals.quarantined == 0
-        assert sum(s.articles for s in summary.new_articles_by_source) == n
+        # Seed 000 rewrites 001: one report, one copy.
+        reports = n - 1 if day["day"] == "2023-06-17" else n
+        assert summary.totals.reports == reports
+        assert sum(s.articles for s in summary.new_articles_by_source) == reports
+        assert sum(s.copies for s in summary.new_articles_by_source) == n - reports
     assert summaries[1].previous_totals.articles == 3
+    assert [len(s.stories.new) for s in summaries] == [1, 0, 0]
+    assert [len(s.stories.grown) for s in summaries] == [0, 1, 1]
+    assert summaries[2].stories.grown[0].articles == 5
     assert summaries[2].previous_totals.articles == 1
     assert (warehouse_dir / "reports" / "2023-06-19.md").exists()
     assert json.loads((warehouse_dir / "reports" / "2023-06-19.json").read_text())["totals"]["articles"] == 1

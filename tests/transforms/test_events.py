@@ -1,4 +1,4 @@
-"""Dated events: modality and negation, timeline dates, the type taxonomy, merging (table-driven)."""
+"""Dated events: modality and negation, timeline dates, the type taxonomy, merging."""
 
 from __future__ import annotations
 
@@ -22,8 +22,14 @@ from transforms.events import (
     trigger_modality,
 )
 
-PEOPLE = {"Blinken": "person_blinken", "Xi": "person_xi", "Wang": "person_wang", "Qin": "person_qin",
-          "Okafor": "person_okafor", "Baptiste": "person_baptiste"}
+PEOPLE = {
+    "Blinken": "person_blinken",
+    "Xi": "person_xi",
+    "Wang": "person_wang",
+    "Qin": "person_qin",
+    "Okafor": "person_okafor",
+    "Baptiste": "person_baptiste",
+}
 PLACES = {"Beijing": "gpe_beijing", "Ashcombe": "gpe_ashcombe", "Rome": "gpe_rome"}
 ENTITIES = {
     **{i: Entity(entity_id=i, canonical_name=n, type="PERSON") for n, i in PEOPLE.items()},
@@ -31,12 +37,26 @@ ENTITIES = {
 }
 
 
-def _article(text: str, published: date = date(2023, 6, 19), provenance: str = "stated_line",
-             dateline: date | None = None, dateline_place: str | None = None) -> Article:
-    return Article(article_id="a1", doc_id="d1", day=published, text=text, source="test",
-                   published_at=datetime.combine(published, datetime.min.time()),
-                   published_provenance=provenance, dateline_date=dateline,
-                   dateline_place=dateline_place, word_count=len(text.split()), content_hash="h")
+def _article(
+    text: str,
+    published: date = date(2023, 6, 19),
+    provenance: str = "stated_line",
+    dateline: date | None = None,
+    dateline_place: str | None = None,
+) -> Article:
+    return Article(
+        article_id="a1",
+        doc_id="d1",
+        day=published,
+        text=text,
+        source="test",
+        published_at=datetime.combine(published, datetime.min.time()),
+        published_provenance=provenance,
+        dateline_date=dateline,
+        dateline_place=dateline_place,
+        word_count=len(text.split()),
+        content_hash="h",
+    )
 
 
 def _mentions(text: str) -> list[EntityMention]:
@@ -45,9 +65,20 @@ def _mentions(text: str) -> list[EntityMention]:
     for names in (PEOPLE, PLACES):
         for name, eid in names.items():
             for m in re.finditer(rf"\b{name}\b", text):
-                out.append(EntityMention(article_id="a1", entity_id=eid, surface=name, start=m.start(),
-                                         end=m.end(), sentence_index=0, in_headline=False,
-                                         in_lead=False, label="X", how="exact"))
+                out.append(
+                    EntityMention(
+                        article_id="a1",
+                        entity_id=eid,
+                        surface=name,
+                        start=m.start(),
+                        end=m.end(),
+                        sentence_index=0,
+                        in_headline=False,
+                        in_lead=False,
+                        label="X",
+                        how="exact",
+                    )
+                )
     return out
 
 
@@ -73,7 +104,11 @@ MODALITY_CASES = [
     ("Blinken plans to hold meetings in China on June 18-19.", "meetings", "scheduled"),
     ("China rejected a request for a meeting on Friday.", "meeting", "negated"),
     ("The visit could set the stage for a meeting later this year.", "meeting", "hedged"),
-    ('"That is to be welcomed," Dujarric told reporters on Wednesday.', "told reporters", "asserted"),
+    (
+        '"That is to be welcomed," Dujarric told reporters on Wednesday.',
+        "told reporters",
+        "asserted",
+    ),
 ]
 
 
@@ -85,24 +120,46 @@ def test_trigger_modality(sentence, trigger, expected):
 
 KEPT_OR_REJECTED = [
     # (text, reference day, kept (type, date_value) pairs)
-    ("Blinken met Wang on Monday for almost three hours.", date(2023, 6, 19),
-     {("meeting", "2023-06-19")}),
-    ("Blinken would meet with Xi at 4:30 pm on Monday, the State Department said.", date(2023, 6, 19),
-     set()),  # "would" with its reporting verb after it: conditional, not reported future
-    ("The State Department said that Blinken would meet with Xi at 4:30 pm on Monday.",
-     date(2023, 6, 19), {("meeting", "2023-06-19T16:30")}),
+    (
+        "Blinken met Wang on Monday for almost three hours.",
+        date(2023, 6, 19),
+        {("meeting", "2023-06-19")},
+    ),
+    (
+        "Blinken would meet with Xi at 4:30 pm on Monday, the State Department said.",
+        date(2023, 6, 19),
+        set(),
+    ),  # "would" with its reporting verb after it: conditional, not reported future
+    (
+        "The State Department said that Blinken would meet with Xi at 4:30 pm on Monday.",
+        date(2023, 6, 19),
+        {("meeting", "2023-06-19T16:30")},
+    ),
     ("Biden said on Saturday that he hoped to meet Xi soon.", date(2023, 6, 19), set()),
     ("Looking ahead, Xi could potentially visit the US in November.", date(2023, 6, 19), set()),
-    ("Blinken will hold meetings in China on June 18-19 and may meet with Xi.", date(2023, 6, 16),
-     {("meeting", "2023-06-18/2023-06-19")}),
-    ("The visit could set the stage for a meeting between Xi and Biden later this year.",
-     date(2023, 6, 17), set()),
-    ("Following their six-hour meeting on Sunday, Blinken and Qin announced that talks will continue.",
-     date(2023, 6, 19), {("meeting", "2023-06-18")}),  # Sunday is the day before, not the next
+    (
+        "Blinken will hold meetings in China on June 18-19 and may meet with Xi.",
+        date(2023, 6, 16),
+        {("meeting", "2023-06-18/2023-06-19")},
+    ),
+    (
+        "The visit could set the stage for a meeting between Xi and Biden later this year.",
+        date(2023, 6, 17),
+        set(),
+    ),
+    (
+        "Following their six-hour meeting on Sunday, Blinken and Qin announced that talks "
+        "will continue.",
+        date(2023, 6, 19),
+        {("meeting", "2023-06-18")},
+    ),  # Sunday is the day before, not the next
     ("Blinken met Xi.", date(2023, 6, 19), set()),  # undated: not an event here
     ("Okafor said the strike will begin on Monday.", date(2026, 3, 1), {("strike", "2026-03-02")}),
-    ("Polling day is March 26, when voters choose a mayor.", date(2026, 3, 1),
-     {("election", "2026-03-26")}),
+    (
+        "Polling day is March 26, when voters choose a mayor.",
+        date(2026, 3, 1),
+        {("election", "2026-03-26")},
+    ),
     ("Polling day may be March 26.", date(2026, 3, 1), set()),
 ]
 
@@ -144,8 +201,10 @@ def test_reference_date(published, dateline, expected):
 
 def test_dateline_place_only_near_the_reference():
     text = "Blinken met Wang on Monday.\n\nBlinken met Qin on March 14, 2021."
-    got = {r.date_value: r.place for r in _events(text, published=date(2023, 6, 19),
-                                                   dateline_place="WASHINGTON")}
+    got = {
+        r.date_value: r.place
+        for r in _events(text, published=date(2023, 6, 19), dateline_place="WASHINGTON")
+    }
     assert got == {"2023-06-19": "Washington", "2021-03-14": None}
 
 
@@ -178,8 +237,9 @@ def test_timeline_lines_inherit_the_heading_date():
     ]
     # "a month after Blinken visited Beijing" is another happening: not dated by the heading,
     # and "Blinken met Xi in Beijing." after the section heading has no date at all
-    _, records = event_candidates(_article(TIMELINE, published=date(2023, 6, 18)),
-                                  _mentions(TIMELINE), ENTITIES)
+    _, records = event_candidates(
+        _article(TIMELINE, published=date(2023, 6, 18)), _mentions(TIMELINE), ENTITIES
+    )
     assert not [r for r in records if r.type == "visit"]
     # heading and lines make one event per entry
     assert len(merged_events(records, ENTITIES)) == 2
@@ -227,41 +287,113 @@ def test_not_events(text):
 # ---------------------------------------------------------------- merging
 
 
-def _record(article: str, typ: str, who: tuple[str, ...], start: date, end: date | None = None,
-            precision: str = "day", day: date = date(2023, 6, 19), offset: int = 0) -> EventRecord:
+def _record(
+    article: str,
+    typ: str,
+    who: tuple[str, ...],
+    start: date,
+    end: date | None = None,
+    precision: str = "day",
+    day: date = date(2023, 6, 19),
+    offset: int = 0,
+) -> EventRecord:
     end = end or start
     value = start.isoformat() if precision == "day" else f"{start}/{end}"
     return EventRecord(
-        mention_id=f"m_{article}_{offset}", article_id=article, day=day, type=typ, trigger=typ,
+        mention_id=f"m_{article}_{offset}",
+        article_id=article,
+        day=day,
+        type=typ,
+        trigger=typ,
         participants=tuple(Participant(entity_id=w, role="actor") for w in who),
-        date_start=start, date_end=end, precision=precision, date_value=value, date_text=value,
-        date_source="sentence", reference_date=day, reference_kind="stated_line", sentence="s",
-        start_char=offset, end_char=offset + 1, modality="asserted", confidence=0.8,
+        date_start=start,
+        date_end=end,
+        precision=precision,
+        date_value=value,
+        date_text=value,
+        date_source="sentence",
+        reference_date=day,
+        reference_kind="stated_line",
+        sentence="s",
+        start_char=offset,
+        end_char=offset + 1,
+        modality="asserted",
+        confidence=0.8,
     )
 
 
 BX = ("person_blinken", "person_xi")
 MERGE_CASES = [
-    ("same day", [_record("a", "meeting", BX, date(2023, 6, 19)),
-                  _record("b", "meeting", BX, date(2023, 6, 19))], 1),
-    ("a day apart", [_record("a", "meeting", BX, date(2023, 6, 19)),
-                     _record("b", "meeting", BX, date(2023, 6, 20))], 1),
-    ("three days apart", [_record("a", "meeting", BX, date(2023, 6, 19)),
-                          _record("b", "meeting", BX, date(2023, 6, 22))], 2),
-    ("day inside a range", [_record("a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range"),
-                            _record("b", "meeting", BX, date(2023, 6, 19))], 1),
-    ("day inside a month", [_record("a", "talks", BX, date(2022, 11, 1), date(2022, 11, 30), "month"),
-                            _record("b", "talks", BX, date(2022, 11, 14))], 1),
-    ("other type", [_record("a", "meeting", BX, date(2023, 6, 19)),
-                    _record("b", "call", BX, date(2023, 6, 19))], 2),
-    ("other participants", [_record("a", "meeting", BX, date(2023, 6, 19)),
-                            _record("b", "meeting", ("person_blinken", "person_wang"), date(2023, 6, 19))], 2),
-    ("nobody named, two articles", [_record("a", "meeting", (), date(2023, 6, 19)),
-                                    _record("b", "meeting", (), date(2023, 6, 19))], 2),
+    (
+        "same day",
+        [
+            _record("a", "meeting", BX, date(2023, 6, 19)),
+            _record("b", "meeting", BX, date(2023, 6, 19)),
+        ],
+        1,
+    ),
+    (
+        "a day apart",
+        [
+            _record("a", "meeting", BX, date(2023, 6, 19)),
+            _record("b", "meeting", BX, date(2023, 6, 20)),
+        ],
+        1,
+    ),
+    (
+        "three days apart",
+        [
+            _record("a", "meeting", BX, date(2023, 6, 19)),
+            _record("b", "meeting", BX, date(2023, 6, 22)),
+        ],
+        2,
+    ),
+    (
+        "day inside a range",
+        [
+            _record("a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range"),
+            _record("b", "meeting", BX, date(2023, 6, 19)),
+        ],
+        1,
+    ),
+    (
+        "day inside a month",
+        [
+            _record("a", "talks", BX, date(2022, 11, 1), date(2022, 11, 30), "month"),
+            _record("b", "talks", BX, date(2022, 11, 14)),
+        ],
+        1,
+    ),
+    (
+        "other type",
+        [
+            _record("a", "meeting", BX, date(2023, 6, 19)),
+            _record("b", "call", BX, date(2023, 6, 19)),
+        ],
+        2,
+    ),
+    (
+        "other participants",
+        [
+            _record("a", "meeting", BX, date(2023, 6, 19)),
+            _record("b", "meeting", ("person_blinken", "person_wang"), date(2023, 6, 19)),
+        ],
+        2,
+    ),
+    (
+        "nobody named, two articles",
+        [
+            _record("a", "meeting", (), date(2023, 6, 19)),
+            _record("b", "meeting", (), date(2023, 6, 19)),
+        ],
+        2,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "records", "expected"), MERGE_CASES, ids=[c[0] for c in MERGE_CASES])
+@pytest.mark.parametrize(
+    ("name", "records", "expected"), MERGE_CASES, ids=[c[0] for c in MERGE_CASES]
+)
 def test_merging(name, records, expected):
     events = merged_events(records)
     assert len(events) == expected
@@ -270,18 +402,24 @@ def test_merging(name, records, expected):
 
 def test_event_ids_are_stable_and_order_free():
     records = [
-        _record("a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range", day=date(2023, 6, 17)),
+        _record(
+            "a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range", day=date(2023, 6, 17)
+        ),
         _record("b", "meeting", BX, date(2023, 6, 19), day=date(2023, 6, 19)),
         _record("c", "meeting", BX, date(2023, 6, 19), day=date(2023, 6, 19), offset=5),
     ]
     first = merged_events(records)
     for seed in range(5):
         shuffled = records[:]
-        random.Random(seed).shuffle(shuffled)
+        random.Random(seed).shuffle(shuffled)  # noqa: S311 (test order, not secrets)
         assert merged_events(shuffled) == first
     (event,) = first
     # the sharpest date wins; the id comes from the first report (day 2023-06-17), so later
     # sharper reports do not rename the event
-    assert (event.event_date, event.precision, event.first_reported) == (date(2023, 6, 19), "day", date(2023, 6, 17))
+    assert (event.event_date, event.precision, event.first_reported) == (
+        date(2023, 6, 19),
+        "day",
+        date(2023, 6, 17),
+    )
     assert merged_events(records[:1])[0].event_id == event.event_id
     assert event.article_count == 3 and event.confidence > 0.8

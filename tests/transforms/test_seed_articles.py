@@ -63,8 +63,3 @@ def test_seed_title_text_and_dates(seeds_dir, name):
         assert article.dateline_place == want["dateline"]["place"]
         assert article.dateline_date.isoformat() == want["dateline"]["date"]
     assert article.language == "en"
-
-
-@pytest.mark.xfail(reason="duplicates and stories are issue #4", strict=False)
-def test_seed_duplicates_and_story(seeds_dir):
-    from transforms import stories  # noqa: F401  (arrives with issue #4)

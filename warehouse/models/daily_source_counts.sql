@@ -1,14 +1,30 @@
--- Articles per source on $day and on the day before.
-with today as (
-    select source, count(*) as articles
-    from articles
+-- Reports per source on $day and on the day before: an article that copies or rewrites an
+-- earlier one (article_duplicates) counts as a copy, not as another report.
+with marked as (
+    select
+        a.day,
+        a.source,
+        d.article_id is not null as is_copy
+    from articles as a
+    left join article_duplicates as d on d.article_id = a.article_id
+    where a.day between $day - interval 1 day and $day
+),
+
+today as (
+    select
+        source,
+        count(*) filter (where not is_copy) as articles,
+        count(*) filter (where is_copy) as copies
+    from marked
     where day = $day
     group by source
 ),
 
 yesterday as (
-    select source, count(*) as articles
-    from articles
+    select
+        source,
+        count(*) filter (where not is_copy) as articles
+    from marked
     where day = $day - interval 1 day
     group by source
 )
@@ -16,6 +32,7 @@ yesterday as (
 select
     coalesce(t.source, y.source) as source,
     coalesce(t.articles, 0) as articles,
+    coalesce(t.copies, 0) as copies,
     coalesce(y.articles, 0) as previous_articles
 from today as t
 full outer join yesterday as y on t.source = y.source
