@@ -134,14 +134,15 @@ def main() -> None:
                 asked = [(p, h) for p, h in srv.requests[before_requests:] if p != "/robots.txt"]
                 statuses = srv.statuses[before_statuses:]
                 conditional = sum(1 for _, h in asked if "If-None-Match" in h)
+                robots = len(srv.requests) - before_requests - len(asked)
+                rate = f" = {report.loaded / took:.0f} pages/s end to end" if report.loaded else ""
                 print(
                     f"run_fetch {label}: {report.loaded} documents loaded, {len(asked)} requests "
-                    f"(+{len(srv.requests) - before_requests - len(asked)} robots.txt) in {took:.2f} s"
-                    + (f" = {report.loaded / took:.0f} pages/s end to end" if report.loaded else "")
+                    f"(+{robots} robots.txt) in {took:.2f} s{rate}"
                 )
                 print(
-                    f"    conditional requests {conditional}/{len(asked)}, "
-                    f"304 answers {statuses.count(304)}/{len(asked)}, 200 answers {statuses.count(200)}"
+                    f"    conditional requests {conditional}/{len(asked)}, 304 answers "
+                    f"{statuses.count(304)}/{len(asked)}, 200 answers {statuses.count(200)}"
                 )
     finally:
         srv.stop()

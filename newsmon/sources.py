@@ -123,7 +123,14 @@ class SourcesConfig(BaseModel):
         return SourceLimits(**{k: v if v is not None else base[k] for k, v in own.items()})
 
 
+class SourcesFileError(ValueError):
+    """A sources file that is not valid TOML or not a valid sources config."""
+
+
 def load_sources(path: Path | str) -> SourcesConfig:
-    """Read and validate a sources TOML file."""
+    """Read and validate a sources TOML file (FileNotFoundError when it is missing)."""
     with Path(path).open("rb") as fh:
-        return SourcesConfig.model_validate(tomllib.load(fh))
+        try:
+            return SourcesConfig.model_validate(tomllib.load(fh))
+        except ValueError as exc:  # tomllib.TOMLDecodeError and pydantic's ValidationError
+            raise SourcesFileError(f"sources file {path}: {exc}") from exc
