@@ -28,10 +28,11 @@ from newsmon.settings import Settings
 from transforms.articles import document_articles, json_dumps
 from transforms.sniff import Sniffed, sniffed, source_hint, source_key, source_name
 from flows.entities import EntitiesReport, run_entities
+from flows.events import EventsReport, run_events
 from flows.stories import StoriesReport, run_stories
 from transforms.entities import load_nlp
 from transforms.entity_summary import entity_section
-from transforms.summary import DailySummary, daily_summary, story_section, summary_markdown
+from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from warehouse import db
 
@@ -343,12 +344,20 @@ def stories_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date
     return report
 
 
+@task(name="events", cache_policy=NONE)
+def events_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> EventsReport:
+    """Dated events from the day's articles, merged with earlier reports of the same happening."""
+    return run_events(conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir)
+
+
 def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, Any]:
     """Every stage after loading, in order, for one day; their reports for the run log."""
     processed = process_day(conn, settings, day)
     entities = entities_stage(conn, settings, day)
     stories = stories_stage(conn, settings, day)
+    events = events_stage(conn, settings, day)
     return {
+        "events": events.model_dump(mode="json", exclude={"quarantined"}),
         "process": processed.model_dump(mode="json"),
         "entities": entities.model_dump(mode="json", exclude={"quarantined"}),
         "stories": stories.model_dump(mode="json", exclude={"quarantined"}),
@@ -367,6 +376,7 @@ def summarise(conn: duckdb.DuckDBPyConnection, day: date) -> DailySummary:
         source_rows=db.query(conn, "daily_source_counts", day=day),
         quarantine_rows=db.query(conn, "daily_quarantine_counts", day=day),
         stories=story_section(db.query(conn, "daily_stories", day=day)),
+        events=event_section(db.query(conn, "daily_events", day=day)),
         entities=entity_section(day, db.query(conn, "daily_entities", day=day)),
     )
 

@@ -95,6 +95,64 @@ def _cell(text: str | None) -> str:
     return (text or "(untitled)").replace("|", "/")
 
 
+class EventItem(BaseModel):
+    """One dated event in the summary."""
+
+    event_id: str
+    type: str
+    label: str | None = None
+    participants: str | None = None
+    event_date: Any = None
+    date_start: Any = None
+    date_end: Any = None
+    precision: str | None = None
+    place: str | None = None
+    first_reported: Any = None
+    mention_count: int = 0
+    article_count: int = 0
+    modality: str | None = None
+    confidence: float | None = None
+
+
+class EventSection(BaseModel):
+    """Events dated or first reported on the day, and scheduled ones after it."""
+
+    new: list[EventItem] = Field(default_factory=list)
+    upcoming: list[EventItem] = Field(default_factory=list)
+
+
+def event_section(rows: list[dict[str, Any]], limit: int = 20) -> EventSection:
+    """From the rows of warehouse/models/daily_events.sql."""
+    items = [(row["section"], EventItem(**{k: v for k, v in row.items() if k != "section"})) for row in rows]
+    return EventSection(
+        new=[e for sec, e in items if sec == "new"][:limit],
+        upcoming=[e for sec, e in items if sec == "upcoming"][:limit],
+    )
+
+
+def _event_rows(events: list[EventItem]) -> list[str]:
+    rows = ["| when | what | who | where | reports |", "|---|---|---|---|---:|"]
+    for e in events:
+        when = str(e.event_date or e.date_start or "")
+        if e.date_end and e.date_start and e.date_end != e.date_start:
+            when = f"{e.date_start} to {e.date_end}"
+        what = e.type + (f" ({e.modality})" if e.modality and e.modality != "asserted" else "")
+        rows.append(f"| {when} | {what} | {_cell(e.participants)} | {e.place or ''} | {e.article_count} |")
+    return rows
+
+
+def event_section_markdown(section: EventSection) -> str:
+    """Markdown tables of the day's events and the scheduled ones."""
+    lines = ["## Events", ""]
+    if not section.new and not section.upcoming:
+        return "\n".join([*lines, "No dated event found."])
+    if section.new:
+        lines += ["Dated or first reported today:", "", *_event_rows(section.new)]
+    if section.upcoming:
+        lines += ["", "Scheduled:", "", *_event_rows(section.upcoming)]
+    return "\n".join(lines)
+
+
 class Totals(BaseModel):
     """Headline counts for a day."""
 
@@ -116,6 +174,7 @@ class DailySummary(BaseModel):
     gone_sources: list[str] = Field(default_factory=list, description="sources with articles yesterday, none today")
     quarantined_by_reason: list[QuarantineCount] = Field(default_factory=list)
     stories: StorySection | None = None
+    events: EventSection | None = None
     entities: EntitySection | None = None
     # Stages that have not run for the day leave their section out.
     extra: dict[str, Any] = Field(default_factory=dict)
@@ -128,6 +187,7 @@ def daily_summary(
     quarantine_rows: list[dict[str, Any]],
     *,
     stories: StorySection | None = None,
+    events: EventSection | None = None,
     entities: EntitySection | None = None,
 ) -> DailySummary:
     """Assemble the summary from the rows of the warehouse's daily models."""
@@ -142,6 +202,7 @@ def daily_summary(
         gone_sources=sorted(s.source for s in sources if not s.articles and s.previous_articles),
         quarantined_by_reason=[QuarantineCount(**row) for row in quarantine_rows],
         stories=stories,
+        events=events,
         entities=entities,
     )
 
@@ -192,6 +253,8 @@ def summary_markdown(summary: DailySummary) -> str:
         lines.append("Nothing quarantined.")
     if summary.stories is not None:
         lines += ["", story_section_markdown(summary.stories)]
+    if summary.events is not None:
+        lines += ["", event_section_markdown(summary.events)]
     if summary.entities is not None:
         lines += ["", entity_section_markdown(summary.entities).rstrip("\n")]
     return "\n".join(lines) + "\n"

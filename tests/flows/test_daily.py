@@ -19,7 +19,7 @@ from flows.archive import archive_path
 ROOT = Path(__file__).resolve().parents[2]
 COMPARED_TABLES = [
     "documents", "inbox_files", "articles", "quarantine", "entities", "entity_aliases", "entity_mentions",
-    "article_duplicates", "stories", "story_articles",
+    "article_duplicates", "stories", "story_articles", "events", "event_participants", "event_mentions",
 ]
 
 
@@ -64,6 +64,9 @@ def test_seed_replay_gives_three_summaries_and_reruns_change_nothing(
     assert [len(s.stories.new) for s in summaries] == [1, 0, 0]
     assert [len(s.stories.grown) for s in summaries] == [0, 1, 1]
     assert summaries[2].stories.grown[0].articles == 5
+    blinken_xi = [e for e in summaries[2].events.new if e.type == "meeting" and "Xi Jinping" in (e.participants or "")
+                  and "Antony Blinken" in (e.participants or "")]
+    assert [str(e.event_date) for e in blinken_xi] == ["2023-06-19"]
     assert summaries[2].previous_totals.articles == 1
     assert (warehouse_dir / "reports" / "2023-06-19.md").exists()
     assert json.loads((warehouse_dir / "reports" / "2023-06-19.json").read_text())["totals"]["articles"] == 1
