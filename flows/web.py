@@ -127,120 +127,19 @@ def run_fetch(
     report = FetchReport(day=day, run_id=run_id)
     enabled = list(sources.sources())
     per_source = {s.name: SourceFetch(source=s.name, kind=s.kind) for s in enabled}
-    results: list[FetchResult] = []
-    states: dict[str, FetchState] = {}
 
     with Fetcher(settings.archive_dir, limits, run_id=run_id) as fetcher:
-        # 1. Feeds and sitemaps, then child sitemaps level by level.
-        level = [
-            _Listing(
-                s,
-                FetchTarget(
-                    url=s.url,
-                    source=s.name,
-                    expect=s.kind,
-                    max_bytes=sources.limits(s).max_bytes,
-                    min_interval_seconds=sources.limits(s).min_interval_seconds,
-                ),
-            )
-            for s in enabled
-            if isinstance(s, FeedSource | SitemapSource)
-        ]
-        listings: list[_Listing] = []
-        children_left = {s.name: MAX_CHILD_SITEMAPS for s in enabled}
-        requested = {canonical_url(x.target.url) for x in level}
-        while level:
-            known = _states(conn, [canonical_url(x.target.url) for x in level])
-            fetched, new_states = fetch_many(
-                [x.target for x in level],
-                archive_dir=settings.archive_dir,
-                states=known,
-                run_id=run_id,
-                fetcher=fetcher,
-            )
-            states.update(new_states)
-            by_url = {r.canonical_url: r for r in fetched}
-            results += fetched
-            next_level: list[_Listing] = []
-            for listing in level:
-                listing.result = by_url.get(canonical_url(listing.target.url))
-                if listing.result is None:  # defensive: fetch_many answers every URL
-                    continue
-                cached = known.get(listing.result.canonical_url)
-                children = _read_listing(listing, cached, settings.archive_dir, day, report)
-                listings.append(listing)
-                if children and listing.depth < MAX_SITEMAP_DEPTH:
-                    room = children_left[listing.source.name]
-                    fresh = [c for c in children if canonical_url(c.url or "") not in requested]
-                    chosen = _newest_first(fresh)[:room]
-                    requested.update(canonical_url(c.url or "") for c in chosen)
-                    for child in chosen:
-                        next_level.append(
-                            _Listing(
-                                listing.source,
-                                FetchTarget(
-                                    url=child.url,
-                                    source=listing.source.name,
-                                    expect="sitemap",
-                                    max_bytes=listing.target.max_bytes,
-                                    min_interval_seconds=listing.target.min_interval_seconds,
-                                ),
-                                depth=listing.depth + 1,
-                            )
-                        )
-                    children_left[listing.source.name] = max(0, room - len(fresh))
-            level = next_level
-
-        # 2. New items per source, in listing order (sitemaps newest first), capped.
-        candidates: dict[str, list[tuple[str, FeedEntry | None, str | None]]] = {}
-        for listing in listings:
-            candidates.setdefault(listing.source.name, []).extend(
-                (e.url, e, listing.language) for e in listing.entries if e.url
-            )
-        for s in enabled:
-            if isinstance(s, SitemapSource) and s.name in candidates:
-                order = _newest_first([e for _u, e, _l in candidates[s.name] if e])
-                candidates[s.name] = [(e.url or "", e, None) for e in order]
-        for s in enabled:
-            if isinstance(s, UrlListSource):
-                candidates[s.name] = [(u, None, None) for u in s.urls]
-        listed = {canonical_url(x.target.url) for x in listings}
-        seen = (
-            _seen_urls(conn, [u for items in candidates.values() for u, _e, _l in items]) | listed
-        )
-        pages: list[FetchTarget] = []
-        page_meta: dict[str, tuple[Source, FeedEntry | None, str | None]] = {}
-        by_name = {s.name: s for s in enabled}
-        for name, items in candidates.items():
-            source = by_name[name]
-            cap = sources.limits(source).max_items or fallback_max_items
-            per_source[name].entries += len(items)
-            for url, entry, language in items:
-                key = canonical_url(url)
-                if key in seen:
-                    continue
-                seen.add(key)
-                if per_source[name].new >= cap:
-                    continue  # still marked seen for this run: another source does not take it
-                per_source[name].new += 1
-                pages.append(
-                    FetchTarget(
-                        url=url,
-                        source=name,
-                        expect="page",
-                        max_bytes=sources.limits(source).max_bytes,
-                    )
-                )
-                page_meta[key] = (source, entry, language)
+        listings, results, states = _listings(conn, settings, day, sources, fetcher, report)
+        pages, page_meta = _new_pages(conn, sources, listings, per_source, fallback_max_items)
         report.new_urls = len(pages)
-
-        # 3. The pages.
         fetched, new_states = (
             fetch_many(pages, archive_dir=settings.archive_dir, run_id=run_id, fetcher=fetcher)
             if pages
             else ([], {})
         )
     results += fetched
+
+    # Archived pages become documents; settled URLs get state, transient failures none.
     known_docs = _documents_by_id(conn, [r.doc_id for r in fetched if r.doc_id])
     for result in fetched:
         source, entry, language = page_meta[result.canonical_url]
@@ -256,7 +155,7 @@ def run_fetch(
         ):
             per_source[source.name].loaded += 1
 
-    # 4. The log and the state.
+    # The log, the state and the counts.
     for result in results:
         result.run_id, result.day = run_id, day
         counts = per_source.get(result.source)
@@ -283,6 +182,129 @@ def run_fetch(
         report.failures or "none",
     )
     return report
+
+
+def _listings(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    day: date,
+    sources: SourcesConfig,
+    fetcher: Fetcher,
+    report: FetchReport,
+) -> tuple[list[_Listing], list[FetchResult], dict[str, FetchState]]:
+    """Feeds and sitemaps fetched and read, then child sitemaps level by level (bounded)."""
+    enabled = list(sources.sources())
+    results: list[FetchResult] = []
+    states: dict[str, FetchState] = {}
+    level = [
+        _Listing(
+            s,
+            FetchTarget(
+                url=s.url,
+                source=s.name,
+                expect=s.kind,
+                max_bytes=sources.limits(s).max_bytes,
+                min_interval_seconds=sources.limits(s).min_interval_seconds,
+            ),
+        )
+        for s in enabled
+        if isinstance(s, FeedSource | SitemapSource)
+    ]
+    listings: list[_Listing] = []
+    children_left = {s.name: MAX_CHILD_SITEMAPS for s in enabled}
+    requested = {canonical_url(x.target.url) for x in level}
+    while level:
+        known = _states(conn, [canonical_url(x.target.url) for x in level])
+        fetched, new_states = fetch_many(
+            [x.target for x in level],
+            archive_dir=settings.archive_dir,
+            states=known,
+            run_id=fetcher.run_id,
+            fetcher=fetcher,
+        )
+        states.update(new_states)
+        by_url = {r.canonical_url: r for r in fetched}
+        results += fetched
+        next_level: list[_Listing] = []
+        for listing in level:
+            listing.result = by_url.get(canonical_url(listing.target.url))
+            if listing.result is None:  # defensive: fetch_many answers every URL
+                continue
+            cached = known.get(listing.result.canonical_url)
+            children = _read_listing(listing, cached, settings.archive_dir, day, report)
+            listings.append(listing)
+            if children and listing.depth < MAX_SITEMAP_DEPTH:
+                room = children_left[listing.source.name]
+                fresh = [c for c in children if canonical_url(c.url or "") not in requested]
+                chosen = _newest_first(fresh)[:room]
+                requested.update(canonical_url(c.url or "") for c in chosen)
+                for child in chosen:
+                    next_level.append(
+                        _Listing(
+                            listing.source,
+                            FetchTarget(
+                                url=child.url,
+                                source=listing.source.name,
+                                expect="sitemap",
+                                max_bytes=listing.target.max_bytes,
+                                min_interval_seconds=listing.target.min_interval_seconds,
+                            ),
+                            depth=listing.depth + 1,
+                        )
+                    )
+                children_left[listing.source.name] = max(0, room - len(fresh))
+        level = next_level
+    return listings, results, states
+
+
+def _new_pages(
+    conn: duckdb.DuckDBPyConnection,
+    sources: SourcesConfig,
+    listings: list[_Listing],
+    per_source: dict[str, SourceFetch],
+    fallback_max_items: int,
+) -> tuple[list[FetchTarget], dict[str, tuple[Source, FeedEntry | None, str | None]]]:
+    """Never-seen item URLs per source, in listing order (sitemaps newest first), capped."""
+    enabled = list(sources.sources())
+    candidates: dict[str, list[tuple[str, FeedEntry | None, str | None]]] = {}
+    for listing in listings:
+        candidates.setdefault(listing.source.name, []).extend(
+            (e.url, e, listing.language) for e in listing.entries if e.url
+        )
+    for s in enabled:
+        if isinstance(s, SitemapSource) and s.name in candidates:
+            order = _newest_first([e for _u, e, _l in candidates[s.name] if e])
+            candidates[s.name] = [(e.url or "", e, None) for e in order]
+    for s in enabled:
+        if isinstance(s, UrlListSource):
+            candidates[s.name] = [(u, None, None) for u in s.urls]
+    listed = {canonical_url(x.target.url) for x in listings}
+    seen = _seen_urls(conn, [u for items in candidates.values() for u, _e, _l in items]) | listed
+    pages: list[FetchTarget] = []
+    page_meta: dict[str, tuple[Source, FeedEntry | None, str | None]] = {}
+    by_name = {s.name: s for s in enabled}
+    for name, items in candidates.items():
+        source = by_name[name]
+        cap = sources.limits(source).max_items or fallback_max_items
+        per_source[name].entries += len(items)
+        for url, entry, language in items:
+            key = canonical_url(url)
+            if key in seen:
+                continue
+            seen.add(key)
+            if per_source[name].new >= cap:
+                continue  # still marked seen for this run: another source does not take it
+            per_source[name].new += 1
+            pages.append(
+                FetchTarget(
+                    url=url,
+                    source=name,
+                    expect="page",
+                    max_bytes=sources.limits(source).max_bytes,
+                )
+            )
+            page_meta[key] = (source, entry, language)
+    return pages, page_meta
 
 
 def fetch_limits(
