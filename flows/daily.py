@@ -22,16 +22,16 @@ from pydantic import BaseModel
 
 from expectations import Validation, validate_frame
 from flows.archive import archive_bytes, archived_bytes
+from flows.entities import EntitiesReport, run_entities
+from flows.events import EventsReport, run_events
 from flows.store import upsert_document, upsert_inbox_file, upsert_quarantine
+from flows.stories import StoriesReport, run_stories
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from transforms.articles import document_articles, json_dumps
-from transforms.sniff import Sniffed, sniffed, source_hint, source_key, source_name
-from flows.entities import EntitiesReport, run_entities
-from flows.events import EventsReport, run_events
-from flows.stories import StoriesReport, run_stories
 from transforms.entities import load_nlp
 from transforms.entity_summary import entity_section
+from transforms.sniff import Sniffed, sniffed, source_hint, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from warehouse import db
@@ -76,9 +76,7 @@ def inbox_paths(inbox: Path, day: date) -> list[Path]:
     day_dir = inbox / day.isoformat()
     if day_dir.is_dir():
         found += [p for p in day_dir.rglob("*") if p.is_file()]
-    return sorted(
-        p for p in found if not p.name.startswith(".") and not p.name.endswith(".meta.json")
-    )
+    return sorted(p for p in found if not p.name.startswith(".") and not p.name.endswith(".meta.json"))
 
 
 def _sidecar(path: Path) -> tuple[SidecarMeta, str | None]:
@@ -116,31 +114,63 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
         if original:
             report.duplicates += 1
             upsert_inbox_file(conn, rel, doc_id, day, "duplicate")
-            upsert_quarantine(conn, [QuarantineRecord(
-                day=day, stage="load", item_id=f"{doc_id}:{rel}", doc_id=doc_id,
-                expectation="unique_document",
-                reason=f"same bytes as {original[1]} (loaded {original[2]}); kept once in the archive",
-                details={"file": rel, "duplicate_of": original[1]},
-            )])
+            upsert_quarantine(
+                conn,
+                [
+                    QuarantineRecord(
+                        day=day,
+                        stage="load",
+                        item_id=f"{doc_id}:{rel}",
+                        doc_id=doc_id,
+                        expectation="unique_document",
+                        reason=f"same bytes as {original[1]} (loaded {original[2]}); kept once in the archive",
+                        details={"file": rel, "duplicate_of": original[1]},
+                    )
+                ],
+            )
             continue
         meta, sidecar_problem = _sidecar(path)
         sniff = sniffed(raw, path.name)
         doc = Document(
-            doc_id=doc_id, file_name=path.name, source_path=rel, origin="inbox", arrival_day=day,
-            size_bytes=len(raw), media_type=sniff.media_type, encoding=sniff.encoding,
-            encoding_note=sniff.note, archive_path=str(stored.relative_to(settings.warehouse_dir)),
-            source_hint=source_hint(rel), meta=meta,
+            doc_id=doc_id,
+            file_name=path.name,
+            source_path=rel,
+            origin="inbox",
+            arrival_day=day,
+            size_bytes=len(raw),
+            media_type=sniff.media_type,
+            encoding=sniff.encoding,
+            encoding_note=sniff.note,
+            archive_path=str(stored.relative_to(settings.warehouse_dir)),
+            source_hint=source_hint(rel),
+            meta=meta,
         )
         upsert_document(conn, doc)
         upsert_inbox_file(conn, rel, doc_id, day, "loaded")
         if sidecar_problem:
-            upsert_quarantine(conn, [QuarantineRecord(
-                day=day, stage="load", item_id=f"{doc_id}:{rel}", doc_id=doc_id,
-                expectation="valid_sidecar", reason=sidecar_problem,
-            )])
+            upsert_quarantine(
+                conn,
+                [
+                    QuarantineRecord(
+                        day=day,
+                        stage="load",
+                        item_id=f"{doc_id}:{rel}",
+                        doc_id=doc_id,
+                        expectation="valid_sidecar",
+                        reason=sidecar_problem,
+                    )
+                ],
+            )
         report.loaded += 1
-    log.info("inbox %s, %s: %d files, %d new, %d seen before, %d duplicates",
-             inbox, day, report.files, report.loaded, report.seen_before, report.duplicates)
+    log.info(
+        "inbox %s, %s: %d files, %d new, %d seen before, %d duplicates",
+        inbox,
+        day,
+        report.files,
+        report.loaded,
+        report.seen_before,
+        report.duplicates,
+    )
     return report
 
 
@@ -154,9 +184,20 @@ def _day_documents(conn: duckdb.DuckDBPyConnection, day: date) -> list[Document]
         [day],
     ).fetchall()
     return [
-        Document(doc_id=r[0], file_name=r[1], source_path=r[2], origin=r[3], arrival_day=r[4], size_bytes=r[5],
-                 media_type=r[6], encoding=r[7], encoding_note=r[8], archive_path=r[9], source_hint=r[10],
-                 meta=SidecarMeta.model_validate_json(r[11] or "{}"))
+        Document(
+            doc_id=r[0],
+            file_name=r[1],
+            source_path=r[2],
+            origin=r[3],
+            arrival_day=r[4],
+            size_bytes=r[5],
+            media_type=r[6],
+            encoding=r[7],
+            encoding_note=r[8],
+            archive_path=r[9],
+            source_hint=r[10],
+            meta=SidecarMeta.model_validate_json(r[11] or "{}"),
+        )
         for r in rows
     ]
 
@@ -201,20 +242,54 @@ def _source_key(doc: Document) -> str | None:
 
 def _documents_frame(docs: list[Document]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"doc_id": d.doc_id, "file_name": d.file_name, "size_bytes": d.size_bytes,
-          "media_type": d.media_type, "encoding": d.encoding, "day": d.arrival_day} for d in docs],
+        [
+            {
+                "doc_id": d.doc_id,
+                "file_name": d.file_name,
+                "size_bytes": d.size_bytes,
+                "media_type": d.media_type,
+                "encoding": d.encoding,
+                "day": d.arrival_day,
+            }
+            for d in docs
+        ],
         columns=["doc_id", "file_name", "size_bytes", "media_type", "encoding", "day"],
     )
 
 
 def _articles_frame(articles: list[Article]) -> pd.DataFrame:
-    cols = ["article_id", "doc_id", "day", "title", "text", "text_chars", "word_count", "language",
-            "source", "url", "published_at", "published_provenance"]
+    cols = [
+        "article_id",
+        "doc_id",
+        "day",
+        "title",
+        "text",
+        "text_chars",
+        "word_count",
+        "language",
+        "source",
+        "url",
+        "published_at",
+        "published_provenance",
+    ]
     return pd.DataFrame(
-        [{"article_id": a.article_id, "doc_id": a.doc_id, "day": a.day, "title": a.title, "text": a.text,
-          "text_chars": len(a.text), "word_count": a.word_count, "language": a.language,
-          "source": a.source, "url": a.url, "published_at": a.published_at,
-          "published_provenance": a.published_provenance} for a in articles],
+        [
+            {
+                "article_id": a.article_id,
+                "doc_id": a.doc_id,
+                "day": a.day,
+                "title": a.title,
+                "text": a.text,
+                "text_chars": len(a.text),
+                "word_count": a.word_count,
+                "language": a.language,
+                "source": a.source,
+                "url": a.url,
+                "published_at": a.published_at,
+                "published_provenance": a.published_provenance,
+            }
+            for a in articles
+        ],
         columns=cols,
     )
 
@@ -230,9 +305,16 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         try:
             raw = archived_bytes(settings.archive_dir, doc.doc_id)
         except FileNotFoundError:
-            quarantined.append(QuarantineRecord(
-                day=day, stage="documents", item_id=doc.doc_id, doc_id=doc.doc_id, expectation="raw_archived",
-                reason=f"raw bytes missing from the archive ({doc.archive_path})"))
+            quarantined.append(
+                QuarantineRecord(
+                    day=day,
+                    stage="documents",
+                    item_id=doc.doc_id,
+                    doc_id=doc.doc_id,
+                    expectation="raw_archived",
+                    reason=f"raw bytes missing from the archive ({doc.archive_path})",
+                )
+            )
             continue
         sniffs[doc.doc_id] = sniffed(raw, doc.file_name)
     docs = [d for d in docs if d.doc_id in sniffs]
@@ -242,16 +324,28 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         upsert_document(conn, doc)
 
     checked = validate_frame(
-        "documents", _documents_frame(docs), key="doc_id",
-        params={"max_bytes": settings.max_file_bytes}, docs_dir=settings.data_docs_dir, run_name=str(day),
+        "documents",
+        _documents_frame(docs),
+        key="doc_id",
+        params={"max_bytes": settings.max_file_bytes},
+        docs_dir=settings.data_docs_dir,
+        run_name=str(day),
     )
     _require_rows_checked(checked)
     failed_docs = set()
     for f in checked.failures:
         note = sniffs[f.key].note if f.key in sniffs else None
-        quarantined.append(QuarantineRecord(
-            day=day, stage="documents", item_id=f.key, doc_id=f.key, expectation=f.expectation,
-            reason=f.reason + (f" ({note})" if note else ""), details={"column": f.column}))
+        quarantined.append(
+            QuarantineRecord(
+                day=day,
+                stage="documents",
+                item_id=f.key,
+                doc_id=f.key,
+                expectation=f.expectation,
+                reason=f.reason + (f" ({note})" if note else ""),
+                details={"column": f.column},
+            )
+        )
         failed_docs.add(f.key)
 
     passing = [d for d in docs if d.doc_id not in failed_docs]
@@ -264,33 +358,59 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     for i, doc in enumerate(passing, 1):
         try:
             found, problems = document_articles(
-                doc, sniffs[doc.doc_id], boilerplate=boilerplate.get(_source_key(doc), frozenset()))
+                doc, sniffs[doc.doc_id], boilerplate=boilerplate.get(_source_key(doc), frozenset())
+            )
         except Exception as exc:  # one bad document must not stop the run
             log.exception("extraction failed for %s", doc.source_path)
             found, problems = [], []
-            quarantined.append(QuarantineRecord(
-                day=day, stage="extract", item_id=doc.doc_id, doc_id=doc.doc_id, expectation="extraction_error",
-                reason=f"extraction raised {type(exc).__name__}: {exc}"))
+            quarantined.append(
+                QuarantineRecord(
+                    day=day,
+                    stage="extract",
+                    item_id=doc.doc_id,
+                    doc_id=doc.doc_id,
+                    expectation="extraction_error",
+                    reason=f"extraction raised {type(exc).__name__}: {exc}",
+                )
+            )
         articles += found
-        quarantined += [QuarantineRecord(day=day, stage="extract", item_id=p.item_id, doc_id=doc.doc_id,
-                                         expectation=p.check, reason=p.reason) for p in problems]
+        quarantined += [
+            QuarantineRecord(
+                day=day, stage="extract", item_id=p.item_id, doc_id=doc.doc_id, expectation=p.check, reason=p.reason
+            )
+            for p in problems
+        ]
         if i % _PROGRESS_EVERY == 0:
             rate = i / (_time.perf_counter() - started)
             log.info("%s: extracted %d/%d documents (%.0f docs/s)", day, i, len(passing), rate)
 
     checked = validate_frame(
-        "articles", _articles_frame(articles), key="article_id",
-        params={"min_chars": settings.min_article_chars, "languages": settings.languages,
-                "max_published_at": datetime.combine(day + timedelta(days=2), datetime.max.time())},
-        docs_dir=settings.data_docs_dir, run_name=str(day),
+        "articles",
+        _articles_frame(articles),
+        key="article_id",
+        params={
+            "min_chars": settings.min_article_chars,
+            "languages": settings.languages,
+            "max_published_at": datetime.combine(day + timedelta(days=2), datetime.max.time()),
+        },
+        docs_dir=settings.data_docs_dir,
+        run_name=str(day),
     )
     _require_rows_checked(checked)
     by_id = {a.article_id: a for a in articles}
     failed_articles = set()
     for f in checked.failures:
-        quarantined.append(QuarantineRecord(
-            day=day, stage="articles", item_id=f.key, doc_id=by_id[f.key].doc_id if f.key in by_id else None,
-            expectation=f.expectation, reason=f.reason, details={"column": f.column}))
+        quarantined.append(
+            QuarantineRecord(
+                day=day,
+                stage="articles",
+                item_id=f.key,
+                doc_id=by_id[f.key].doc_id if f.key in by_id else None,
+                expectation=f.expectation,
+                reason=f.reason,
+                details={"column": f.column},
+            )
+        )
         failed_articles.add(f.key)
     good = [a for a in articles if a.article_id not in failed_articles]
 
@@ -301,8 +421,14 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     _insert_articles(conn, good)
     upsert_quarantine(conn, quarantined)
     report = DayReport(day=day, documents=len(docs), articles=len(good), quarantined=len(quarantined))
-    log.info("%s: %d documents -> %d articles, %d quarantined (%.1f s)",
-             day, report.documents, report.articles, report.quarantined, _time.perf_counter() - started)
+    log.info(
+        "%s: %d documents -> %d articles, %d quarantined (%.1f s)",
+        day,
+        report.documents,
+        report.articles,
+        report.quarantined,
+        _time.perf_counter() - started,
+    )
     return report
 
 
@@ -330,8 +456,14 @@ def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: dat
     """NER, canonicalisation and the entity contract for the day's articles."""
     report = run_entities(conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir)
     upsert_quarantine(conn, report.quarantined)
-    log.info("%s: %d mentions of %d entities (%d new) in %.1f s",
-             day, report.mentions, report.entities, report.new_entities, report.seconds)
+    log.info(
+        "%s: %d mentions of %d entities (%d new) in %.1f s",
+        day,
+        report.mentions,
+        report.entities,
+        report.new_entities,
+        report.seconds,
+    )
     return report
 
 
@@ -339,8 +471,14 @@ def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: dat
 def stories_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> StoriesReport:
     """Duplicates and incremental story clustering for the day's articles."""
     report = run_stories(conn, day, docs_dir=settings.data_docs_dir)
-    log.info("%s: duplicates %s, %d new stories, %d grown (%.1f s)",
-             day, report.duplicates or "none", report.new_stories, report.grown_stories, report.seconds)
+    log.info(
+        "%s: duplicates %s, %d new stories, %d grown (%.1f s)",
+        day,
+        report.duplicates or "none",
+        report.new_stories,
+        report.grown_stories,
+        report.seconds,
+    )
     return report
 
 
@@ -389,8 +527,11 @@ def publish_summary(settings: Settings, summary: DailySummary) -> Path:
     stem = settings.reports_dir / summary.day.isoformat()
     _atomic_write(stem.with_suffix(".md"), markdown)
     _atomic_write(stem.with_suffix(".json"), summary.model_dump_json(indent=2))
-    create_markdown_artifact(markdown=markdown, key=f"daily-summary-{summary.day.isoformat()}",
-                             description=f"newsmon daily summary for {summary.day}")
+    create_markdown_artifact(
+        markdown=markdown,
+        key=f"daily-summary-{summary.day.isoformat()}",
+        description=f"newsmon daily summary for {summary.day}",
+    )
     return stem.with_suffix(".md")
 
 

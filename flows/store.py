@@ -14,9 +14,20 @@ def upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
     """Insert or replace one document row (key: doc_id)."""
     conn.execute(
         "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [doc.doc_id, doc.file_name, doc.source_path, doc.origin, doc.arrival_day, doc.size_bytes,
-         doc.media_type, doc.encoding, doc.encoding_note, doc.archive_path, doc.source_hint,
-         doc.meta.model_dump_json(exclude_none=True)],
+        [
+            doc.doc_id,
+            doc.file_name,
+            doc.source_path,
+            doc.origin,
+            doc.arrival_day,
+            doc.size_bytes,
+            doc.media_type,
+            doc.encoding,
+            doc.encoding_note,
+            doc.archive_path,
+            doc.source_hint,
+            doc.meta.model_dump_json(exclude_none=True),
+        ],
     )
 
 

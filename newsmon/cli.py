@@ -176,8 +176,10 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
     path = Settings().reports_dir / f"{args.day.isoformat()}.{'json' if args.json else 'md'}"
     if not path.exists():
-        print(f"newsmon: no summary for {args.day} ({path} is missing); run `newsmon run --day {args.day}`",
-              file=sys.stderr)
+        print(
+            f"newsmon: no summary for {args.day} ({path} is missing); run `newsmon run --day {args.day}`",
+            file=sys.stderr,
+        )
         return 1
     print(path.read_text(encoding="utf-8"))
     return 0

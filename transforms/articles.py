@@ -142,7 +142,9 @@ def _json_draft(item_id: str, record: dict[str, Any], doc: Document, boilerplate
     elif isinstance(fields["text"], str) and fields["text"].strip():
         draft = _text_draft(fields["text"], doc, boilerplate)
     else:
-        return Problem(item_id, "article_record", f"JSON record has no text field (looked for {', '.join(_JSON_FIELDS['text'])})")
+        return Problem(
+            item_id, "article_record", f"JSON record has no text field (looked for {', '.join(_JSON_FIELDS['text'])})"
+        )
     if fields["title"]:
         draft.title, draft.title_provenance = normalized_text(str(fields["title"])), "json"
     draft.url = _str(fields["url"]) or draft.url
@@ -161,7 +163,7 @@ def _article(item_id: str, draft: _Draft, doc: Document) -> Article:
     if meta.title:
         title, title_provenance = normalized_text(meta.title), "sidecar"
     url = meta.url or draft.url
-    published_at, provenance = _published(((("sidecar", meta.published_at),) + draft.dates), doc.arrival_day)
+    published_at, provenance = _published((("sidecar", meta.published_at), *draft.dates), doc.arrival_day)
     language, _ = detected_language(text, meta.language or draft.declared_language)
     return Article(
         article_id=item_id,

@@ -36,8 +36,22 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body
 _HTML_TAGS = re.compile(r"</?(p|div|article|body|html|br|h[1-6]|span|a)\b[^>]*>", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _LATIN_SINGLE_BYTE = {
-    "cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_9", "iso8859_15", "mac_roman",
-    "cp850", "cp437", "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_16",
+    "cp1250",
+    "cp1252",
+    "cp1257",
+    "latin_1",
+    "iso8859_2",
+    "iso8859_9",
+    "iso8859_15",
+    "mac_roman",
+    "cp850",
+    "cp437",
+    "iso8859_3",
+    "iso8859_4",
+    "iso8859_10",
+    "iso8859_13",
+    "iso8859_14",
+    "iso8859_16",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -139,8 +153,26 @@ def json_records(text: str) -> list[dict]:
 
 _DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GENERIC_PREFIXES = {
-    "article", "articles", "upload", "file", "doc", "document", "page", "story", "news", "item", "post",
-    "copy", "tmp", "temp", "download", "scrape", "feed", "export", "untitled", "new",
+    "article",
+    "articles",
+    "upload",
+    "file",
+    "doc",
+    "document",
+    "page",
+    "story",
+    "news",
+    "item",
+    "post",
+    "copy",
+    "tmp",
+    "temp",
+    "download",
+    "scrape",
+    "feed",
+    "export",
+    "untitled",
+    "new",
 }
 _NAME_PREFIX = re.compile(r"^([a-z][a-z0-9]*(?:[.-][a-z0-9]+)*)_", re.I)
 

@@ -64,7 +64,9 @@ def story_section(rows: list[dict[str, Any]]) -> StorySection:
         if isinstance(entities, str):
             entities = json.loads(entities)
         changes.append(StoryChange(**{**row, "top_entities": entities or []}))
-    return StorySection(new=[c for c in changes if c.status == "new"], grown=[c for c in changes if c.status == "grown"])
+    return StorySection(
+        new=[c for c in changes if c.status == "new"], grown=[c for c in changes if c.status == "grown"]
+    )
 
 
 def _entity_names(items: list[Any], limit: int = 4) -> str:
@@ -79,8 +81,9 @@ def story_section_markdown(section: StorySection) -> str:
         return "\n".join([*lines, "No story started or grew."])
     if section.new:
         lines += ["New stories:", "", "| story | articles | sources | who |", "|---|---:|---:|---|"]
-        lines += [f"| {_cell(c.title)} | {c.articles} | {c.sources} | {_entity_names(c.top_entities)} |"
-                  for c in section.new]
+        lines += [
+            f"| {_cell(c.title)} | {c.articles} | {c.sources} | {_entity_names(c.top_entities)} |" for c in section.new
+        ]
     if section.grown:
         lines += ["", "Grown stories:", "", "| story | articles | sources | who |", "|---|---:|---:|---|"]
         lines += [
@@ -240,8 +243,12 @@ def summary_markdown(summary: DailySummary) -> str:
     else:
         lines.append("No new articles.")
     if summary.gone_sources:
-        lines += ["", "## Gone quiet", "", "Sources with articles yesterday and none today: "
-                  + ", ".join(summary.gone_sources) + "."]
+        lines += [
+            "",
+            "## Gone quiet",
+            "",
+            "Sources with articles yesterday and none today: " + ", ".join(summary.gone_sources) + ".",
+        ]
     lines += ["", "## Quarantined by reason", ""]
     if summary.quarantined_by_reason:
         lines += ["| stage | check | items | example |", "|---|---|---:|---|"]

@@ -741,10 +741,7 @@ def _month_day(
     month_word: str, day: int, year: str | None, c: _Ctx, modifier: str | None
 ) -> _Span | None:
     month = _MONTHS[month_word]
-    if year:
-        d = _safe_date(int(year), month, day)
-    else:
-        d = _month_day_date(month, day, c.ref, modifier, c.tense)
+    d = _safe_date(int(year), month, day) if year else _month_day_date(month, day, c.ref, modifier, c.tense)
     return _day(d) if d else None
 
 

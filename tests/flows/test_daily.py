@@ -18,8 +18,19 @@ from flows.archive import archive_path
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPARED_TABLES = [
-    "documents", "inbox_files", "articles", "quarantine", "entities", "entity_aliases", "entity_mentions",
-    "article_duplicates", "stories", "story_articles", "events", "event_participants", "event_mentions",
+    "documents",
+    "inbox_files",
+    "articles",
+    "quarantine",
+    "entities",
+    "entity_aliases",
+    "entity_mentions",
+    "article_duplicates",
+    "stories",
+    "story_articles",
+    "events",
+    "event_participants",
+    "event_mentions",
 ]
 
 
@@ -64,8 +75,11 @@ def test_seed_replay_gives_three_summaries_and_reruns_change_nothing(
     assert [len(s.stories.new) for s in summaries] == [1, 0, 0]
     assert [len(s.stories.grown) for s in summaries] == [0, 1, 1]
     assert summaries[2].stories.grown[0].articles == 5
-    blinken_xi = [e for e in summaries[2].events.new if e.type == "meeting" and "Xi Jinping" in (e.participants or "")
-                  and "Antony Blinken" in (e.participants or "")]
+    blinken_xi = [
+        e
+        for e in summaries[2].events.new
+        if e.type == "meeting" and "Xi Jinping" in (e.participants or "") and "Antony Blinken" in (e.participants or "")
+    ]
     assert [str(e.event_date) for e in blinken_xi] == ["2023-06-19"]
     assert summaries[2].previous_totals.articles == 1
     assert (warehouse_dir / "reports" / "2023-06-19.md").exists()
@@ -101,8 +115,10 @@ def _bad_files(inbox: Path) -> dict[str, str]:
         "image.html": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "quarantined"),
         "nul.txt": (b"abc\x00\x01\x02" * 100, "quarantined"),
         "latin1.txt": (
-            ("Caf\u00e9 owners in M\u00e1laga protest\n\n" + story.replace("harbour", "Se\u00f1or Mu\u00f1oz's harbour"))
-            .encode("cp1252"),
+            (
+                "Caf\u00e9 owners in M\u00e1laga protest\n\n"
+                + story.replace("harbour", "Se\u00f1or Mu\u00f1oz's harbour")
+            ).encode("cp1252"),
             "loaded",
         ),
         "huge.txt": (((story + "\n\n") * 40_000).encode()[:20_000_000], "quarantined"),
@@ -116,9 +132,11 @@ def _bad_files(inbox: Path) -> dict[str, str]:
             (
                 "<html lang='fr'><head><title>Le terminal est en retard</title></head><body><article><p>"
                 + (
-                    "L'autorit\u00e9 portuaire a annonc\u00e9 lundi que le nouveau terminal de ferry ouvrirait en avril, "
-                    "deux mois plus tard que pr\u00e9vu, apr\u00e8s que des inspecteurs ont trouv\u00e9 des d\u00e9fauts. "
-                ) * 6
+                    "L'autorit\u00e9 portuaire a annonc\u00e9 lundi que le nouveau terminal de ferry "
+                    "ouvrirait en avril, deux mois plus tard que pr\u00e9vu, apr\u00e8s que des inspecteurs "
+                    "ont trouv\u00e9 des d\u00e9fauts. "
+                )
+                * 6
                 + "</p></article></body></html>"
             ).encode(),
             "quarantined",
@@ -130,7 +148,8 @@ def _bad_files(inbox: Path) -> dict[str, str]:
             "quarantined",
         ),
         "blink.txt": (
-            ("Blinkered planning left the ferry terminal late\n\n" + story).encode(), "loaded",
+            ("Blinkered planning left the ferry terminal late\n\n" + story).encode(),
+            "loaded",
         ),
         "broken.json": (b'{"title": "Half a record", "text": "The harbour', "quarantined"),
         "hostile.html": (
@@ -164,7 +183,7 @@ def test_bad_files_are_loaded_or_quarantined_with_a_reason(prefect_harness, ware
     files = dict(con.execute("select source_path, doc_id from inbox_files").fetchall())
     in_articles = {r[0] for r in con.execute("select doc_id from articles").fetchall()}
     reasons: dict[str, list[str]] = {}
-    for doc_id, item_id, reason in con.execute("select doc_id, item_id, reason from quarantine").fetchall():
+    for doc_id, reason in con.execute("select doc_id, reason from quarantine").fetchall():
         reasons.setdefault(doc_id, []).append(reason)
     latin = con.execute(
         "select a.title, a.text from articles a join documents d using (doc_id) where d.file_name = 'latin1.txt'"
@@ -225,9 +244,8 @@ def test_readers_work_while_a_run_writes(tmp_path):
         reader = db.reader(database)  # a user's query during the run
         assert reader.execute("select count(*) from quarantine").fetchone()[0] == 0
         reader.close()
-        with pytest.raises(db.WarehouseBusyError):
-            with db.writer(database):
-                pass
+        with pytest.raises(db.WarehouseBusyError), db.writer(database):
+            pass
     reader = db.reader(database)
     assert reader.execute("select count(*) from quarantine").fetchone()[0] == 1
     reader.close()

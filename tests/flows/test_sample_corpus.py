@@ -50,9 +50,7 @@ def expected() -> dict:
 
 def _articles(warehouse: Path) -> dict[str, dict]:
     con = duckdb.connect(str(warehouse / "newsmon.duckdb"), read_only=True)
-    cur = con.execute(
-        "select d.source_path, a.* from articles a join documents d using (doc_id)"
-    )
+    cur = con.execute("select d.source_path, a.* from articles a join documents d using (doc_id)")
     cols = [c[0] for c in cur.description]
     out = {}
     for row in cur.fetchall():
@@ -69,7 +67,9 @@ def test_daily_counts_match(sample_run, expected):
     for day, want in expected["days"].items():
         s = summaries[day]
         assert (s.totals.articles, s.totals.quarantined) == (want["articles"], want["quarantined"]), (
-            day, s.quarantined_by_reason)
+            day,
+            s.quarantined_by_reason,
+        )
 
 
 @pytest.mark.slow

@@ -16,8 +16,13 @@ from newsmon.models import Article, Document
 from transforms.articles import document_articles
 from transforms.sniff import sniffed
 
-ARRIVAL = {"000": date(2023, 6, 17), "001": date(2023, 6, 17), "002": date(2023, 6, 17),
-           "003": date(2023, 6, 18), "004": date(2023, 6, 19)}
+ARRIVAL = {
+    "000": date(2023, 6, 17),
+    "001": date(2023, 6, 17),
+    "002": date(2023, 6, 17),
+    "003": date(2023, 6, 18),
+    "004": date(2023, 6, 19),
+}
 
 
 def _fold(s: str) -> str:
@@ -30,15 +35,27 @@ def _expected(seeds_dir: Path) -> dict:
 
 def _article(seeds_dir: Path, name: str) -> Article:
     raw = (seeds_dir / name).read_bytes()
-    doc = Document(doc_id=content_id(raw), file_name=name, source_path=name, arrival_day=ARRIVAL[name[:3]],
-                   size_bytes=len(raw), media_type="text", archive_path="x")
+    doc = Document(
+        doc_id=content_id(raw),
+        file_name=name,
+        source_path=name,
+        arrival_day=ARRIVAL[name[:3]],
+        size_bytes=len(raw),
+        media_type="text",
+        archive_path="x",
+    )
     articles, problems = document_articles(doc, sniffed(raw, name))
     assert not problems and len(articles) == 1
     return articles[0]
 
 
-SEED_NAMES = ["000_a7080b2595b9d6d4.txt", "001_a0b0b02e4a955bed.txt", "002_d924579d91b88445.txt",
-              "003_81d969409292dfb7.txt", "004_00bb0b47ee1a1f3c.txt"]
+SEED_NAMES = [
+    "000_a7080b2595b9d6d4.txt",
+    "001_a0b0b02e4a955bed.txt",
+    "002_d924579d91b88445.txt",
+    "003_81d969409292dfb7.txt",
+    "004_00bb0b47ee1a1f3c.txt",
+]
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
