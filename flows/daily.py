@@ -26,14 +26,17 @@ from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
 from flows.store import upsert_document, upsert_inbox_file, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
+from flows.web import FetchReport, run_fetch
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
+from newsmon.sources import SourcesConfig, load_sources
 from transforms.articles import document_articles, json_dumps
 from transforms.entities import load_nlp
 from transforms.entity_summary import entity_section
 from transforms.sniff import Sniffed, sniffed, source_hint, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
+from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
 from warehouse import db
 
 log = logging.getLogger("newsmon")
@@ -505,9 +508,28 @@ def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
 # ---------------------------------------------------------------- summary
 
 
+@task(name="fetch-web", cache_policy=NONE)
+def fetch_web(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, day: date, sources: SourcesConfig, run_id: str
+) -> FetchReport:
+    """Fetch the web sources' new items as documents of `day`; quarantine the sources that failed."""
+    report = run_fetch(conn, settings, day, sources, run_id=run_id)
+    upsert_quarantine(conn, report.quarantine)
+    log.info(
+        "%s: web: %d requests (%d not modified), %d new documents, failures %s",
+        day,
+        report.requests,
+        report.not_modified,
+        report.loaded,
+        report.failures or "none",
+    )
+    return report
+
+
 @task(name="summarise", cache_policy=NONE)
-def summarise(conn: duckdb.DuckDBPyConnection, day: date) -> DailySummary:
+def summarise(conn: duckdb.DuckDBPyConnection, day: date, stale_days: int = DEFAULT_STALE_DAYS) -> DailySummary:
     """The day's diff against the day before, from the warehouse's SQL models."""
+    health = db.query(conn, "source_health", day=day)
     return daily_summary(
         day,
         totals_rows=db.query(conn, "daily_totals", day=day),
@@ -516,6 +538,7 @@ def summarise(conn: duckdb.DuckDBPyConnection, day: date) -> DailySummary:
         stories=story_section(db.query(conn, "daily_stories", day=day)),
         events=event_section(db.query(conn, "daily_events", day=day)),
         entities=entity_section(day, db.query(conn, "daily_entities", day=day)),
+        web=source_health_section(day, health, stale_days=stale_days) if health else None,
     )
 
 
@@ -565,17 +588,33 @@ def _now() -> datetime:
 
 
 @flow(name="newsmon-daily", log_prints=False)
-def daily(day: date | None = None, inbox: str | None = None) -> DailySummary:
-    """Load the inbox for `day`, process it, write the warehouse, publish the summary."""
+def daily(
+    day: date | None = None, inbox: str | None = None, sources: str | None = None, web_only: bool = False
+) -> DailySummary:
+    """Load the inbox and fetch the web sources for `day`, process it, write the warehouse, publish the summary.
+
+    Web sources come from `sources` or `settings.sources_file` (none: no fetching);
+    `web_only` skips the inbox (`newsmon fetch`).
+    """
     settings = Settings()
     day = day or datetime.now(UTC).date()
     inbox_path = Path(inbox) if inbox else settings.inbox
+    sources_path = Path(sources) if sources else settings.sources_file
+    if web_only and sources_path is None:
+        raise FileNotFoundError("no sources file: pass --sources PATH or set NEWSMON_SOURCES_FILE")
+    web_sources = load_sources(sources_path) if sources_path else None  # a bad file fails before the lock
+    params = {"inbox": None if web_only else str(inbox_path), "sources": str(sources_path) if sources_path else None}
     with db.writer(settings.database_path) as conn:
-        run_id = _start_run(conn, "daily", day, day, {"inbox": str(inbox_path)})
-        loaded = load_inbox(conn, settings, inbox_path, day)
-        stages = _day_stages(conn, settings, day)
-        summary = summarise(conn, day)
-        _finish_run(conn, run_id, {"load": loaded.model_dump(), **stages})
+        run_id = _start_run(conn, "fetch" if web_only else "daily", day, day, params)
+        counts: dict[str, Any] = {}
+        if not web_only:
+            counts["load"] = load_inbox(conn, settings, inbox_path, day).model_dump()
+        if web_sources is not None:
+            fetched = fetch_web(conn, settings, day, web_sources, run_id)
+            counts["fetch"] = fetched.model_dump(mode="json", exclude={"quarantine"})
+        counts |= _day_stages(conn, settings, day)
+        summary = summarise(conn, day, settings.source_stale_days)
+        _finish_run(conn, run_id, counts)
     publish_summary(settings, summary)
     return summary
 

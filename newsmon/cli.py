@@ -49,7 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--day", type=_day, help="the run's day (default: today, UTC)")
     run.add_argument("--to", type=_day, help="with --day: run each day from --day to --to in turn")
     run.add_argument("--inbox", type=Path, help="inbox folder (default: settings / bundled sample)")
+    run.add_argument("--sources", type=Path, help="web sources TOML to fetch too (default: settings.sources_file)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON instead of Markdown")
+
+    fetch = sub.add_parser("fetch", help="fetch the web sources' new items for a day, then process the day")
+    fetch.add_argument("--day", type=_day, help="the run's day (default: today, UTC)")
+    fetch.add_argument("--sources", type=Path, help="web sources TOML (default: settings.sources_file)")
+    fetch.add_argument("--json", action="store_true", help="print the summary as JSON instead of Markdown")
 
     bf = sub.add_parser("backfill", help="re-process archived raw documents for a date range")
     bf.add_argument("--from", dest="start", type=_day, required=True)
@@ -84,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from flows.daily import daily, summary_json
+    from newsmon.sources import SourcesFileError
     from transforms.summary import summary_markdown
     from warehouse.db import WarehouseBusyError
 
@@ -92,12 +99,60 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if last < first:
         print(f"newsmon: --to {last} is before --day {first}", file=sys.stderr)
         return 2
+    if problem := _sources_problem(args.sources):
+        print(f"newsmon: {problem}", file=sys.stderr)
+        return 1
     day = first
     try:
         while day <= last:
-            summary = daily(day=day, inbox=str(args.inbox) if args.inbox else None)
+            summary = daily(
+                day=day,
+                inbox=str(args.inbox) if args.inbox else None,
+                sources=str(args.sources) if args.sources else None,
+            )
             day += timedelta(days=1)
-    except (WarehouseBusyError, FileNotFoundError) as exc:
+    except (WarehouseBusyError, FileNotFoundError, SourcesFileError) as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return 1
+    print(summary_json(summary) if args.json else summary_markdown(summary))
+    return 0
+
+
+def _sources_problem(path: Path | None) -> str | None:
+    """Why the sources file (given, or from settings) cannot be used; checked before a run starts."""
+    from newsmon.settings import Settings
+    from newsmon.sources import SourcesFileError, load_sources
+
+    path = path or Settings().sources_file
+    if path is None:
+        return None
+    try:
+        load_sources(path)
+    except FileNotFoundError:
+        return f"sources file {path} does not exist"
+    except SourcesFileError as exc:
+        return str(exc)
+    return None
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from flows.daily import daily, summary_json
+    from newsmon.settings import Settings
+    from newsmon.sources import SourcesFileError
+    from transforms.summary import summary_markdown
+    from warehouse.db import WarehouseBusyError
+
+    if args.sources is None and Settings().sources_file is None:
+        print("newsmon fetch: no sources file; pass --sources PATH or set NEWSMON_SOURCES_FILE", file=sys.stderr)
+        return 2
+    if problem := _sources_problem(args.sources):
+        print(f"newsmon: {problem}", file=sys.stderr)
+        return 1
+    try:
+        summary = daily(
+            day=args.day or date.today(), sources=str(args.sources) if args.sources else None, web_only=True
+        )
+    except (WarehouseBusyError, FileNotFoundError, SourcesFileError) as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return 1
     print(summary_json(summary) if args.json else summary_markdown(summary))
@@ -197,6 +252,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "run": _cmd_run,
+    "fetch": _cmd_fetch,
     "backfill": _cmd_backfill,
     "sql": _cmd_sql,
     "summary": _cmd_summary,

@@ -34,7 +34,13 @@ class Settings(BaseSettings):
     languages: list[str] = Field(default_factory=lambda: ["en"])
     boilerplate_window_days: int = 30
     boilerplate_min_docs: int = 3
-    ner_model: str = Field(default="md", description="spaCy English pipeline: md (default, measured better) or sm")
+    # spaCy English pipeline: md (the default, measured better on CoNLL) or sm.
+    ner_model: str = "md"
+    fetch_allow: list[str] = Field(
+        default_factory=list,
+        description="hosts/networks the fetcher may contact although not public (tests, intranets)",
+    )
+    source_stale_days: int = Field(default=3, ge=1, description="summary: web sources with nothing new this many days")
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
 

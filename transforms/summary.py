@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from transforms.entity_summary import EntitySection, entity_section_markdown
+from transforms.web_summary import SourceHealthSection, source_health_markdown
 
 
 class SourceCount(BaseModel):
@@ -179,6 +180,7 @@ class DailySummary(BaseModel):
     stories: StorySection | None = None
     events: EventSection | None = None
     entities: EntitySection | None = None
+    web: SourceHealthSection | None = None
     # Stages that have not run for the day leave their section out.
     extra: dict[str, Any] = Field(default_factory=dict)
 
@@ -192,6 +194,7 @@ def daily_summary(
     stories: StorySection | None = None,
     events: EventSection | None = None,
     entities: EntitySection | None = None,
+    web: SourceHealthSection | None = None,
 ) -> DailySummary:
     """Assemble the summary from the rows of the warehouse's daily models."""
     by_which = {row["which"]: Totals(**{k: v for k, v in row.items() if k != "which"}) for row in totals_rows}
@@ -207,6 +210,7 @@ def daily_summary(
         stories=stories,
         events=events,
         entities=entities,
+        web=web,
     )
 
 
@@ -264,4 +268,6 @@ def summary_markdown(summary: DailySummary) -> str:
         lines += ["", event_section_markdown(summary.events)]
     if summary.entities is not None:
         lines += ["", entity_section_markdown(summary.entities).rstrip("\n")]
+    if summary.web is not None:
+        lines += ["", "## Web sources", "", source_health_markdown(summary.web)]
     return "\n".join(lines) + "\n"
