@@ -640,6 +640,18 @@ def backfill(start: date, end: date) -> list[DailySummary]:
     return summaries
 
 
+def daily_deployment(cron: str, inbox: str | None = None, sources: str | None = None, timezone: str = "UTC"):
+    """The daily flow as a deployment on a cron schedule (what `newsmon serve` serves)."""
+    params = {k: v for k, v in {"inbox": inbox, "sources": sources}.items() if v}
+    return daily.to_deployment(
+        name="newsmon-daily",
+        cron=cron,
+        parameters=params,
+        description="newsmon daily run: inbox and web sources -> warehouse -> summary",
+        tags=["newsmon"],
+    )
+
+
 def summary_json(summary: DailySummary) -> str:
     """The summary as JSON (for the CLI)."""
     return json.dumps(summary.model_dump(mode="json"), indent=2)

@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the daily flow as a Prefect deployment on a cron schedule")
     serve.add_argument("--cron", help="cron expression (default: settings.schedule_cron)")
     serve.add_argument("--inbox", type=Path)
+    serve.add_argument("--sources", type=Path, help="web sources TOML (default: settings.sources_file)")
     return p
 
 
@@ -164,6 +165,9 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     from transforms.summary import summary_markdown
     from warehouse.db import WarehouseBusyError
 
+    if args.end < args.start:
+        print(f"newsmon: backfill range is empty: --from {args.start} is after --to {args.end}", file=sys.stderr)
+        return 1
     try:
         summaries = backfill(start=args.start, end=args.end)
     except (WarehouseBusyError, ValueError) as exc:
@@ -241,12 +245,23 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from flows.daily import daily
+    from prefect import serve
+
+    from flows.daily import daily_deployment
     from newsmon.settings import Settings
 
     settings = Settings()
-    params = {"inbox": str(args.inbox)} if args.inbox else {}
-    daily.serve(name="newsmon-daily", cron=args.cron or settings.schedule_cron, parameters=params)
+    cron = args.cron or settings.schedule_cron
+    if problem := _sources_problem(args.sources):
+        print(f"newsmon: {problem}", file=sys.stderr)
+        return 1
+    deployment = daily_deployment(
+        cron,
+        inbox=str(args.inbox.resolve()) if args.inbox else None,
+        sources=str(args.sources.resolve()) if args.sources else None,
+    )
+    print(f"newsmon: serving deployment newsmon-daily/newsmon-daily on '{cron}'; Ctrl-C stops", file=sys.stderr)
+    serve(deployment)
     return 0
 
 
