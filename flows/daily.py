@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import time as _time
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,16 +27,17 @@ from expectations import Validation, validate_frame
 from flows.archive import archive_bytes, archived_bytes
 from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
+from flows.extraction import extracted_document
 from flows.store import upsert_document, upsert_inbox_file, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
 from flows.web import FetchReport, run_fetch
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from newsmon.sources import SourcesConfig, load_sources
-from transforms.articles import document_articles, json_dumps
+from transforms.articles import json_dumps
 from transforms.entities import load_nlp
 from transforms.entity_summary import entity_section
-from transforms.sniff import Sniffed, sniffed, source_hint, source_key, source_name
+from transforms.sniff import sniffed, source_hint, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
@@ -303,7 +307,9 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     started = _time.perf_counter()
     docs = _day_documents(conn, day)
     quarantined: list[QuarantineRecord] = []
-    sniffs: dict[str, Sniffed] = {}
+    # Pass 1: what each raw file is. Only the verdicts are kept, not the decoded text, so a
+    # day of thousands of pages does not sit in memory twice.
+    notes: dict[str, str | None] = {}
     for doc in docs:
         try:
             raw = archived_bytes(settings.archive_dir, doc.doc_id)
@@ -319,12 +325,11 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
                 )
             )
             continue
-        sniffs[doc.doc_id] = sniffed(raw, doc.file_name)
-    docs = [d for d in docs if d.doc_id in sniffs]
-    for doc in docs:
-        s = sniffs[doc.doc_id]
+        s = sniffed(raw, doc.file_name)
         doc.media_type, doc.encoding, doc.encoding_note = s.media_type, s.encoding, s.note
+        notes[doc.doc_id] = s.note
         upsert_document(conn, doc)
+    docs = [d for d in docs if d.doc_id in notes]
 
     checked = validate_frame(
         "documents",
@@ -337,7 +342,7 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     _require_rows_checked(checked)
     failed_docs = set()
     for f in checked.failures:
-        note = sniffs[f.key].note if f.key in sniffs else None
+        note = notes.get(f.key)
         quarantined.append(
             QuarantineRecord(
                 day=day,
@@ -357,32 +362,12 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         if doc.source_hint and not doc.meta.source:
             doc.source_hint = source_name(doc.source_hint, known_names)
     boilerplate = _source_boilerplate(conn, settings, day, {_source_key(d) for d in passing} - {None})
+    # Pass 2: extraction, in worker processes when the day is big enough to pay for them.
+    jobs = [(settings.archive_dir, doc, boilerplate.get(_source_key(doc), frozenset())) for doc in passing]
     articles: list[Article] = []
-    for i, doc in enumerate(passing, 1):
-        try:
-            found, problems = document_articles(
-                doc, sniffs[doc.doc_id], boilerplate=boilerplate.get(_source_key(doc), frozenset())
-            )
-        except Exception as exc:  # one bad document must not stop the run
-            log.exception("extraction failed for %s", doc.source_path)
-            found, problems = [], []
-            quarantined.append(
-                QuarantineRecord(
-                    day=day,
-                    stage="extract",
-                    item_id=doc.doc_id,
-                    doc_id=doc.doc_id,
-                    expectation="extraction_error",
-                    reason=f"extraction raised {type(exc).__name__}: {exc}",
-                )
-            )
+    for i, (found, problems) in enumerate(_extracted(jobs, settings.extract_workers), 1):
         articles += found
-        quarantined += [
-            QuarantineRecord(
-                day=day, stage="extract", item_id=p.item_id, doc_id=doc.doc_id, expectation=p.check, reason=p.reason
-            )
-            for p in problems
-        ]
+        quarantined += problems
         if i % _PROGRESS_EVERY == 0:
             rate = i / (_time.perf_counter() - started)
             log.info("%s: extracted %d/%d documents (%.0f docs/s)", day, i, len(passing), rate)
@@ -433,6 +418,21 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         _time.perf_counter() - started,
     )
     return report
+
+
+_PARALLEL_FROM = 64  # below this many documents, starting worker processes costs more than it saves
+
+
+def _extracted(
+    jobs: list[tuple[Path, Document, frozenset[str]]], workers: int
+) -> Iterator[tuple[list[Article], list[QuarantineRecord]]]:
+    """Each job's articles and problems, in job order; in a process pool for big days."""
+    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
+        yield from map(extracted_document, jobs)
+        return
+    # spawn, not fork: the parent holds DuckDB and Prefect threads that a fork would copy mid-flight.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(extracted_document, jobs, chunksize=8)
 
 
 def _require_rows_checked(checked: Validation) -> None:

@@ -70,7 +70,9 @@ def day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[tuple[str, 
 
 def registry_before(conn: duckdb.DuckDBPyConnection, day: date) -> Registry:
     """Entities mentioned on days before `day` and aliases learned from those days' articles."""
-    entities = _rows(conn, """
+    entities = _rows(
+        conn,
+        """
         select e.entity_id, e.canonical_name, e.type
         from entities as e
         where e.entity_id in (
@@ -80,14 +82,20 @@ def registry_before(conn: duckdb.DuckDBPyConnection, day: date) -> Registry:
             where a.day < ?
         )
         order by e.entity_id
-    """, [day])
-    aliases = _rows(conn, """
+    """,
+        [day],
+    )
+    aliases = _rows(
+        conn,
+        """
         select al.alias, al.entity_id, al.learned_from, al.how
         from entity_aliases as al
         join articles as a on a.article_id = al.learned_from
         where a.day < ?
         order by al.alias, al.entity_id
-    """, [day])
+    """,
+        [day],
+    )
     return Registry.from_rows(entities, aliases)
 
 
@@ -127,9 +135,7 @@ def day_entity_result(
     return result
 
 
-def _grown(
-    registry: Registry, entities: dict[str, Entity], aliases: dict[tuple[str, str], EntityAlias]
-) -> Registry:
+def _grown(registry: Registry, entities: dict[str, Entity], aliases: dict[tuple[str, str], EntityAlias]) -> Registry:
     grown = Registry(entities.values(), aliases.values())
     for key, ids in registry.by_alias.items():
         grown.by_alias[key] |= ids
@@ -148,33 +154,50 @@ def mentions_frame(articles: Sequence[ArticleText], result: EntityResult) -> pd.
         article = by_id.get(m.article_id)
         source = (article.title if m.in_headline else article.text) if article else None
         source = source or ""
-        rows.append({
-            "mention_key": mention_key(m),
-            "article_id": m.article_id,
-            "entity_id": m.entity_id,
-            "type": types.get(m.entity_id),
-            "surface": m.surface,
-            "start": m.start,
-            "end": m.end,
-            "in_headline": m.in_headline,
-            "source_chars": len(source),
-            "chars_past_end": m.end - len(source),
-            "span_chars": m.end - m.start,
-            "text_at_offsets": source[m.start : m.end] if 0 <= m.start <= m.end else "",
-            "surface_matches": 0 <= m.start < m.end <= len(source)
-            and source[m.start : m.end] == m.surface,
-        })
-    cols = ["mention_key", "article_id", "entity_id", "type", "surface", "start", "end",
-            "in_headline", "source_chars", "chars_past_end", "span_chars", "text_at_offsets",
-            "surface_matches"]
+        rows.append(
+            {
+                "mention_key": mention_key(m),
+                "article_id": m.article_id,
+                "entity_id": m.entity_id,
+                "type": types.get(m.entity_id),
+                "surface": m.surface,
+                "start": m.start,
+                "end": m.end,
+                "in_headline": m.in_headline,
+                "source_chars": len(source),
+                "chars_past_end": m.end - len(source),
+                "span_chars": m.end - m.start,
+                "text_at_offsets": source[m.start : m.end] if 0 <= m.start <= m.end else "",
+                "surface_matches": 0 <= m.start < m.end <= len(source) and source[m.start : m.end] == m.surface,
+            }
+        )
+    cols = [
+        "mention_key",
+        "article_id",
+        "entity_id",
+        "type",
+        "surface",
+        "start",
+        "end",
+        "in_headline",
+        "source_chars",
+        "chars_past_end",
+        "span_chars",
+        "text_at_offsets",
+        "surface_matches",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 def entities_frame(result: EntityResult) -> pd.DataFrame:
     """Entities with a row key that exists even when entity_id is missing."""
     rows = [
-        {"row_key": e.entity_id or f"#{i}", "entity_id": e.entity_id,
-         "canonical_name": e.canonical_name, "type": e.type}
+        {
+            "row_key": e.entity_id or f"#{i}",
+            "entity_id": e.entity_id,
+            "canonical_name": e.canonical_name,
+            "type": e.type,
+        }
         for i, e in enumerate(result.entities)
     ]
     return pd.DataFrame(rows, columns=["row_key", "entity_id", "canonical_name", "type"])
@@ -202,20 +225,25 @@ def checked_result(
     quarantined: list[QuarantineRecord] = []
 
     ent_frame = entities_frame(result)
-    ent_check = validate_frame("entities", ent_frame, key="row_key",
-                               docs_dir=docs_dir, run_name=str(day))
+    ent_check = validate_frame("entities", ent_frame, key="row_key", docs_dir=docs_dir, run_name=str(day))
     _require_rows_checked(ent_check)
     failed_entities: dict[str, str] = {}
     names = dict(zip(ent_frame["row_key"], ent_frame["canonical_name"], strict=True))
     for f in ent_check.failures:
-        quarantined.append(QuarantineRecord(
-            day=day, stage=STAGE, item_id=f"{f.key}@{day.isoformat()}", expectation=f.expectation,
-            reason=f.reason, details={"column": f.column, "canonical_name": names.get(f.key)}))
+        quarantined.append(
+            QuarantineRecord(
+                day=day,
+                stage=STAGE,
+                item_id=f"{f.key}@{day.isoformat()}",
+                expectation=f.expectation,
+                reason=f.reason,
+                details={"column": f.column, "canonical_name": names.get(f.key)},
+            )
+        )
         failed_entities.setdefault(f.key, f.reason)
 
     men_frame = mentions_frame(texts, result)
-    men_check = validate_frame("entity_mentions", men_frame, key="mention_key",
-                               docs_dir=docs_dir, run_name=str(day))
+    men_check = validate_frame("entity_mentions", men_frame, key="mention_key", docs_dir=docs_dir, run_name=str(day))
     _require_rows_checked(men_check)
     rows = men_frame.set_index("mention_key", drop=False)
     rows = rows[~rows.index.duplicated()]
@@ -225,13 +253,25 @@ def checked_result(
         article_id = row["article_id"] if row is not None else None
         details: dict[str, Any] = {"column": f.column}
         if row is not None:
-            details |= {"surface": row["surface"], "start": int(row["start"]),
-                        "end": int(row["end"]), "in_headline": bool(row["in_headline"]),
-                        "text_at_offsets": row["text_at_offsets"], "entity_id": row["entity_id"]}
-        quarantined.append(QuarantineRecord(
-            day=day, stage=STAGE, item_id=str(f.key), doc_id=doc_of.get(article_id),
-            expectation=f.expectation, reason=_mention_reason(f.column, f.reason, row),
-            details=details))
+            details |= {
+                "surface": row["surface"],
+                "start": int(row["start"]),
+                "end": int(row["end"]),
+                "in_headline": bool(row["in_headline"]),
+                "text_at_offsets": row["text_at_offsets"],
+                "entity_id": row["entity_id"],
+            }
+        quarantined.append(
+            QuarantineRecord(
+                day=day,
+                stage=STAGE,
+                item_id=str(f.key),
+                doc_id=doc_of.get(article_id),
+                expectation=f.expectation,
+                reason=_mention_reason(f.column, f.reason, row),
+                details=details,
+            )
+        )
         failed_mentions.add(f.key)
 
     entity_row_key = {e.entity_id: e.entity_id or f"#{i}" for i, e in enumerate(result.entities)}
@@ -242,12 +282,19 @@ def checked_result(
             continue
         bad = failed_entities.get(entity_row_key.get(m.entity_id, m.entity_id))
         if bad is not None or m.entity_id not in entity_row_key:
-            quarantined.append(QuarantineRecord(
-                day=day, stage=STAGE, item_id=key, doc_id=doc_of.get(m.article_id),
-                expectation="valid_entity",
-                reason=f"its entity {m.entity_id} failed the entities contract: {bad}"
-                if bad else f"its entity {m.entity_id} is not in the stage's entities",
-                details={"surface": m.surface, "entity_id": m.entity_id}))
+            quarantined.append(
+                QuarantineRecord(
+                    day=day,
+                    stage=STAGE,
+                    item_id=key,
+                    doc_id=doc_of.get(m.article_id),
+                    expectation="valid_entity",
+                    reason=f"its entity {m.entity_id} failed the entities contract: {bad}"
+                    if bad
+                    else f"its entity {m.entity_id} is not in the stage's entities",
+                    details={"surface": m.surface, "entity_id": m.entity_id},
+                )
+            )
             continue
         passing.append(m)
 
@@ -268,10 +315,14 @@ def _mention_reason(column: str | None, reason: str, row: Any) -> str:
     where = "title" if row["in_headline"] else "text"
     kind = reason[reason.rfind("(") :]
     if column == "chars_past_end":
-        return (f"mention {row['surface']!r} ends at {row['end']}, past the end of the"
-                f" {where} ({row['source_chars']} characters) {kind}")
-    return (f"the {where} at {row['start']}-{row['end']} reads {row['text_at_offsets']!r},"
-            f" not the mention's surface {row['surface']!r} {kind}")
+        return (
+            f"mention {row['surface']!r} ends at {row['end']}, past the end of the"
+            f" {where} ({row['source_chars']} characters) {kind}"
+        )
+    return (
+        f"the {where} at {row['start']}-{row['end']} reads {row['text_at_offsets']!r},"
+        f" not the mention's surface {row['surface']!r} {kind}"
+    )
 
 
 def _require_rows_checked(checked: Validation) -> None:
@@ -337,13 +388,25 @@ _RECOMPUTE_STATS = """
 
 def write_day(conn: duckdb.DuckDBPyConnection, day: date, result: EntityResult) -> int:
     """Replace the day's mentions and aliases, then recompute `entities`; return aliases written."""
-    mentions = pd.DataFrame([m.model_dump() for m in result.mentions], columns=[
-        "article_id", "entity_id", "surface", "start", "end", "sentence_index", "in_headline",
-        "in_lead", "label", "how"])
-    entities = pd.DataFrame([e.model_dump() for e in result.entities],
-                            columns=["entity_id", "canonical_name", "type"])
-    aliases = pd.DataFrame([a.model_dump() for a in result.aliases],
-                           columns=["alias", "entity_id", "learned_from", "how"])
+    mentions = pd.DataFrame(
+        [m.model_dump() for m in result.mentions],
+        columns=[
+            "article_id",
+            "entity_id",
+            "surface",
+            "start",
+            "end",
+            "sentence_index",
+            "in_headline",
+            "in_lead",
+            "label",
+            "how",
+        ],
+    )
+    entities = pd.DataFrame([e.model_dump() for e in result.entities], columns=["entity_id", "canonical_name", "type"])
+    aliases = pd.DataFrame(
+        [a.model_dump() for a in result.aliases], columns=["alias", "entity_id", "learned_from", "how"]
+    )
     conn.execute(_DELETE_DAY_MENTIONS, [day])
     conn.execute(_DELETE_DAY_ALIASES, [day])
     frames = {"_day_mentions": mentions, "_day_entities": entities, "_day_aliases": aliases}
@@ -384,18 +447,29 @@ def run_entities(
     started = _time.perf_counter()
     articles = day_articles(conn, day)
     registry = registry_before(conn, day)
-    result = day_entity_result([a for _, a in articles], nlp, registry,
-                               chunk_articles=chunk_articles)
+    result = day_entity_result([a for _, a in articles], nlp, registry, chunk_articles=chunk_articles)
     good, quarantined = checked_result(day, articles, result, docs_dir=docs_dir)
     aliases = write_day(conn, day, good)
-    new = conn.execute(
-        "select count(*) from entities where first_seen = ?", [day]).fetchone()
+    new = conn.execute("select count(*) from entities where first_seen = ?", [day]).fetchone()
     report = EntitiesReport(
-        day=day, articles=len(articles), mentions=len(good.mentions),
-        entities=len(good.entities), new_entities=int(new[0]) if new else 0, aliases=aliases,
-        quarantined=quarantined, seconds=round(_time.perf_counter() - started, 3),
+        day=day,
+        articles=len(articles),
+        mentions=len(good.mentions),
+        entities=len(good.entities),
+        new_entities=int(new[0]) if new else 0,
+        aliases=aliases,
+        quarantined=quarantined,
+        seconds=round(_time.perf_counter() - started, 3),
     )
-    log.info("%s: %d articles -> %d mentions of %d entities (%d new), %d aliases, %d quarantined"
-             " (%.1f s)", day, report.articles, report.mentions, report.entities,
-             report.new_entities, report.aliases, len(quarantined), report.seconds)
+    log.info(
+        "%s: %d articles -> %d mentions of %d entities (%d new), %d aliases, %d quarantined (%.1f s)",
+        day,
+        report.articles,
+        report.mentions,
+        report.entities,
+        report.new_entities,
+        report.aliases,
+        len(quarantined),
+        report.seconds,
+    )
     return report

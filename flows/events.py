@@ -103,26 +103,18 @@ def run_events(
     for article in articles:
         records += article_events(article, mentions.get(article.article_id, []), entities)
 
-    quarantined = _failures(
-        day, records, articles, set(entities) | _known_entity_ids(conn), docs_dir
-    )
+    quarantined = _failures(day, records, articles, set(entities) | _known_entity_ids(conn), docs_dir)
     failed = {q.item_id for q in quarantined}
     good = [r for r in records if r.mention_id not in failed]
 
     new_blocks = {r.block for r in good}
     old_blocks = {
-        row[0]
-        for row in conn.execute(
-            "select distinct block from event_mentions where day = ?", [day]
-        ).fetchall()
+        row[0] for row in conn.execute("select distinct block from event_mentions where day = ?", [day]).fetchall()
     }
     blocks = sorted(new_blocks | old_blocks)
     _register(conn, "_event_blocks", pd.DataFrame({"block": blocks}, dtype="object"))
     try:
-        touched = (
-            "select distinct event_id from event_mentions"
-            " where block in (select block from _event_blocks)"
-        )
+        touched = "select distinct event_id from event_mentions where block in (select block from _event_blocks)"
         conn.execute(f"delete from event_participants where event_id in ({touched})")
         conn.execute(f"delete from events where event_id in ({touched})")
         conn.execute("delete from event_mentions where day = ?", [day])
@@ -202,9 +194,7 @@ def run_events(
 # ---------------------------------------------------------------- reading
 
 
-def _rows(
-    conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
-) -> list[dict[str, Any]]:
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     cur = conn.execute(sql, list(params))
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
@@ -220,9 +210,7 @@ def _day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[Article]:
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
-        conn.execute(
-            "select count(*) from information_schema.tables where table_name = ?", [name]
-        ).fetchone()[0]
+        conn.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0]
     )
 
 
@@ -269,12 +257,8 @@ def _entity_inputs(
                 )
             return by_article, {e["entity_id"]: Entity(**e) for e in ents}, "warehouse"
     if nlp is None:
-        raise ValueError(
-            "no entity mentions in the warehouse for this day and no nlp to compute them"
-        )
-    result = entity_mentions(
-        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp
-    )
+        raise ValueError("no entity mentions in the warehouse for this day and no nlp to compute them")
+    result = entity_mentions([ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp)
     for m in result.mentions:
         by_article[m.article_id].append(m)
     return by_article, {e.entity_id: e for e in result.entities}, "computed"
@@ -305,8 +289,7 @@ def _block_records(conn: duckdb.DuckDBPyConnection) -> list[EventRecord]:
     """Every stored mention in the blocks in `_event_blocks`, as records to merge."""
     rows = _rows(
         conn,
-        "select * from event_mentions where block in (select block from _event_blocks)"
-        " order by mention_id",
+        "select * from event_mentions where block in (select block from _event_blocks) order by mention_id",
     )
     records = []
     for r in rows:
@@ -408,9 +391,7 @@ def _mentions_frame(records: list[EventRecord]) -> pd.DataFrame:
     rows = []
     for r in records:
         row = r.model_dump()
-        row["participants"] = json.dumps(
-            [p.model_dump() for p in sorted(r.participants, key=lambda p: p.entity_id)]
-        )
+        row["participants"] = json.dumps([p.model_dump() for p in sorted(r.participants, key=lambda p: p.entity_id)])
         row["block"] = r.block
         row["event_id"] = None
         rows.append(row)
@@ -418,9 +399,7 @@ def _mentions_frame(records: list[EventRecord]) -> pd.DataFrame:
 
 
 def _events_frame(events: list[Event]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [e.model_dump(include=set(_EVENT_COLUMNS)) for e in events], columns=_EVENT_COLUMNS
-    )
+    return pd.DataFrame([e.model_dump(include=set(_EVENT_COLUMNS)) for e in events], columns=_EVENT_COLUMNS)
 
 
 def _register(conn: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:

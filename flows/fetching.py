@@ -285,10 +285,7 @@ def _looks_like(body: bytes, expect: Expect) -> bool:
     if expect == "feed":
         return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf", b"{"))
     if expect == "sitemap":
-        return (
-            head.startswith((b"<?xml", b"<urlset", b"<sitemapindex", b"http"))
-            or body[:2] == b"\x1f\x8b"
-        )
+        return head.startswith((b"<?xml", b"<urlset", b"<sitemapindex", b"http")) or body[:2] == b"\x1f\x8b"
     return True
 
 
@@ -344,9 +341,7 @@ class Fetcher:
             transport=_pinned_transport(self._backend, max(4, lim.max_workers * 2)),
         )
         self._allow_hosts = {a.lower() for a in lim.allow if not _is_network(a)}
-        self._allow_nets = [
-            ipaddress.ip_network(a, strict=False) for a in lim.allow if _is_network(a)
-        ]
+        self._allow_nets = [ipaddress.ip_network(a, strict=False) for a in lim.allow if _is_network(a)]
         self._gates: dict[tuple[str, str, int], _HostGate] = {}
         self._robots: dict[tuple[str, str, int], RobotFileParser | _FetchError | None] = {}
         self._robots_locks: dict[tuple[str, str, int], threading.Lock] = {}
@@ -364,19 +359,13 @@ class Fetcher:
 
     # -- public
 
-    def fetch(
-        self, target: FetchTarget | str, state: FetchState | None = None
-    ) -> tuple[FetchResult, FetchState]:
+    def fetch(self, target: FetchTarget | str, state: FetchState | None = None) -> tuple[FetchResult, FetchState]:
         """Fetch one URL (with retries) and archive its body; return the row and new state."""
         target = FetchTarget(url=target) if isinstance(target, str) else target
         started = time.monotonic()
         now = self._now()
         canonical = canonical_url(target.url)
-        state = (
-            state.model_copy()
-            if state
-            else FetchState(canonical_url=canonical, url=target.url, first_seen=now)
-        )
+        state = state.model_copy() if state else FetchState(canonical_url=canonical, url=target.url, first_seen=now)
         result = FetchResult(
             run_id=self.run_id,
             url=target.url,
@@ -579,12 +568,8 @@ class Fetcher:
             raise _FetchError("content_type", f"{media_type!r} is not a {expect}", status=status)
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > max_bytes:
-            raise _FetchError(
-                "too_large", f"Content-Length {length} exceeds {max_bytes} bytes", status=status
-            )
-        decoder = _BoundedDecoder(
-            response.headers.get("content-encoding", "").strip().lower(), max_bytes
-        )
+            raise _FetchError("too_large", f"Content-Length {length} exceeds {max_bytes} bytes", status=status)
+        decoder = _BoundedDecoder(response.headers.get("content-encoding", "").strip().lower(), max_bytes)
         body = bytearray()
         wire = 0
         try:
@@ -604,19 +589,11 @@ class Fetcher:
             refused.status, refused.wire_bytes = status, wire
             raise
         except httpx.TimeoutException as exc:
-            raise _FetchError(
-                "timeout", f"{type(exc).__name__} reading {url}", status=status, retryable=True
-            ) from exc
+            raise _FetchError("timeout", f"{type(exc).__name__} reading {url}", status=status, retryable=True) from exc
         except httpx.HTTPError as exc:
             raise _FetchError("protocol", f"{url}: {exc}", status=status, retryable=True) from exc
-        if (
-            expect in ("feed", "sitemap")
-            and media_type in _AMBIGUOUS_TYPES
-            and not _looks_like(bytes(body), expect)
-        ):
-            raise _FetchError(
-                "content_type", f"{media_type or 'no type'!r} body is not a {expect}", status=status
-            )
+        if expect in ("feed", "sitemap") and media_type in _AMBIGUOUS_TYPES and not _looks_like(bytes(body), expect):
+            raise _FetchError("content_type", f"{media_type or 'no type'!r} body is not a {expect}", status=status)
         return _Response(
             status=status,
             final_url=url,
@@ -676,9 +653,7 @@ class Fetcher:
         try:
             current = robots_url
             for _hop in range(5):
-                response = self._request(
-                    current, None, "robots", self.limits.robots_max_bytes, check_robots=False
-                )
+                response = self._request(current, None, "robots", self.limits.robots_max_bytes, check_robots=False)
                 if isinstance(response, str):
                     current = urljoin(current, response)
                     continue
@@ -772,9 +747,7 @@ def _resolve(host: str, port: int) -> list[str]:
 # ---------------------------------------------------------------- many URLs
 
 
-def _failed(
-    item: FetchTarget, run_id: str, at: datetime, kind: FetchErrorKind, message: str
-) -> FetchResult:
+def _failed(item: FetchTarget, run_id: str, at: datetime, kind: FetchErrorKind, message: str) -> FetchResult:
     return FetchResult(
         run_id=run_id,
         url=item.url,
@@ -815,16 +788,13 @@ def fetch_many(
     results: list[FetchResult | None] = [None] * len(items)
     new_states: dict[str, FetchState] = {}
     batch_end = time.monotonic() + limits.batch_timeout
-    pool = ThreadPoolExecutor(
-        max_workers=max(1, limits.max_workers), thread_name_prefix="newsmon-fetch"
-    )
+    pool = ThreadPoolExecutor(max_workers=max(1, limits.max_workers), thread_name_prefix="newsmon-fetch")
     own = fetcher is None
     if fetcher is None:
         fetcher = Fetcher(archive_dir, limits, run_id=run_id, now=now)
     try:
         futures = {
-            pool.submit(fetcher.fetch, item, states.get(canonical_url(item.url))): i
-            for i, item in enumerate(items)
+            pool.submit(fetcher.fetch, item, states.get(canonical_url(item.url))): i for i, item in enumerate(items)
         }
         try:
             for future in as_completed(futures, timeout=max(0.0, batch_end - time.monotonic())):

@@ -31,10 +31,7 @@ log = logging.getLogger("newsmon")
 # Members of an open story compared with new articles: its most recent ones. Older members
 # add little to the centroid and cost time on long-running stories.
 MAX_OPEN_MEMBERS = 50
-_ARTICLE_COLUMNS = (
-    "a.article_id, a.day, a.published_at, a.text, a.title, a.source,"
-    " a.content_hash, a.canonical_url"
-)
+_ARTICLE_COLUMNS = "a.article_id, a.day, a.published_at, a.text, a.title, a.source, a.content_hash, a.canonical_url"
 
 
 class StoriesReport(BaseModel):
@@ -50,19 +47,13 @@ class StoriesReport(BaseModel):
     quarantined: list[QuarantineRecord] = Field(default_factory=list)
 
 
-def run_stories(
-    conn: duckdb.DuckDBPyConnection, day: date, *, docs_dir: Path | None = None
-) -> StoriesReport:
+def run_stories(conn: duckdb.DuckDBPyConnection, day: date, *, docs_dir: Path | None = None) -> StoriesReport:
     """Detect the day's duplicates, cluster its articles into stories, replace the day's rows."""
     started = time.perf_counter()
     entities = _entities_by_article(conn)
-    todo = _docs(
-        conn, f"select {_ARTICLE_COLUMNS} from articles as a where a.day = ?", [day], entities
-    )
+    todo = _docs(conn, f"select {_ARTICLE_COLUMNS} from articles as a where a.day = ?", [day], entities)
     report = StoriesReport(day=day, articles=len(todo))
-    earliest = min(
-        (d.published_at for d in todo), default=datetime.combine(day, datetime.min.time())
-    )
+    earliest = min((d.published_at for d in todo), default=datetime.combine(day, datetime.min.time()))
 
     earlier = _docs(
         conn,
@@ -77,10 +68,7 @@ def run_stories(
     report.duplicates = dict(sorted(Counter(d.kind for d in found).items()))
 
     before = {
-        r[0]
-        for r in conn.execute(
-            "select distinct story_id from story_articles where day = ?", [day]
-        ).fetchall()
+        r[0] for r in conn.execute("select distinct story_id from story_articles where day = ?", [day]).fetchall()
     }
     conn.execute("delete from article_duplicates where day = ?", [day])
     conn.execute("delete from story_articles where day = ?", [day])
@@ -151,9 +139,7 @@ def _docs(
 
 
 def _has_rows(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
-    exists = conn.execute(
-        "select count(*) from information_schema.tables where table_name = ?", [table]
-    ).fetchone()[0]
+    exists = conn.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()[0]
     return bool(exists) and conn.execute(f"select count(*) from {table}").fetchone()[0] > 0
 
 
@@ -163,8 +149,7 @@ def _entities_by_article(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str
         return {}
     out: dict[str, list[str]] = {}
     rows = conn.execute(
-        "select article_id, entity_id from entity_mentions"
-        " order by article_id, in_headline desc, start_char"
+        "select article_id, entity_id from entity_mentions order by article_id, in_headline desc, start_char"
     ).fetchall()
     for article_id, entity_id in rows:
         out.setdefault(article_id, []).append(entity_id)
@@ -174,10 +159,7 @@ def _entities_by_article(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str
 def _entity_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     if not _has_rows(conn, "entities"):
         return {}
-    return {
-        k.lower(): v
-        for k, v in conn.execute("select entity_id, canonical_name from entities").fetchall()
-    }
+    return {k.lower(): v for k, v in conn.execute("select entity_id, canonical_name from entities").fetchall()}
 
 
 def _open_stories(
@@ -223,9 +205,7 @@ def _open_stories(
     return [OpenStory(story_id=k, members=tuple(v)) for k, v in sorted(grouped.items())]
 
 
-def _insert_duplicates(
-    conn: duckdb.DuckDBPyConnection, found: list[Duplicate], days: dict[str, date]
-) -> None:
+def _insert_duplicates(conn: duckdb.DuckDBPyConnection, found: list[Duplicate], days: dict[str, date]) -> None:
     if found:
         conn.executemany(
             "insert into article_duplicates values (?, ?, ?, ?, ?)",
@@ -309,9 +289,7 @@ def _checked(stories: list[Story], day: date, docs_dir: Path | None) -> list[Qua
             for s in stories
         ]
     )
-    checked = validate_frame(
-        "stories", frame, key="story_id", docs_dir=docs_dir, run_name=f"stories {day}"
-    )
+    checked = validate_frame("stories", frame, key="story_id", docs_dir=docs_dir, run_name=f"stories {day}")
     if checked.table_failures:
         reasons = "; ".join(f.reason for f in checked.table_failures)
         raise RuntimeError(f"the stories suite could not check rows: {reasons}")

@@ -133,9 +133,7 @@ def run_fetch(
         pages, page_meta = _new_pages(conn, sources, listings, per_source, fallback_max_items)
         report.new_urls = len(pages)
         fetched, new_states = (
-            fetch_many(pages, archive_dir=settings.archive_dir, run_id=run_id, fetcher=fetcher)
-            if pages
-            else ([], {})
+            fetch_many(pages, archive_dir=settings.archive_dir, run_id=run_id, fetcher=fetcher) if pages else ([], {})
         )
     results += fetched
 
@@ -143,16 +141,12 @@ def run_fetch(
     known_docs = _documents_by_id(conn, [r.doc_id for r in fetched if r.doc_id])
     for result in fetched:
         source, entry, language = page_meta[result.canonical_url]
-        if result.error_kind in _TRANSIENT or (
-            result.error_kind == "http_status" and _transient_status(result.status)
-        ):
+        if result.error_kind in _TRANSIENT or (result.error_kind == "http_status" and _transient_status(result.status)):
             continue  # no state: the item is tried again while it is still listed
         if result.canonical_url in new_states:
             states[result.canonical_url] = new_states[result.canonical_url]
         is_page = result.doc_id and result.status and 200 <= result.status < 300
-        if is_page and _record_page(
-            conn, settings, day, result, (source, entry, language), known_docs, report
-        ):
+        if is_page and _record_page(conn, settings, day, result, (source, entry, language), known_docs, report):
             per_source[source.name].loaded += 1
 
     # The log, the state and the counts.
@@ -307,9 +301,7 @@ def _new_pages(
     return pages, page_meta
 
 
-def fetch_limits(
-    settings: Settings, sources: SourcesConfig, limits: FetchLimits | None = None
-) -> FetchLimits:
+def fetch_limits(settings: Settings, sources: SourcesConfig, limits: FetchLimits | None = None) -> FetchLimits:
     """The run's fetch limits: `limits` (or defaults) with every configured allow-list merged."""
     limits = limits or FetchLimits()
     allow = [*limits.allow, *sources.fetch.allow, *(getattr(settings, "fetch_allow", None) or [])]
@@ -489,9 +481,7 @@ def _record_page(
         media_type=sniff.media_type,
         encoding=sniff.encoding,
         encoding_note=sniff.note,
-        archive_path=str(
-            archive_path(settings.archive_dir, result.doc_id).relative_to(settings.warehouse_dir)
-        ),
+        archive_path=str(archive_path(settings.archive_dir, result.doc_id).relative_to(settings.warehouse_dir)),
         meta=SidecarMeta(
             url=result.final_url or result.url,
             source=source.name,
@@ -506,15 +496,12 @@ def _record_page(
     return True
 
 
-def _documents_by_id(
-    conn: duckdb.DuckDBPyConnection, doc_ids: list[str]
-) -> dict[str, tuple[str, date]]:
+def _documents_by_id(conn: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> dict[str, tuple[str, date]]:
     """Source path and arrival day of the documents among `doc_ids` that exist already."""
     if not doc_ids:
         return {}
     rows = conn.execute(
-        "select doc_id, source_path, arrival_day from documents"
-        " where doc_id in (select unnest(?::varchar[]))",
+        "select doc_id, source_path, arrival_day from documents where doc_id in (select unnest(?::varchar[]))",
         [doc_ids],
     ).fetchall()
     return {r[0]: (r[1], r[2]) for r in rows}
@@ -539,8 +526,7 @@ def _states(conn: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> dict[str, F
     if not keys:
         return {}
     cur = conn.execute(
-        f"select {', '.join(_STATE_COLUMNS)} from fetch_state"
-        " where canonical_url in (select unnest(?::varchar[]))",
+        f"select {', '.join(_STATE_COLUMNS)} from fetch_state where canonical_url in (select unnest(?::varchar[]))",
         [keys],
     )
     states = {}
@@ -559,8 +545,7 @@ def _seen_urls(conn: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> set[str]
         return set()
     canonical = list(dict.fromkeys(canonical_url(u) for u in urls))
     stated = conn.execute(
-        "select canonical_url from fetch_state"
-        " where canonical_url in (select unnest(?::varchar[]))",
+        "select canonical_url from fetch_state where canonical_url in (select unnest(?::varchar[]))",
         [canonical],
     ).fetchall()
     seen = {r[0] for r in stated}
@@ -591,9 +576,7 @@ def _write_fetches(conn: duckdb.DuckDBPyConnection, day: date, results: list[Fet
             "delete from fetches where day = ? and canonical_url in (select unnest(?::varchar[]))",
             [day, [r.canonical_url for r in attempted]],
         )
-        conn.executemany(
-            f"insert into fetches ({columns}) values ({marks})", [_fetch_row(r) for r in attempted]
-        )
+        conn.executemany(f"insert into fetches ({columns}) values ({marks})", [_fetch_row(r) for r in attempted])
     if skipped:
         conn.executemany(
             f"insert into fetches ({columns}) values ({marks}) on conflict do nothing",
@@ -622,7 +605,6 @@ def _write_states(conn: duckdb.DuckDBPyConnection, states: Iterable[FetchState])
             [[r[0] for r in rows]],
         )
         conn.executemany(
-            f"insert into fetch_state ({', '.join(_STATE_COLUMNS)})"
-            f" values ({', '.join('?' for _ in _STATE_COLUMNS)})",
+            f"insert into fetch_state ({', '.join(_STATE_COLUMNS)}) values ({', '.join('?' for _ in _STATE_COLUMNS)})",
             rows,
         )

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     languages: list[str] = Field(default_factory=lambda: ["en"])
     boilerplate_window_days: int = 30
     boilerplate_min_docs: int = 3
+    # Processes for extraction on big days (trafilatura is CPU-bound); 1 turns the pool off.
+    extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     # spaCy English pipeline: md (the default, measured better on CoNLL) or sm.
     ner_model: str = "md"
     fetch_allow: list[str] = Field(
