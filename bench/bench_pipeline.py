@@ -7,6 +7,7 @@ trafilatura.extract loop over the same documents. Prints figures; asserts nothin
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -81,7 +82,9 @@ def main() -> None:
 
     con = duckdb.connect(str(work / "warehouse" / "newsmon.duckdb"), read_only=True)
     stage_counts = con.execute("select stage, count(*) from quarantine group by 1 order by 1").fetchall()
+    counts = json.loads(con.execute("select counts from runs where flow = 'daily'").fetchone()[0])
     con.close()
+    stage_seconds = {name: counts[name]["seconds"] for name in ("process", "entities", "stories", "events")}
 
     t_bare = bare_trafilatura(files)
     n = len(files)
@@ -90,6 +93,11 @@ def main() -> None:
     print(f"daily flow end-to-end: {t_flow:.1f} s = {n / t_flow:.1f} docs/s (incl. Prefect server start)")
     print(f"bare trafilatura.extract loop: {t_bare:.1f} s = {n / t_bare:.1f} docs/s")
     print(f"overhead ratio (flow / bare): {t_flow / t_bare:.2f}x")
+    for name, seconds in stage_seconds.items():
+        print(f"  stage {name:9s} {seconds:7.1f} s  {seconds / t_flow:5.1%} of the flow")
+    ner_docs = counts["entities"]["articles"]
+    print(f"NER: {ner_docs} articles in {stage_seconds['entities']:.1f} s = "
+          f"{ner_docs / max(stage_seconds['entities'], 1e-9):.1f} docs/s")
     print(f"peak RSS: {rss_self:.0f} MB (this process), {rss_children:.0f} MB (largest child: Prefect server)")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -70,6 +70,7 @@ class DayReport(BaseModel):
     documents: int = 0
     articles: int = 0
     quarantined: int = 0
+    seconds: float = 0.0
 
 
 # ---------------------------------------------------------------- loading
@@ -408,7 +409,13 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     )
     _insert_articles(conn, good)
     upsert_quarantine(conn, quarantined)
-    report = DayReport(day=day, documents=len(docs), articles=len(good), quarantined=len(quarantined))
+    report = DayReport(
+        day=day,
+        documents=len(docs),
+        articles=len(good),
+        quarantined=len(quarantined),
+        seconds=round(_time.perf_counter() - started, 3),
+    )
     log.info(
         "%s: %d documents -> %d articles, %d quarantined (%.1f s)",
         day,
