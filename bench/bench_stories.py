@@ -1,10 +1,12 @@
 """Print throughput (docs/s) of duplicate detection and story clustering on ~3,000 articles.
 
-Usage: python bench/bench_stories.py [--articles 3000] [--days 3]
+Usage: python bench/bench_stories.py [--articles 3000] [--days 3] [--similarity tfidf|minilm]
 Builds articles from the 472 real news texts of ../shared/corpora (CoNLL++ dev Reuters docs,
 TimeBank and AQUAINT), each in a few versions (the original, exact copies, lightly edited
 copies, shortened follow-ups), spread over `--days` arrival days, and runs the stage's
-transforms day by day the way flows/stories.py does (earlier days as history).
+transforms day by day the way flows/stories.py does (earlier days as history). With
+`--similarity minilm` (the optional `embeddings` extra) each article is embedded once and the
+vectors are reused on later days; the embedding time is counted in "stories".
 Figures, not assertions: the machine is shared, so run it twice and compare.
 """
 
@@ -71,7 +73,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=3000)
     ap.add_argument("--days", type=int, default=3)
+    ap.add_argument("--similarity", choices=["tfidf", "minilm"], default="tfidf")
     args = ap.parse_args()
+    model, vectors = None, {}
+    if args.similarity == "minilm":
+        from flows.stories import minilm_model
+        from transforms.embeddings import text_embeddings
+
+        t0 = time.perf_counter()
+        model = minilm_model()
+        print(f"model load {time.perf_counter() - t0:.1f} s")
     docs = _articles(args.articles, args.days)
     by_day: dict[date, list[TextDoc]] = defaultdict(list)
     for d in docs:
@@ -86,7 +97,13 @@ def main() -> None:
         found = duplicates(todo, seen)
         t1 = time.perf_counter()
         open_stories = [OpenStory(k, tuple(v[-50:])) for k, v in sorted(members.items())]
-        assigned = story_members(todo, open_stories, duplicate_map(found))
+        embeddings = None
+        if model is not None:
+            new = [d for d in todo if d.article_id not in vectors]
+            vectors.update(zip([d.article_id for d in new],
+                               text_embeddings([f"{d.title or ''}\n{d.text}" for d in new], model), strict=True))
+            embeddings = vectors
+        assigned = story_members(todo, open_stories, duplicate_map(found), embeddings)
         t2 = time.perf_counter()
         ids = {d.article_id: d for d in todo}
         touched = set()

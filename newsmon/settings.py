@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
         description="hosts/networks the fetcher may contact although not public (tests, intranets)",
     )
     source_stale_days: int = Field(default=3, ge=1, description="summary: web sources with nothing new this many days")
+    # Story similarity: tfidf (default, no extra deps) or minilm (TF-IDF + all-MiniLM-L6-v2; needs the `embeddings` extra).
+    story_similarity: Literal["tfidf", "minilm"] = "tfidf"
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
 

@@ -17,10 +17,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+from scipy import sparse
 
 from transforms.duplicates import NAME_PREFIX, TextDoc, tfidf_matrix
 
@@ -34,6 +35,12 @@ NAME_WEIGHT = 1.5
 # Similarity halves for every this many days between the story's latest article and this one.
 DECAY_HALF_LIFE_DAYS = 14.0
 FEATURE_WEIGHTS = {NAME_PREFIX: NAME_WEIGHT}
+# The optional `minilm` similarity (Settings.story_similarity): the mean of the TF-IDF cosine
+# and the all-MiniLM-L6-v2 cosine (transforms/embeddings.py), with its own threshold, since
+# embedding cosines of unrelated news are already about 0.4. See docs/stories.md, "Backends".
+Similarity = Literal["tfidf", "minilm"]
+EMBEDDING_SHARE = 0.5
+EMBEDDING_JOIN_THRESHOLD = 0.45
 # How many names a story lists.
 TOP_ENTITIES = 5
 _TITLE_CHARS = 120
@@ -87,10 +94,13 @@ def story_members(
     articles: Sequence[TextDoc],
     open_stories: Sequence[OpenStory] = (),
     duplicate_of: Mapping[str, str] | None = None,
+    embeddings: Mapping[str, np.ndarray] | None = None,
 ) -> list[StoryMember]:
     """Assign each of `articles` (in first-seen order) to the best active story or a new one.
 
-    A duplicate joins its original's story when the original is in one.
+    A duplicate joins its original's story when the original is in one. With `embeddings`
+    (article_id -> unit vector, for the articles and every open story member passed) the
+    similarity is the `minilm` one, else TF-IDF alone.
     """
     duplicate_of = duplicate_of or {}
     todo = sorted({a.article_id: a for a in articles}.values(), key=lambda a: a.order_key)
@@ -106,6 +116,10 @@ def story_members(
                 pool_index[m.article_id] = len(pool)
                 pool.append(m)
     vectors = tfidf_matrix([story_features(d) for d in pool], prefix_weights=FEATURE_WEIGHTS)
+    threshold = JOIN_THRESHOLD
+    if embeddings is not None:
+        vectors = _joint_vectors(vectors, np.vstack([embeddings[d.article_id] for d in pool]))
+        threshold = EMBEDDING_JOIN_THRESHOLD
     sims = (vectors[: len(todo)] @ vectors.T).toarray()  # todo x pool cosines
 
     capacity = len(stories) + len(todo)
@@ -142,7 +156,7 @@ def story_members(
             k = story_of[original]
         else:
             k = int(np.argmax(scores)) if n else -1  # first best: stories in founding order
-            if k < 0 or scores[k] < JOIN_THRESHOLD:
+            if k < 0 or scores[k] < threshold:
                 k = -1
         if k < 0:
             k = len(ids)
@@ -164,6 +178,14 @@ def story_members(
             )
         )
     return out
+
+
+def _joint_vectors(tfidf: sparse.csr_matrix, dense: np.ndarray) -> sparse.csr_matrix:
+    """Unit rows whose dot products are the weighted mean of both cosines, so the centroid
+    bookkeeping in `story_members` works unchanged on the pair."""
+    return sparse.csr_matrix(
+        sparse.hstack([tfidf * math.sqrt(1 - EMBEDDING_SHARE), sparse.csr_matrix(dense * math.sqrt(EMBEDDING_SHARE))])
+    )
 
 
 def story(

@@ -134,6 +134,32 @@ def _score_below(doc: TextDoc, members: tuple[TextDoc, ...]) -> float:
         stories_mod.JOIN_THRESHOLD = saved
 
 
+# Same-actor, other-happening articles moved inside the seed story's window (their real
+# dates are 2023-07-07 and 2023-06-05): Yellen the day after 004, Shangri-La with 003.
+IN_WINDOW = {"neg_yellen_beijing": date(2023, 6, 21), "neg_shangri_la": date(2023, 6, 18)}
+
+
+def in_window(seeds_dir, name: str) -> None:
+    """Replay the seeds with hard negative `name` arriving inside the window: it must stay out."""
+    seeds = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()]
+    day = IN_WINDOW[name]
+    doc = dataclasses.replace(
+        _hard_docs()[name], day=day, published_at=datetime.combine(day, datetime.min.time()).replace(hour=12)
+    )
+    assigned, _ = _replay([*seeds, doc])
+    assert len({assigned[d.article_id] for d in seeds}) == 1
+    assert assigned[name] != assigned[seeds[0].article_id], f"{name} joined the seed story"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limitation (docs/stories.md): same actors and setting score like a loose follow-up",
+)
+@pytest.mark.parametrize("name", sorted(IN_WINDOW))
+def test_same_actor_stories_inside_the_window(seeds_dir, name):
+    in_window(seeds_dir, name)
+
+
 def test_sample_corpus_gives_its_three_running_stories():
     want = json.loads((ROOT / "samples" / "expected.json").read_text())
     docs = [_doc(k, a) for k, a in sample_articles().items() if a.word_count >= 40]
