@@ -44,7 +44,8 @@ class Settings(BaseSettings):
         description="hosts/networks the fetcher may contact although not public (tests, intranets)",
     )
     source_stale_days: int = Field(default=3, ge=1, description="summary: web sources with nothing new this many days")
-    # Story similarity: tfidf (default, no extra deps) or minilm (TF-IDF + all-MiniLM-L6-v2; needs the `embeddings` extra).
+    # Story similarity: tfidf (default, no extra deps) or minilm (TF-IDF + all-MiniLM-L6-v2;
+    # needs the `embeddings` extra).
     story_similarity: Literal["tfidf", "minilm"] = "tfidf"
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
