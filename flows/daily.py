@@ -464,7 +464,9 @@ def _insert_articles(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -
 @task(name="entities", cache_policy=NONE)
 def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> EntitiesReport:
     """NER, canonicalisation and the entity contract for the day's articles."""
-    report = run_entities(conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir)
+    report = run_entities(
+        conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir, processes=settings.ner_processes
+    )
     upsert_quarantine(conn, report.quarantined)
     log.info(
         "%s: %d mentions of %d entities (%d new) in %.1f s",

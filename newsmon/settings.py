@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     # spaCy English pipeline: md (the default, measured better on CoNLL) or sm.
     ner_model: str = "md"
+    # spaCy worker processes for days with a lot of text (see docs/entities.md).
+    ner_processes: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     fetch_allow: list[str] = Field(
         default_factory=list,
         description="hosts/networks the fetcher may contact although not public (tests, intranets)",
