@@ -47,13 +47,6 @@ log = logging.getLogger("newsmon")
 _PROGRESS_EVERY = 250
 
 
-class RunParams(BaseModel):
-    """Parameters of a daily run."""
-
-    day: date | None = None
-    inbox: Path | None = None
-
-
 class LoadReport(BaseModel):
     """What the inbox delivered."""
 

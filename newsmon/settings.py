@@ -39,8 +39,10 @@ class Settings(BaseSettings):
     extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     # spaCy English pipeline: md (the default, measured better on CoNLL) or sm.
     ner_model: str = "md"
-    # spaCy worker processes for days with a lot of text (see docs/entities.md).
-    ner_processes: int = Field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    # spaCy worker processes for days with a lot of text. 1 by default: spaCy forks its
+    # workers, and forking a process that runs Prefect and DuckDB threads is unsafe (see
+    # docs/entities.md for the measurements).
+    ner_processes: int = 1
     fetch_allow: list[str] = Field(
         default_factory=list,
         description="hosts/networks the fetcher may contact although not public (tests, intranets)",
