@@ -54,8 +54,7 @@ class _BenchHandler(_Handler):
                 for n in range(f * per_feed, (f + 1) * per_feed)
             )
             body = (
-                f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {f}</title>'
-                f"{items}</channel></rss>"
+                f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {f}</title>{items}</channel></rss>'
             ).encode()
             srv.record_status(200)  # type: ignore[attr-defined]
             self._send(200, body, "application/rss+xml", headers={"ETag": etag})
@@ -78,9 +77,7 @@ def _server(per_feed: int) -> FetchServer:
 
 
 def _limits(workers: int, per_host: int) -> FetchLimits:
-    return FetchLimits(
-        rate_limit=False, max_workers=workers, per_host_concurrency=per_host, allow=["127.0.0.1"]
-    )
+    return FetchLimits(rate_limit=False, max_workers=workers, per_host_concurrency=per_host, allow=["127.0.0.1"])
 
 
 def main() -> None:
@@ -100,9 +97,7 @@ def main() -> None:
             for per_host in (2, args.workers):
                 urls = [srv.url(f"/bench/page/raw{per_host}-{n}") for n in range(pages)]
                 started = time.perf_counter()
-                results, _ = fetch_many(
-                    urls, archive_dir=Path(tmp) / "raw", limits=_limits(args.workers, per_host)
-                )
+                results, _ = fetch_many(urls, archive_dir=Path(tmp) / "raw", limits=_limits(args.workers, per_host))
                 took = time.perf_counter() - started
                 ok = sum(1 for r in results if r.doc_id)
                 print(
@@ -116,8 +111,7 @@ def main() -> None:
                 {
                     "fetch": {"allow": ["127.0.0.1"]},
                     "feeds": [
-                        {"name": f"bench-{f}", "url": srv.url(f"/bench/feed/{f}.xml")}
-                        for f in range(args.feeds)
+                        {"name": f"bench-{f}", "url": srv.url(f"/bench/feed/{f}.xml")} for f in range(args.feeds)
                     ],
                 }
             )

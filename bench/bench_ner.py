@@ -61,8 +61,7 @@ def main() -> None:
         entity_mentions(arts, nlp)
         dt = time.perf_counter() - t0
         print(
-            f"{model:5} {1:>6} {32:>5} {len(texts) / dt:>7.1f} {chars / dt / 1000:>7.1f}"
-            "  entity_mentions (NER + rules)"
+            f"{model:5} {1:>6} {32:>5} {len(texts) / dt:>7.1f} {chars / dt / 1000:>7.1f}  entity_mentions (NER + rules)"
         )
 
 

@@ -68,6 +68,13 @@ def main() -> None:
     os.environ["NEWSMON_WAREHOUSE_DIR"] = str(work / "warehouse")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s newsmon %(message)s", "%H:%M:%S"))
+    logging.getLogger("newsmon").addHandler(handler)
+    logging.getLogger("newsmon").setLevel(logging.INFO)
+    logging.getLogger("newsmon").propagate = False
     t0 = time.perf_counter()
     from flows.daily import daily
 
@@ -96,8 +103,10 @@ def main() -> None:
     for name, seconds in stage_seconds.items():
         print(f"  stage {name:9s} {seconds:7.1f} s  {seconds / t_flow:5.1%} of the flow")
     ner_docs = counts["entities"]["articles"]
-    print(f"NER: {ner_docs} articles in {stage_seconds['entities']:.1f} s = "
-          f"{ner_docs / max(stage_seconds['entities'], 1e-9):.1f} docs/s")
+    print(
+        f"NER: {ner_docs} articles in {stage_seconds['entities']:.1f} s = "
+        f"{ner_docs / max(stage_seconds['entities'], 1e-9):.1f} docs/s"
+    )
     print(f"peak RSS: {rss_self:.0f} MB (this process), {rss_children:.0f} MB (largest child: Prefect server)")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -32,8 +32,11 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def _texts() -> list[str]:
-    files = [CORPORA / "conllpp-dev" / "conllpp_dev.docs.jsonl",
-             CORPORA / "timebank" / "tbaq_timebank.jsonl", CORPORA / "timebank" / "tbaq_aquaint.jsonl"]
+    files = [
+        CORPORA / "conllpp-dev" / "conllpp_dev.docs.jsonl",
+        CORPORA / "timebank" / "tbaq_timebank.jsonl",
+        CORPORA / "timebank" / "tbaq_aquaint.jsonl",
+    ]
     texts = []
     for path in files:
         with path.open(encoding="utf-8") as fh:
@@ -60,11 +63,18 @@ def _articles(n: int, days: int) -> list[TextDoc]:
             version = " ".join(sentences[: max(3, len(sentences) // 2)])  # shorter follow-up
         else:
             version = text  # exact copy from another outlet
-        out.append(TextDoc(
-            article_id=f"a{len(out):05d}", day=day,
-            published_at=datetime.combine(day, datetime.min.time()) + timedelta(minutes=rng.randrange(1440)),
-            text=version, title=sentences[0][:100], source=f"source{rng.randrange(40)}",
-            content_hash=str(hash(version)), canonical_url=None))
+        out.append(
+            TextDoc(
+                article_id=f"a{len(out):05d}",
+                day=day,
+                published_at=datetime.combine(day, datetime.min.time()) + timedelta(minutes=rng.randrange(1440)),
+                text=version,
+                title=sentences[0][:100],
+                source=f"source{rng.randrange(40)}",
+                content_hash=str(hash(version)),
+                canonical_url=None,
+            )
+        )
         i += 1
     return out
 
@@ -100,8 +110,13 @@ def main() -> None:
         embeddings = None
         if model is not None:
             new = [d for d in todo if d.article_id not in vectors]
-            vectors.update(zip([d.article_id for d in new],
-                               text_embeddings([f"{d.title or ''}\n{d.text}" for d in new], model), strict=True))
+            vectors.update(
+                zip(
+                    [d.article_id for d in new],
+                    text_embeddings([f"{d.title or ''}\n{d.text}" for d in new], model),
+                    strict=True,
+                )
+            )
             embeddings = vectors
         assigned = story_members(todo, open_stories, duplicate_map(found), embeddings)
         t2 = time.perf_counter()
@@ -117,8 +132,10 @@ def main() -> None:
         t_dup, t_story, t_rows = t_dup + t1 - t0, t_story + t2 - t1, t_rows + t3 - t2
         kinds.update(d.kind for d in found)
         seen += todo
-        print(f"{day}: {len(todo)} articles, {len(open_stories)} open stories, {len(found)} duplicates, "
-              f"dup {t1 - t0:.1f}s, stories {t2 - t1:.1f}s, story rows {t3 - t2:.1f}s")
+        print(
+            f"{day}: {len(todo)} articles, {len(open_stories)} open stories, {len(found)} duplicates, "
+            f"dup {t1 - t0:.1f}s, stories {t2 - t1:.1f}s, story rows {t3 - t2:.1f}s"
+        )
     n = len(docs)
     total = t_dup + t_story + t_rows
     print(f"\n{n} articles over {len(by_day)} days -> {len(members)} stories; duplicates {dict(kinds)}")

@@ -288,8 +288,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     names = args.configs or list(CONFIGURATIONS)
     header = (
-        f"{'configuration':<22}{'P':>7}{'R':>7}{'F1':>7}{'title':>7}{'author':>8}{'date':>7}"
-        f"{'empty':>7}{'ms/page':>9}"
+        f"{'configuration':<22}{'P':>7}{'R':>7}{'F1':>7}{'title':>7}{'author':>8}{'date':>7}{'empty':>7}{'ms/page':>9}"
     )
     reference_day = None if args.no_reference_day else REFERENCE_DAY
     print(f"{len(pages)} pages, reference day {reference_day}")

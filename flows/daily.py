@@ -461,30 +461,13 @@ def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: dat
         conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir, processes=settings.ner_processes
     )
     upsert_quarantine(conn, report.quarantined)
-    log.info(
-        "%s: %d mentions of %d entities (%d new) in %.1f s",
-        day,
-        report.mentions,
-        report.entities,
-        report.new_entities,
-        report.seconds,
-    )
     return report
 
 
 @task(name="stories", cache_policy=NONE)
 def stories_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> StoriesReport:
     """Duplicates and incremental story clustering for the day's articles."""
-    report = run_stories(conn, day, docs_dir=settings.data_docs_dir, similarity=settings.story_similarity)
-    log.info(
-        "%s: duplicates %s, %d new stories, %d grown (%.1f s)",
-        day,
-        report.duplicates or "none",
-        report.new_stories,
-        report.grown_stories,
-        report.seconds,
-    )
-    return report
+    return run_stories(conn, day, docs_dir=settings.data_docs_dir, similarity=settings.story_similarity)
 
 
 @task(name="events", cache_policy=NONE)
@@ -493,12 +476,19 @@ def events_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date)
     return run_events(conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir)
 
 
+def _rss_mb() -> int:
+    import psutil
+
+    return psutil.Process().memory_info().rss // 2**20
+
+
 def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, Any]:
     """Every stage after loading, in order, for one day; their reports for the run log."""
     processed = process_day(conn, settings, day)
     entities = entities_stage(conn, settings, day)
     stories = stories_stage(conn, settings, day)
     events = events_stage(conn, settings, day)
+    log.debug("%s: all stages done, rss %d MB", day, _rss_mb())
     return {
         "events": events.model_dump(mode="json", exclude={"quarantined"}),
         "process": processed.model_dump(mode="json"),
