@@ -158,7 +158,7 @@ def _docs(
     conn: duckdb.DuckDBPyConnection,
     sql: str,
     params: list[Any],
-    entities: dict[str, tuple[str, ...]],
+    entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
 ) -> list[TextDoc]:
     rows = conn.execute(sql, params).fetchall()
     return [
@@ -171,7 +171,7 @@ def _docs(
             source=r[5],
             content_hash=r[6],
             canonical_url=r[7],
-            entities=entities.get(r[0], ()),
+            **_entity_fields(entities, r[0]),
         )
         for r in rows
     ]
@@ -182,17 +182,27 @@ def _has_rows(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(exists) and conn.execute(f"select count(*) from {table}").fetchone()[0] > 0
 
 
-def _entities_by_article(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
-    """Entity ids mentioned in each article, in text order, when the entity stage has run."""
+def _entities_by_article(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per article, when the entity stage has run: the entity ids it mentions (headline first,
+    then text order) and those mentioned in its headline or lead (the story's central-people rule)."""
     if not _has_rows(conn, "entity_mentions"):
         return {}
-    out: dict[str, list[str]] = {}
+    ids: dict[str, list[str]] = {}
+    lead: dict[str, list[str]] = {}
     rows = conn.execute(
-        "select article_id, entity_id from entity_mentions order by article_id, in_headline desc, start_char"
+        "select article_id, entity_id, in_headline or in_lead from entity_mentions"
+        " order by article_id, in_headline desc, start_char"
     ).fetchall()
-    for article_id, entity_id in rows:
-        out.setdefault(article_id, []).append(entity_id)
-    return {k: tuple(v) for k, v in out.items()}
+    for article_id, entity_id, central in rows:
+        ids.setdefault(article_id, []).append(entity_id)
+        if central:
+            lead.setdefault(article_id, []).append(entity_id)
+    return {k: (tuple(v), tuple(lead.get(k, ()))) for k, v in ids.items()}
+
+
+def _entity_fields(entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]], article_id: str) -> dict[str, Any]:
+    ids, lead = entities.get(article_id, ((), ()))
+    return {"entities": ids, "lead_entities": lead}
 
 
 def _entity_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -205,7 +215,7 @@ def _open_stories(
     conn: duckdb.DuckDBPyConnection,
     day: date,
     since: datetime,
-    entities: dict[str, tuple[str, ...]],
+    entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
 ) -> list[OpenStory]:
     """Stories of earlier days whose latest article is recent enough to take new ones."""
     rows = conn.execute(
@@ -238,7 +248,7 @@ def _open_stories(
                 source=r[6],
                 content_hash=r[7],
                 canonical_url=r[8],
-                entities=entities.get(r[1], ()),
+                **_entity_fields(entities, r[1]),
             )
         )
     return [OpenStory(story_id=k, members=tuple(v)) for k, v in sorted(grouped.items())]
@@ -253,7 +263,7 @@ def _insert_duplicates(conn: duckdb.DuckDBPyConnection, found: list[Duplicate], 
 
 
 def _refreshed_stories(
-    conn: duckdb.DuckDBPyConnection, story_ids: list[str], entities: dict[str, tuple[str, ...]]
+    conn: duckdb.DuckDBPyConnection, story_ids: list[str], entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 ) -> list[Story]:
     """Recompute the rows of these stories from all their members; drop the emptied ones."""
     if not story_ids:
@@ -283,7 +293,7 @@ def _refreshed_stories(
                 source=r[6],
                 content_hash=r[7],
                 canonical_url=r[8],
-                entities=entities.get(r[1], ()),
+                **_entity_fields(entities, r[1]),
             )
         )
         if r[9]:

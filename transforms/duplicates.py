@@ -315,6 +315,7 @@ class TextDoc:
     content_hash: str | None = None
     canonical_url: str | None = None
     entities: tuple[str, ...] = ()  # entity ids (or names) from the entity stage, one per mention
+    lead_entities: tuple[str, ...] = ()  # entity ids mentioned in the headline or the lead
 
     @property
     def order_key(self) -> tuple[date, datetime, str]:

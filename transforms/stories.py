@@ -41,6 +41,13 @@ FEATURE_WEIGHTS = {NAME_PREFIX: NAME_WEIGHT}
 Similarity = Literal["tfidf", "minilm"]
 EMBEDDING_SHARE = 0.5
 EMBEDDING_JOIN_THRESHOLD = 0.45
+# Central people: PERSON entity ids (the entity stage's `person_` ids) named in an article's
+# headline or lead. When an article and a story both have central people and share none, the
+# article is about someone else (Yellen's trip against Blinken's), and it must score at least
+# this to join; with no central people on either side the plain threshold applies.
+PERSON_PREFIX = "person_"
+ACTOR_MISMATCH_THRESHOLD = 0.3
+EMBEDDING_ACTOR_MISMATCH_THRESHOLD = 0.55
 # How many names a story lists.
 TOP_ENTITIES = 5
 _TITLE_CHARS = 120
@@ -90,6 +97,11 @@ def story_features(doc: TextDoc) -> list[str]:
     return doc.terms + [NAME_PREFIX + n for n in doc.names]
 
 
+def central_people(doc: TextDoc) -> frozenset[str]:
+    """The PERSON entities an article's headline or lead names (empty without the entity stage)."""
+    return frozenset(e.lower() for e in doc.lead_entities if e.lower().startswith(PERSON_PREFIX))
+
+
 def story_members(
     articles: Sequence[TextDoc],
     open_stories: Sequence[OpenStory] = (),
@@ -116,16 +128,17 @@ def story_members(
                 pool_index[m.article_id] = len(pool)
                 pool.append(m)
     vectors = tfidf_matrix([story_features(d) for d in pool], prefix_weights=FEATURE_WEIGHTS)
-    threshold = JOIN_THRESHOLD
+    threshold, mismatch_threshold = JOIN_THRESHOLD, ACTOR_MISMATCH_THRESHOLD
     if embeddings is not None:
         vectors = _joint_vectors(vectors, np.vstack([embeddings[d.article_id] for d in pool]))
-        threshold = EMBEDDING_JOIN_THRESHOLD
+        threshold, mismatch_threshold = EMBEDDING_JOIN_THRESHOLD, EMBEDDING_ACTOR_MISMATCH_THRESHOLD
     sims = (vectors[: len(todo)] @ vectors.T).toarray()  # todo x pool cosines
 
     capacity = len(stories) + len(todo)
     sums = np.zeros((len(todo), capacity))  # sum of cosines to each story's members
     norms2 = np.zeros(capacity)  # squared norm of each story's member sum
     last_seen: list[datetime] = []
+    people: list[set[str]] = []  # each story's central people: union over its members
     ids: list[str] = []
     story_of: dict[str, int] = {}
     for s in stories:
@@ -137,6 +150,7 @@ def story_members(
         norms2[k] = float(total @ total)
         sums[:, k] = sims[:, cols].sum(axis=1)
         last_seen.append(max(m.published_at for m in s.members))
+        people.append(set().union(*(central_people(m) for m in s.members)))
         ids.append(s.story_id)
         for m in s.members:
             story_of.setdefault(m.article_id, k)
@@ -145,27 +159,35 @@ def story_members(
     for i, article in enumerate(todo):
         n = len(ids)
         scores = np.full(n, -1.0)
+        needed = np.full(n, threshold)
+        mine = central_people(article)
         for k in range(n):
             gap = (article.published_at - last_seen[k]).total_seconds() / 86400
             if gap * 86400 > STORY_WINDOW.total_seconds():
                 continue
             decay = 0.5 ** (max(gap, 0.0) / DECAY_HALF_LIFE_DAYS)
             scores[k] = sums[i, k] / math.sqrt(norms2[k]) * decay if norms2[k] > 0 else 0.0
+            if mine and people[k] and not mine & people[k]:
+                needed[k] = max(threshold, mismatch_threshold)  # about someone else
         original = duplicate_of.get(article.article_id)
         if original in story_of and scores[story_of[original]] >= 0:
             k = story_of[original]
         else:
-            k = int(np.argmax(scores)) if n else -1  # first best: stories in founding order
-            if k < 0 or scores[k] < threshold:
+            # the best story whose bar the article clears; first best: stories in founding order
+            eligible = np.where(scores >= needed, scores, -np.inf)
+            k = int(np.argmax(eligible)) if n else -1
+            if k < 0 or not np.isfinite(eligible[k]):
                 k = -1
         if k < 0:
             k = len(ids)
             ids.append(story_id(article.article_id))
             last_seen.append(article.published_at)
+            people.append(set())
             similarity = 1.0
         else:
             similarity = float(scores[k])
             last_seen[k] = max(last_seen[k], article.published_at)
+        people[k] |= mine
         norms2[k] += 2 * sums[i, k] + 1.0
         sums[:, k] += sims[:, i]
         story_of[article.article_id] = k

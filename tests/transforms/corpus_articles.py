@@ -56,9 +56,7 @@ def inbox_articles(inbox: Path, days: list[date]) -> dict[str, Article]:
                 texts_by_source.setdefault(key, []).append((day, sniff.text))
             docs.append((path, doc, sniff, key))
         for path, doc, sniff, key in docs:
-            recent = [
-                t for d, t in texts_by_source.get(key or "", []) if d >= day - timedelta(days=30)
-            ]
+            recent = [t for d, t in texts_by_source.get(key or "", []) if d >= day - timedelta(days=30)]
             learned = (
                 boilerplate_lines(recent, min_docs=_BOILERPLATE_MIN_DOCS)
                 if len(recent) >= _BOILERPLATE_MIN_DOCS
@@ -240,5 +238,72 @@ HARD_CASES: list[tuple[str, str, bool, str, str]] = [
         "military channels, and that both sides had agreed to more visits by senior officials "
         "in Washington and Beijing. He said he expected Xi and President Joe Biden to meet later "
         "in the year.",
+    ),
+    (
+        "neg_kerry_climate",
+        "2023-07-17",
+        False,
+        "Kerry resumes climate talks with China in Beijing",
+        "US climate envoy John Kerry began three days of talks in Beijing on Monday with his "
+        "Chinese counterpart Xie Zhenhua, the first formal climate negotiations between the two "
+        "largest emitters since China suspended them last August.\n\n"
+        "Kerry said the world needed the United States and China to cut methane emissions, curb "
+        "coal power and work together ahead of the COP28 summit in Dubai. Xie said China would "
+        "reach its climate goals at its own pace and on its own path.\n\n"
+        "Kerry also met Premier Li Qiang and top diplomat Wang Yi. His trip follows the visits to "
+        "Beijing of Secretary of State Antony Blinken, who met President Xi Jinping in June, and "
+        "Treasury Secretary Janet Yellen, and officials said it was part of an effort to "
+        "stabilise relations between Washington and Beijing.\n\n"
+        "Record heat across China, the United States and southern Europe formed the backdrop to "
+        "the talks, which did not produce a joint statement.",
+    ),
+    (
+        "neg_xi_hipkins",
+        "2023-06-27",
+        False,
+        "Xi meets New Zealand's Hipkins in Beijing, calls for partnership",
+        "Chinese President Xi Jinping met New Zealand Prime Minister Chris Hipkins in Beijing on "
+        "Tuesday and said the two countries should be partners rather than rivals, as Hipkins "
+        "led a trade delegation of business leaders on his first visit to China.\n\n"
+        "Xi told Hipkins at the Great Hall of the People that China was willing to deepen "
+        "cooperation in trade, agriculture and climate change. Hipkins said New Zealand and "
+        "China would not always agree, and that he had raised human rights and the Pacific "
+        "during the talks.\n\n"
+        "China is New Zealand's largest trading partner, buying dairy, meat and timber. Hipkins "
+        "also met Premier Li Qiang and attended the World Economic Forum meeting in Tianjin.\n\n"
+        "The visit came a week after US Secretary of State Antony Blinken met Xi in the same "
+        "hall.",
+    ),
+    (
+        "pos_miller_briefing",
+        "2023-06-20",
+        True,
+        "State Department says Beijing talks opened channels, no military hotline yet",
+        "State Department spokesman Matthew Miller said on Tuesday that the secretary of state's "
+        "two days of talks in Beijing had opened channels of communication with China, but that "
+        "Beijing had still not agreed to restore military-to-military contacts.\n\n"
+        "Miller told reporters in Washington that Antony Blinken had been candid with President "
+        "Xi Jinping, Foreign Minister Qin Gang and top diplomat Wang Yi about Taiwan, human "
+        "rights and fentanyl, and that the two sides had agreed to further visits by senior "
+        "officials.\n\n"
+        '"The secretary went to Beijing to stabilise the relationship, and we think the trip '
+        'achieved that," Miller said. He said Qin had accepted an invitation to visit '
+        "Washington.\n\n"
+        "Blinken was the most senior US official to visit China in almost five years.",
+    ),
+    (
+        "pos_wang_wenbin_reaction",
+        "2023-06-20",
+        True,
+        "China says US must match words with deeds after Blinken visit",
+        "Chinese Foreign Ministry spokesman Wang Wenbin said on Tuesday that Washington must "
+        "turn the understandings reached during the US secretary of state's visit to Beijing "
+        "into action, and stop harming China's interests over Taiwan.\n\n"
+        "Wang told a regular briefing that President Xi Jinping's meeting with Antony Blinken "
+        "had set the direction for the relationship, and that China and the United States had "
+        "agreed to keep high-level exchanges going. He said Foreign Minister Qin Gang would "
+        "visit Washington at a convenient time.\n\n"
+        "Blinken left Beijing on Monday evening after two days of talks, saying relations had "
+        "stabilised but that China had refused to restore military communication channels.",
     ),
 ]

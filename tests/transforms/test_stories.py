@@ -15,7 +15,8 @@ import pytest
 import transforms.stories as stories_mod
 from tests.transforms.corpus_articles import HARD_CASES, ROOT, sample_articles, seed_articles
 from transforms.duplicates import TextDoc, duplicate_map, duplicates
-from transforms.stories import OpenStory, story, story_id, story_members
+from transforms.entities import ArticleText, entity_mentions, load_nlp
+from transforms.stories import OpenStory, central_people, story, story_id, story_members
 
 
 def _doc(key, article) -> TextDoc:
@@ -43,6 +44,28 @@ def _hard_docs() -> dict[str, TextDoc]:
         )
         for name, d, _, title, text in HARD_CASES
     }
+
+
+@pytest.fixture(scope="session")
+def entity_rows(seeds_dir) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Entity ids and headline/lead entity ids of the seeds and hard cases, as the flow reads
+    them from `entity_mentions`: one entity-stage batch (en_core_web_md, loaded once)."""
+    docs = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()] + list(_hard_docs().values())
+    found = entity_mentions(
+        [ArticleText(article_id=d.article_id, title=d.title, text=d.text) for d in docs], load_nlp()
+    )
+    ids: dict[str, list[str]] = defaultdict(list)
+    lead: dict[str, list[str]] = defaultdict(list)
+    for m in sorted(found.mentions, key=lambda m: (not m.in_headline, m.start)):
+        ids[m.article_id].append(m.entity_id)
+        if m.in_headline or m.in_lead:
+            lead[m.article_id].append(m.entity_id)
+    return {d.article_id: (tuple(ids[d.article_id]), tuple(lead[d.article_id])) for d in docs}
+
+
+def _with_entities(doc: TextDoc, rows) -> TextDoc:
+    ids, lead = rows[doc.article_id]
+    return dataclasses.replace(doc, entities=ids, lead_entities=lead)
 
 
 def _replay(docs: list[TextDoc]) -> tuple[dict[str, str], dict[str, list[TextDoc]]]:
@@ -87,18 +110,20 @@ def test_seeds_form_one_story_over_the_three_replay_days(seeds_dir):
     assert row.article_count == 5 and row.title
 
 
-def test_hard_negatives_stay_out_and_same_story_reports_join(seeds_dir):
+@pytest.mark.parametrize("with_entities", [False, True], ids=["name guesses", "entity ids"])
+def test_hard_negatives_stay_out_and_same_story_reports_join(seeds_dir, entity_rows, with_entities):
     seeds = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()]
     hard = _hard_docs()
+    if with_entities:
+        seeds = [_with_entities(d, entity_rows) for d in seeds]
+        hard = {k: _with_entities(d, entity_rows) for k, d in hard.items()}
     assigned, _ = _replay(seeds + list(hard.values()))
     seed_story = assigned[seeds[0].article_id]
     assert all(assigned[d.article_id] == seed_story for d in seeds)
     wrong = [name for name, _, joins, _, _ in HARD_CASES if (assigned[name] == seed_story) != joins]
     assert wrong == []
     negatives = [n for n, _, joins, _, _ in HARD_CASES if not joins]
-    assert len({assigned[n] for n in negatives}) == len(
-        negatives
-    )  # nor do they merge with each other
+    assert len({assigned[n] for n in negatives}) == len(negatives)  # nor do they merge with each other
     precision, recall = _pair_scores(
         assigned, [[d.article_id for d in seeds] + [n for n, _, j, _, _ in HARD_CASES if j]]
     )
@@ -106,73 +131,124 @@ def test_hard_negatives_stay_out_and_same_story_reports_join(seeds_dir):
     assert precision == recall == 1.0
 
 
-def test_hard_negative_margins(seeds_dir):
+def test_hard_negative_margins(seeds_dir, entity_rows):
     """Similarity of each hard case to the whole seed story, as if it arrived within the
-    window (figures for docs/stories.md; only the in-window cases are asserted)."""
-    seeds = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()]
+    window, with entity ids as the flow has them (figures for docs/stories.md; only the
+    cases really within the window are asserted)."""
+    seeds = [_with_entities(_doc(k, a), entity_rows) for k, a in seed_articles(seeds_dir).items()]
     story_docs = tuple(seeds)
+    story_people = set().union(*(central_people(d) for d in seeds))
     lines = []
     for name, day, joins, _, _ in HARD_CASES:
-        doc = _hard_docs()[name]
-        in_window = dataclasses.replace(
-            doc, day=date(2023, 6, 20), published_at=datetime(2023, 6, 20)
-        )
+        doc = _with_entities(_hard_docs()[name], entity_rows)
+        in_window = dataclasses.replace(doc, day=date(2023, 6, 20), published_at=datetime(2023, 6, 20))
         m = story_members([in_window], [OpenStory("seed", story_docs)])[0]
         score = m.similarity if m.story_id == "seed" else _score_below(in_window, story_docs)
-        lines.append(f"{name:22} {day} joins={joins!s:5} similarity-if-in-window {score:.3f}")
+        other = bool(central_people(doc)) and not central_people(doc) & story_people
+        lines.append(
+            f"{name:24} {day} joins={joins!s:5} similarity-if-in-window {score:.3f}"
+            f" other-people={other!s:5} joined={m.story_id == 'seed'}"
+        )
         if day in {"2023-06-19", "2023-06-20", "2023-06-21"}:  # really within the window
-            assert (score >= stories_mod.JOIN_THRESHOLD) == joins, name
+            assert (m.story_id == "seed") == joins, name
     print("\n" + "\n".join(lines))
 
 
+_THRESHOLDS = ("JOIN_THRESHOLD", "ACTOR_MISMATCH_THRESHOLD")
+
+
 def _score_below(doc: TextDoc, members: tuple[TextDoc, ...]) -> float:
-    saved = stories_mod.JOIN_THRESHOLD
-    stories_mod.JOIN_THRESHOLD = -1.0
+    saved = {n: getattr(stories_mod, n) for n in _THRESHOLDS}
+    for n in _THRESHOLDS:
+        setattr(stories_mod, n, -1.0)
     try:
         return story_members([doc], [OpenStory("seed", members)])[0].similarity
     finally:
-        stories_mod.JOIN_THRESHOLD = saved
+        for n, v in saved.items():
+            setattr(stories_mod, n, v)
 
 
 # Same-actor, other-happening articles moved inside the seed story's window (their real
-# dates are 2023-07-07 and 2023-06-05): Yellen the day after 004, Shangri-La with 003.
-IN_WINDOW = {"neg_yellen_beijing": date(2023, 6, 21), "neg_shangri_la": date(2023, 6, 18)}
+# dates are 2023-07-07, 2023-06-05 and 2023-07-17): Yellen the day after 004, Shangri-La
+# with 003, Kerry two days after 004. Kept out by the central-people rule (entity ids needed).
+IN_WINDOW = {
+    "neg_yellen_beijing": date(2023, 6, 21),
+    "neg_shangri_la": date(2023, 6, 18),
+    "neg_kerry_climate": date(2023, 6, 22),
+}
 
 
-def in_window(seeds_dir, name: str) -> None:
+def in_window(seeds_dir, entity_rows, name: str) -> None:
     """Replay the seeds with hard negative `name` arriving inside the window: it must stay out."""
-    seeds = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()]
+    seeds = [_with_entities(_doc(k, a), entity_rows) for k, a in seed_articles(seeds_dir).items()]
     day = IN_WINDOW[name]
     doc = dataclasses.replace(
-        _hard_docs()[name], day=day, published_at=datetime.combine(day, datetime.min.time()).replace(hour=12)
+        _with_entities(_hard_docs()[name], entity_rows),
+        day=day,
+        published_at=datetime.combine(day, datetime.min.time()).replace(hour=12),
     )
     assigned, _ = _replay([*seeds, doc])
     assert len({assigned[d.article_id] for d in seeds}) == 1
     assert assigned[name] != assigned[seeds[0].article_id], f"{name} joined the seed story"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation (docs/stories.md): same actors and setting score like a loose follow-up",
-)
 @pytest.mark.parametrize("name", sorted(IN_WINDOW))
-def test_same_actor_stories_inside_the_window(seeds_dir, name):
-    in_window(seeds_dir, name)
+def test_same_actor_stories_inside_the_window(seeds_dir, entity_rows, name):
+    in_window(seeds_dir, entity_rows, name)
+
+
+@pytest.mark.parametrize("name", ["neg_shangri_la", "neg_yellen_beijing"])
+def test_same_actor_stories_inside_the_window_need_entity_ids(seeds_dir, name):
+    """Without the entity stage (name guesses, no lead entities) the rule is off and these two
+    join (Kerry scores 0.19 on name guesses and stays out on similarity alone)."""
+    seeds = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()]
+    day = IN_WINDOW[name]
+    doc = dataclasses.replace(
+        _hard_docs()[name], day=day, published_at=datetime.combine(day, datetime.min.time()).replace(hour=12)
+    )
+    assigned, _ = _replay([*seeds, doc])
+    assert assigned[name] == assigned[seeds[0].article_id]
+
+
+# Other-happening articles inside the window whose lead shares a person with the story (Xi):
+# the rule does not apply and TF-IDF alone lets them in (known limitation, docs/stories.md).
+SHARED_PERSON_IN_WINDOW = {"neg_xi_gates": date(2023, 6, 20), "neg_xi_hipkins": date(2023, 6, 20)}
+
+
+@pytest.mark.xfail(strict=True, reason="lead shares Xi Jinping with the story; TF-IDF scores it >= 0.2")
+@pytest.mark.parametrize("name", sorted(SHARED_PERSON_IN_WINDOW))
+def test_shared_person_other_story_inside_the_window(seeds_dir, entity_rows, name):
+    seeds = [_with_entities(_doc(k, a), entity_rows) for k, a in seed_articles(seeds_dir).items()]
+    day = SHARED_PERSON_IN_WINDOW[name]
+    doc = dataclasses.replace(
+        _with_entities(_hard_docs()[name], entity_rows),
+        day=day,
+        published_at=datetime.combine(day, datetime.min.time()).replace(hour=12),
+    )
+    assigned, _ = _replay([*seeds, doc])
+    assert assigned[name] != assigned[seeds[0].article_id]
+
+
+def test_follow_up_led_by_a_spokesperson_still_joins(seeds_dir, entity_rows):
+    """A report whose lead names only a spokesperson (other central people than the story's)
+    must clear the higher bar: the rule must not cut same-story follow-ups."""
+    seeds = [_with_entities(_doc(k, a), entity_rows) for k, a in seed_articles(seeds_dir).items()]
+    doc = _with_entities(_hard_docs()["pos_miller_briefing"], entity_rows)
+    people = set().union(*(central_people(d) for d in seeds))
+    assert central_people(doc) and not central_people(doc) & people  # the rule applies
+    assigned, _ = _replay([*seeds, doc])
+    assert assigned[doc.article_id] == assigned[seeds[0].article_id]
 
 
 def test_sample_corpus_gives_its_three_running_stories():
     want = json.loads((ROOT / "samples" / "expected.json").read_text())
     docs = [_doc(k, a) for k, a in sample_articles().items() if a.word_count >= 40]
     assigned, members = _replay(docs)
-    groups = sorted(
-        (sorted(d.article_id for d in m) for m in members.values()), key=len, reverse=True
-    )
+    groups = sorted((sorted(d.article_id for d in m) for m in members.values()), key=len, reverse=True)
     assert groups[:3] == sorted((sorted(g) for g in want["same_story"]), key=len, reverse=True)
     assert all(len(g) == 1 for g in groups[3:])
     precision, recall = _pair_scores(assigned, want["same_story"])
-    print(
-        f"\nsample: {len(members)} stories, pairwise precision {precision:.2f}, recall {recall:.2f}"
-    )
+    print(f"\nsample: {len(members)} stories, pairwise precision {precision:.2f}, recall {recall:.2f}")
 
 
 def test_input_order_does_not_matter(seeds_dir):
@@ -186,12 +262,8 @@ def test_input_order_does_not_matter(seeds_dir):
 def test_story_window_closes():
     text = "Harbour workers strike at Gull Point over pay. Marguerite Okafor leads the union. " * 5
     a = TextDoc(article_id="a", day=date(2026, 3, 1), published_at=datetime(2026, 3, 1), text=text)
-    b = dataclasses.replace(
-        a, article_id="b", day=date(2026, 3, 6), published_at=datetime(2026, 3, 6)
-    )
-    c = dataclasses.replace(
-        a, article_id="c", day=date(2026, 3, 20), published_at=datetime(2026, 3, 20)
-    )
+    b = dataclasses.replace(a, article_id="b", day=date(2026, 3, 6), published_at=datetime(2026, 3, 6))
+    c = dataclasses.replace(a, article_id="c", day=date(2026, 3, 20), published_at=datetime(2026, 3, 20))
     open_story = OpenStory(story_id("a"), (a,))
     assert story_members([b], [open_story])[0].story_id == story_id("a")
     assert story_members([c], [open_story])[0].story_id == story_id("c")
