@@ -21,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import validate_frame
+from flows.store import upsert_quarantine
 from newsmon.models import Article, QuarantineRecord
 from transforms.entities import ArticleText, Entity, EntityMention, entity_mentions
 from transforms.events import (
@@ -154,22 +155,7 @@ def run_events(
         conn.unregister("_event_blocks")
 
     conn.execute("delete from quarantine where day = ? and stage = 'events'", [day])
-    if quarantined:
-        conn.executemany(
-            "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    q.day,
-                    q.stage,
-                    q.item_id,
-                    q.expectation,
-                    q.doc_id,
-                    q.reason,
-                    json.dumps(q.details),
-                ]
-                for q in quarantined
-            ],
-        )
+    upsert_quarantine(conn, quarantined)
     report = EventsReport(
         day=day,
         articles=len(articles),

@@ -24,6 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import validate_frame
+from flows.store import upsert_quarantine
 from newsmon.models import QuarantineRecord
 from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates
 from transforms.embeddings import text_embeddings
@@ -95,22 +96,7 @@ def run_stories(
 
     report.quarantined = _checked(stories, day, docs_dir)
     conn.execute("delete from quarantine where day = ? and stage = 'stories'", [day])
-    if report.quarantined:
-        conn.executemany(
-            "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    q.day,
-                    q.stage,
-                    q.item_id,
-                    q.expectation,
-                    q.doc_id,
-                    q.reason,
-                    json.dumps(q.details),
-                ]
-                for q in report.quarantined
-            ],
-        )
+    upsert_quarantine(conn, report.quarantined)
     report.seconds = round(time.perf_counter() - started, 3)
     log.info(
         "%s: %d articles, duplicates %s, %d new and %d grown stories (%.1f s)",
