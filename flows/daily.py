@@ -406,7 +406,7 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         day=day,
         documents=len(docs),
         articles=len(good),
-        quarantined=len(quarantined),
+        quarantined=len({(q.stage, q.item_id) for q in quarantined}),
         seconds=round(_time.perf_counter() - started, 3),
     )
     log.info(

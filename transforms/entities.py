@@ -492,7 +492,59 @@ def entity_mentions(
                 )
     result.entities = sorted(entities.values(), key=lambda e: e.entity_id)
     result.aliases = list(aliases.values())
-    return result
+    return _types_voted(result, registry)
+
+
+# Places and organisations spaCy confuses with each other ("Harbourton" GPE in one article,
+# ORG in the next). One name among these types is one entity; PERSON is never merged.
+_VOTED_TYPES = ("GPE", "ORG", "LOC", "FAC")
+
+
+def _types_voted(result: EntityResult, registry: Registry) -> EntityResult:
+    """One type per place/organisation name: the registry's if it knows exactly one, else the
+    type with most mentions in the batch (ties in _VOTED_TYPES order). Rule `type_vote`."""
+    mentions = Counter(m.entity_id for m in result.mentions)
+    by_name: dict[str, list[Entity]] = defaultdict(list)
+    for e in result.entities:
+        if e.type in _VOTED_TYPES:
+            by_name[alias_key(e.canonical_name)].append(e)
+    remap: dict[str, Entity] = {}
+    for key, ents in by_name.items():
+        known = {
+            registry.entities[i].type
+            for i in registry.by_alias.get(key, ())
+            if registry.entities[i].type in _VOTED_TYPES and alias_key(registry.entities[i].canonical_name) == key
+        }
+        if len({e.type for e in ents} | known) < 2:
+            continue
+        if len(known) == 1:
+            winner_type = next(iter(known))
+        else:
+            votes = Counter({e.type: mentions[e.entity_id] for e in ents})
+            winner_type = max(_VOTED_TYPES, key=lambda t: (votes[t], -_VOTED_TYPES.index(t)))
+        winner = next((e for e in ents if e.type == winner_type), None) or _new_entity(
+            ents[0].canonical_name, winner_type
+        )
+        for e in ents:
+            if e.entity_id != winner.entity_id:
+                remap[e.entity_id] = winner
+    if not remap:
+        return result
+    voted = EntityResult()
+    for m in result.mentions:
+        if m.entity_id in remap:
+            m = m.model_copy(update={"entity_id": remap[m.entity_id].entity_id, "how": f"{m.how},type_vote"})
+        voted.mentions.append(m)
+    kept = {e.entity_id: e for e in result.entities if e.entity_id not in remap}
+    for winner in remap.values():
+        kept.setdefault(winner.entity_id, registry.entities.get(winner.entity_id, winner))
+    voted.entities = sorted(kept.values(), key=lambda e: e.entity_id)
+    seen: dict[tuple[str, str], EntityAlias] = {}
+    for a in result.aliases:
+        a = a.model_copy(update={"entity_id": remap[a.entity_id].entity_id}) if a.entity_id in remap else a
+        seen.setdefault((a.alias, a.entity_id), a)
+    voted.aliases = list(seen.values())
+    return voted
 
 
 def _copy(registry: Registry) -> Registry:
