@@ -141,7 +141,8 @@ def _event_rows(events: list[EventItem]) -> list[str]:
         if e.date_end and e.date_start and e.date_end != e.date_start:
             when = f"{e.date_start} to {e.date_end}"
         what = e.type + (f" ({e.modality})" if e.modality and e.modality != "asserted" else "")
-        rows.append(f"| {when} | {what} | {_cell(e.participants)} | {e.place or ''} | {e.article_count} |")
+        who = (e.participants or "—").replace("|", "/")
+        rows.append(f"| {when} | {what} | {who} | {e.place or ''} | {e.article_count} |")
     return rows
 
 
