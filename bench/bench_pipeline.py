@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def build_corpus(pages: list[Path], n: int, inbox: Path, day: date) -> int:
-    """Write n documents: real pages, each copy made distinct by a paragraph and a comment."""
+    """Write n documents: real pages, each copy made distinct in its markup and its text."""
     day_dir = inbox / day.isoformat()
     day_dir.mkdir(parents=True)
     total = 0
@@ -32,8 +32,9 @@ def build_corpus(pages: list[Path], n: int, inbox: Path, day: date) -> int:
         copy = i // len(pages)
         marker = f"<!-- bench copy {copy} of {page.name} -->".encode()
         if copy:
-            extra = f"<p>Update {copy}: this version of the page was revised for the benchmark run.</p>".encode()
-            raw = raw.replace(b"</body>", extra + b"</body>", 1) if b"</body>" in raw else raw + extra
+            # Change the article text itself (a sentence at the end of a few paragraphs), so
+            # copies are near-duplicates downstream, not byte-identical texts.
+            raw = raw.replace(b"</p>", f" Revised {copy}.</p>".encode(), 3)
         raw = marker + b"\n" + raw
         (day_dir / f"{i:05d}_{page.name}").write_bytes(raw)
         total += len(raw)

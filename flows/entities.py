@@ -40,7 +40,7 @@ STAGE = "entities"
 # Articles per `entity_mentions` call. spaCy docs of a whole chunk stay in memory while
 # its rules run (~0.1 MB each with md's tensors), so a large day is cut into chunks; a
 # chunk knows what earlier chunks of the same day learned (same order every run).
-CHUNK_ARTICLES = 500
+CHUNK_ARTICLES = 200  # spaCy docs of a chunk stay in memory; 500 long articles held ~2 GB
 
 
 class EntitiesReport(BaseModel):

@@ -436,11 +436,13 @@ def entity_mentions(
     registry = _copy(registry or Registry())
     jobs = [(a.title, (i, True)) for i, a in enumerate(articles) if a.title]
     jobs += [(a.text, (i, False)) for i, a in enumerate(articles)]
+    # Syndicated copies repeat texts word for word: parse each distinct text once and share
+    # the (read-only) Doc between the articles that carry it.
+    distinct = list(dict.fromkeys(text for text, _ in jobs))
+    parsed = dict(zip(distinct, nlp.pipe(distinct, batch_size=batch_size, n_process=n_process), strict=True))
     docs: dict[int, dict[bool, Any]] = defaultdict(dict)
-    for doc, (i, in_headline) in nlp.pipe(
-        jobs, as_tuples=True, batch_size=batch_size, n_process=n_process
-    ):
-        docs[i][in_headline] = doc
+    for text, (i, in_headline) in jobs:
+        docs[i][in_headline] = parsed[text]
     parts = [_parts(a, docs[i].get(True), docs[i].get(False)) for i, a in enumerate(articles)]
 
     # full names anywhere in the batch are known before short forms are resolved, so
