@@ -28,13 +28,12 @@ from flows.archive import archive_bytes, archived_bytes
 from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
 from flows.extraction import extracted_document
-from flows.store import upsert_document, upsert_inbox_file, upsert_quarantine
+from flows.store import json_dumps, upsert_document, upsert_inbox_file, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
 from flows.web import FetchReport, run_fetch
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from newsmon.sources import SourcesConfig, load_sources
-from transforms.articles import json_dumps
 from transforms.entities import load_nlp
 from transforms.entity_summary import entity_section
 from transforms.sniff import sniffed, source_hint, source_key, source_name
@@ -101,18 +100,12 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
         rel = str(path.relative_to(inbox))
         raw = path.read_bytes()
         doc_id, stored = archive_bytes(raw, settings.archive_dir)
-        earlier = conn.execute(
-            "select day, outcome from inbox_files where source_path = ? and doc_id = ? and day <> ?",
-            [rel, doc_id, day],
-        ).fetchone()
-        if earlier:
+        if db.query(conn, "inbox_file_seen_before", source_path=rel, doc_id=doc_id, day=day):
             report.seen_before += 1
             continue
-        original = conn.execute(
-            "select file_name, source_path, arrival_day from documents where doc_id = ? and source_path <> ?",
-            [doc_id, rel],
-        ).fetchone()
-        if original:
+        same_bytes = db.query(conn, "document_elsewhere", doc_id=doc_id, source_path=rel)
+        if same_bytes:
+            original = same_bytes[0]
             report.duplicates += 1
             upsert_inbox_file(conn, rel, doc_id, day, "duplicate")
             upsert_quarantine(
@@ -124,8 +117,11 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
                         item_id=f"{doc_id}:{rel}",
                         doc_id=doc_id,
                         expectation="unique_document",
-                        reason=f"same bytes as {original[1]} (loaded {original[2]}); kept once in the archive",
-                        details={"file": rel, "duplicate_of": original[1]},
+                        reason=(
+                            f"same bytes as {original['source_path']} (loaded {original['arrival_day']});"
+                            " kept once in the archive"
+                        ),
+                        details={"file": rel, "duplicate_of": original["source_path"]},
                     )
                 ],
             )
@@ -179,27 +175,9 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
 
 
 def _day_documents(conn: duckdb.DuckDBPyConnection, day: date) -> list[Document]:
-    rows = conn.execute(
-        "select doc_id, file_name, source_path, origin, arrival_day, size_bytes, media_type, encoding,"
-        " encoding_note, archive_path, source_hint, meta from documents where arrival_day = ? order by doc_id",
-        [day],
-    ).fetchall()
     return [
-        Document(
-            doc_id=r[0],
-            file_name=r[1],
-            source_path=r[2],
-            origin=r[3],
-            arrival_day=r[4],
-            size_bytes=r[5],
-            media_type=r[6],
-            encoding=r[7],
-            encoding_note=r[8],
-            archive_path=r[9],
-            source_hint=r[10],
-            meta=SidecarMeta.model_validate_json(r[11] or "{}"),
-        )
-        for r in rows
+        Document(**{**row, "meta": SidecarMeta.model_validate_json(row["meta"] or "{}")})
+        for row in db.query(conn, "day_documents", day=day)
     ]
 
 
@@ -210,17 +188,12 @@ def _source_boilerplate(
     learned: dict[str, frozenset[str]] = {}
     since = day - timedelta(days=settings.boilerplate_window_days)
     for source in sorted(sources):
-        rows = conn.execute(
-            "select doc_id, file_name from documents where media_type = 'text'"
-            " and regexp_replace(lower(coalesce(meta->>'source', source_hint)), '[^a-z0-9]', '', 'g') = ?"
-            " and arrival_day between ? and ? order by arrival_day, doc_id limit 500",
-            [source, since, day],
-        ).fetchall()
+        rows = db.query(conn, "source_text_documents", source_key=source, since=since, day=day)
         if len(rows) < settings.boilerplate_min_docs:
             continue
         texts = []
-        for doc_id, name in rows:
-            text = sniffed(archived_bytes(settings.archive_dir, doc_id), name).text
+        for row in rows:
+            text = sniffed(archived_bytes(settings.archive_dir, row["doc_id"]), row["file_name"]).text
             if text:
                 texts.append(text)
         learned[source] = boilerplate_lines(texts, min_docs=settings.boilerplate_min_docs)
@@ -229,12 +202,7 @@ def _source_boilerplate(
 
 def _known_source_names(conn: duckdb.DuckDBPyConnection, day: date) -> list[str]:
     """Source names stated by sidecars or records up to `day` (stable for re-runs of the day)."""
-    rows = conn.execute(
-        "select distinct meta->>'source' from documents where meta->>'source' is not null and arrival_day <= ?"
-        " union select distinct source from articles where day < ? and source <> 'unknown'",
-        [day, day],
-    ).fetchall()
-    return sorted(r[0] for r in rows if r[0])
+    return [row["name"] for row in db.query(conn, "known_source_names", day=day)]
 
 
 def _source_key(doc: Document) -> str | None:

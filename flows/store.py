@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 import duckdb
 
 from newsmon.models import Document, QuarantineRecord
-from transforms.articles import json_dumps
 
 
 def upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
@@ -44,3 +45,8 @@ def upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[QuarantineR
         "insert or replace into quarantine values (?, ?, ?, ?, ?, ?, ?)",
         [[r.day, r.stage, r.item_id, r.expectation, r.doc_id, r.reason, json_dumps(r.details)] for r in records],
     )
+
+
+def json_dumps(value: Any) -> str:
+    """Stable JSON for warehouse columns."""
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)

@@ -4,7 +4,6 @@ source and publish date with their provenance. Pure: no I/O, no clock."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -249,8 +248,3 @@ def _host(url: str | None) -> str | None:
         return None
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None
-
-
-def json_dumps(value: Any) -> str:
-    """Stable JSON for warehouse columns."""
-    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)

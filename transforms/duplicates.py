@@ -386,9 +386,7 @@ def name_terms(text: str) -> list[str]:
             phrase, j = [word], i + 1
             while j < len(tokens):
                 nxt = tokens[j].strip("\"“”‘’'(),:;!?")
-                ends = tokens[j - 1][-1:] in ',:;.!?)"”' and not re.fullmatch(
-                    r"[A-Z]\.", phrase[-1]
-                )
+                ends = tokens[j - 1][-1:] in ',:;.!?)"”' and not re.fullmatch(r"[A-Z]\.", phrase[-1])
                 if ends:
                     break
                 if (_NAME_WORD.match(nxt) and nxt.lower() not in _NOT_NAMES) or (
@@ -480,11 +478,7 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
             other = pool[j]
             if other.order_key >= article.order_key:
                 continue
-            kind_score = (
-                ("exact", 1.0)
-                if j in exact
-                else _near_or_rewrite(article, other, float(cosines[i, j]))
-            )
+            kind_score = ("exact", 1.0) if j in exact else _near_or_rewrite(article, other, float(cosines[i, j]))
             if kind_score is None:
                 continue
             if best_key is None or other.order_key < best_key:

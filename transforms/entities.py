@@ -110,17 +110,10 @@ class Registry:
                 self.by_alias[alias_key(a.alias)].add(a.entity_id)
 
     @classmethod
-    def from_rows(
-        cls, entities: Iterable[Mapping[str, Any]], aliases: Iterable[Mapping[str, Any]] = ()
-    ) -> Registry:
+    def from_rows(cls, entities: Iterable[Mapping[str, Any]], aliases: Iterable[Mapping[str, Any]] = ()) -> Registry:
         """Registry from plain dict rows (e.g. DuckDB `fetchall` zipped with column names)."""
-        ents = [
-            Entity(**{k: r[k] for k in ("entity_id", "canonical_name", "type")}) for r in entities
-        ]
-        als = [
-            EntityAlias(**{k: r[k] for k in ("alias", "entity_id", "learned_from", "how")})
-            for r in aliases
-        ]
+        ents = [Entity(**{k: r[k] for k in ("entity_id", "canonical_name", "type")}) for r in entities]
+        als = [EntityAlias(**{k: r[k] for k in ("alias", "entity_id", "learned_from", "how")}) for r in aliases]
         return cls(ents, als)
 
     def add(self, entity: Entity) -> None:
@@ -242,9 +235,7 @@ def _overlaps(a: _Cand, b: _Cand) -> bool:
     return a.in_headline == b.in_headline and a.start < b.end and b.start < a.end
 
 
-def _hyphen_pairs(
-    parts: dict[bool, _Part], cands: list[_Cand], person_tokens: set[str]
-) -> list[_Cand]:
+def _hyphen_pairs(parts: dict[bool, _Part], cands: list[_Cand], person_tokens: set[str]) -> list[_Cand]:
     """'Biden-Xi', 'Blinken-Xi meeting', 'U.S.-China': two known names joined by a hyphen."""
     found = []
     for part in parts.values():
@@ -261,17 +252,13 @@ def _hyphen_pairs(
             if len(sides) < 2:
                 continue
             for g, typ in zip((1, 2), sides, strict=True):
-                found.append(
-                    _Cand(part.in_headline, m.start(g), m.end(g), "", typ, ["hyphen_split"])
-                )
+                found.append(_Cand(part.in_headline, m.start(g), m.end(g), "", typ, ["hyphen_split"]))
     # a split pair replaces whatever NER made of it ("Biden-Xi" PERSON, "China-US Relations" ORG)
     kept = [c for c in cands if not any(_overlaps(c, f) for f in found)]
     return kept + found
 
 
-def _repair_labels(
-    cands: list[_Cand], surfaces: dict[int, str], registry: Registry, person_tokens: set[str]
-) -> None:
+def _repair_labels(cands: list[_Cand], surfaces: dict[int, str], registry: Registry, person_tokens: set[str]) -> None:
     """label repair: a token of a person's name is that person; else the article's majority."""
     person_names = {alias_key(surfaces[id(c)]) for c in cands if c.type == "PERSON"}
     for c in cands:
@@ -310,9 +297,7 @@ def _new_entity(name: str, typ: str) -> Entity:
     return Entity(entity_id=entity_id(typ, name), canonical_name=name, type=typ)
 
 
-def _resolve(
-    c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry
-) -> None:
+def _resolve(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry) -> None:
     """Pick the canonical entity for one candidate, recording the rule in `alias_how`."""
     if (v := variant_canonical(surface)) is not None:
         c.type = v[1]
@@ -323,9 +308,7 @@ def _resolve(
         c.alias_how = "exact"
 
 
-def _resolve_name(
-    c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry
-) -> None:
+def _resolve_name(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry) -> None:
     key = alias_key(surface)
     if c.type == "PERSON" and len(name_tokens(surface)) == 1:
         # short form: full names in this article first (nearest preceding if several) ...
@@ -345,11 +328,7 @@ def _resolve_name(
         if not ids and len(ids := registry.person_by_token.get(key, set())) == 1:
             c.entity, c.alias_how = registry.entities[next(iter(ids))], "short_form_registry"
             return
-    known = [
-        registry.entities[i]
-        for i in registry.by_alias.get(key, ())
-        if registry.entities[i].type == c.type
-    ]
+    known = [registry.entities[i] for i in registry.by_alias.get(key, ()) if registry.entities[i].type == c.type]
     if len(known) == 1:
         c.entity, c.alias_how = known[0], "registry_alias"
         return
@@ -371,17 +350,11 @@ def _article_mentions(
         return parts[c.in_headline].text[c.start : c.end]
 
     person_tokens = {
-        t
-        for c in cands
-        if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1
-        for t in ts
+        t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1 for t in ts
     } | set(registry.person_by_token)
     cands = _hyphen_pairs(parts, cands, person_tokens)
     person_tokens = {
-        t
-        for c in cands
-        if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1
-        for t in ts
+        t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1 for t in ts
     }  # same-article names only: the registry is a weaker witness (own rule below)
     surfaces = {id(c): surface(c) for c in cands}
     _repair_labels(cands, surfaces, registry, person_tokens)
@@ -471,9 +444,7 @@ def entity_mentions(
                     end=c.end,
                     sentence_index=max(sent, 0),
                     in_headline=c.in_headline,
-                    in_lead=not c.in_headline
-                    and c.end <= part.first_para_end
-                    and sent < LEAD_SENTENCES,
+                    in_lead=not c.in_headline and c.end <= part.first_para_end and sent < LEAD_SENTENCES,
                     label=c.label or "",
                     how=",".join([*c.rules, c.alias_how]),
                 )
@@ -567,7 +538,5 @@ def resolve_alias(alias: str, result_or_registry: EntityResult | Registry) -> li
     name = alias[s:e]
     if v := variant_canonical(name):
         return [registry.entities.get(entity_id(v[1], v[0])) or _new_entity(v[0], v[1])]
-    ids = registry.by_alias.get(alias_key(name)) or registry.by_alias.get(
-        alias_key(name[leading_title(name) :]), set()
-    )
+    ids = registry.by_alias.get(alias_key(name)) or registry.by_alias.get(alias_key(name[leading_title(name) :]), set())
     return sorted((registry.entities[i] for i in ids), key=lambda e: e.entity_id)

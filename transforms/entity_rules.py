@@ -232,9 +232,7 @@ def _word_key(word: str) -> str:
 def is_title_only(surface: str) -> bool:
     """True when every word is a title word ("State", "National Security Advisor")."""
     words = [_word_key(w) for w in surface.split()]
-    return any(w in TITLE_WORDS for w in words) and all(
-        w in TITLE_WORDS or w in _NATIONALITIES for w in words
-    )
+    return any(w in TITLE_WORDS for w in words) and all(w in TITLE_WORDS or w in _NATIONALITIES for w in words)
 
 
 def leading_title(surface: str) -> int:

@@ -65,9 +65,21 @@ class EntitySection(BaseModel):
 def entity_counts(rows: Iterable[Mapping[str, Any]]) -> list[EntityCount]:
     """Rows of daily_entities.sql as records."""
     return [
-        EntityCount(name=r["canonical_name"], **{k: r[k] for k in (
-            "entity_id", "type", "first_seen", "mentions", "articles",
-            "previous_mentions", "previous_articles")})
+        EntityCount(
+            name=r["canonical_name"],
+            **{
+                k: r[k]
+                for k in (
+                    "entity_id",
+                    "type",
+                    "first_seen",
+                    "mentions",
+                    "articles",
+                    "previous_mentions",
+                    "previous_articles",
+                )
+            },
+        )
         for r in rows
     ]
 
@@ -98,8 +110,7 @@ def entity_section(
     today = [e for e in entity_counts(rows) if e.mentions > 0]
     new = sorted((e for e in today if e.first_seen >= day), key=_by_coverage)
     risers = sorted(
-        (e for e in today if e.first_seen < day and e.articles >= min_riser_articles
-         and e.article_change > 0),
+        (e for e in today if e.first_seen < day and e.articles >= min_riser_articles and e.article_change > 0),
         key=_by_rise,
     )
     return EntitySection(
@@ -135,8 +146,7 @@ def entity_section_markdown(section: EntitySection) -> str:
         "",
     ]
     if section.top:
-        lines += ["| entity | type | articles | change | mentions | change |",
-                  "|---|---|---:|---:|---:|---:|"]
+        lines += ["| entity | type | articles | change | mentions | change |", "|---|---|---:|---:|---:|---:|"]
         lines += [
             f"| {_cell(e.name)} | {e.type} | {e.articles} | {_signed(e.article_change)}"
             f" | {e.mentions} | {_signed(e.mention_change)} |"
@@ -147,16 +157,17 @@ def entity_section_markdown(section: EntitySection) -> str:
     lines += ["", "### First seen today", ""]
     if section.new:
         lines += ["| entity | type | articles | mentions |", "|---|---|---:|---:|"]
-        lines += [f"| {_cell(e.name)} | {e.type} | {e.articles} | {e.mentions} |"
-                  for e in section.new]
+        lines += [f"| {_cell(e.name)} | {e.type} | {e.articles} | {e.mentions} |" for e in section.new]
         if section.new_total > len(section.new):
             lines += ["", f"And {section.new_total - len(section.new)} more."]
     else:
         lines.append("No new entities.")
     lines += ["", "### Risers", ""]
     if section.risers:
-        lines += ["| entity | type | articles | yesterday | change | mentions | change |",
-                  "|---|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "| entity | type | articles | yesterday | change | mentions | change |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
         lines += [
             f"| {_cell(e.name)} | {e.type} | {e.articles} | {e.previous_articles}"
             f" | {_signed(e.article_change)} | {e.mentions} | {_signed(e.mention_change)} |"
@@ -165,5 +176,6 @@ def entity_section_markdown(section: EntitySection) -> str:
     else:
         lines.append(
             f"No entity seen before is in more articles than on {section.previous_day.isoformat()}"
-            f" (and in at least {section.min_riser_articles} today).")
+            f" (and in at least {section.min_riser_articles} today)."
+        )
     return "\n".join(lines) + "\n"

@@ -25,9 +25,7 @@ from newsmon.models import Article
 from transforms.entities import Entity, EntityMention
 from transforms.temporal import DateMention, ResolvedDate, date_mentions, resolved_date
 
-EventType = Literal[
-    "meeting", "talks", "call", "visit", "statement", "agreement", "election", "strike"
-]
+EventType = Literal["meeting", "talks", "call", "visit", "statement", "agreement", "election", "strike"]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 Modality = Literal["asserted", "scheduled", "hedged", "negated", "conditional", "nonfinite"]
 KEPT_MODALITIES = frozenset({"asserted", "scheduled"})
@@ -175,8 +173,7 @@ _TRIGGERS: list[tuple[EventType, str, str]] = [
     ("strike", r"strike|strikes|walkout|walk-out|industrial action|stoppage", _N),
 ]
 _TRIGGER_RES = [
-    (typ, re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])", re.IGNORECASE), kind)
-    for typ, pat, kind in _TRIGGERS
+    (typ, re.compile(rf"(?<![\w-])(?:{pat})(?![\w-])", re.IGNORECASE), kind) for typ, pat, kind in _TRIGGERS
 ]
 # Phrases a trigger word sits in without naming a happening of that type.
 _NOT_EVENTS = re.compile(
@@ -454,12 +451,8 @@ _HEADING_DATE = (
     rf"(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {_MONTH},? \d{{4}}|"
     rf"{_MONTH},? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
 )
-_TIMELINE_AFTER = re.compile(
-    rf"^(?P<head>[^.!?\n]{{3,140}}?)\s+[\u2014\u2013:-]+\s+(?P<date>{_HEADING_DATE})\s*$"
-)
-_TIMELINE_BEFORE = re.compile(
-    rf"^(?P<date>{_HEADING_DATE})\s*[\u2014\u2013:-]+\s+(?P<head>[^.!?\n]{{3,140}})$"
-)
+_TIMELINE_AFTER = re.compile(rf"^(?P<head>[^.!?\n]{{3,140}}?)\s+[\u2014\u2013:-]+\s+(?P<date>{_HEADING_DATE})\s*$")
+_TIMELINE_BEFORE = re.compile(rf"^(?P<date>{_HEADING_DATE})\s*[\u2014\u2013:-]+\s+(?P<head>[^.!?\n]{{3,140}})$")
 
 
 @dataclass(frozen=True)
@@ -543,14 +536,10 @@ def _triggers(sentence: str, offset: int) -> list[_Hit]:
 
 _PLACE_PREP = re.compile(r"\b(?:in|at|to|near|from|into|for|outside|inside)\s+(?:the\s+)?$", re.I)
 _OCCASION_PREP = re.compile(r"\b(?:at|during|in|on)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
-_HEDGED_NAME = re.compile(
-    r"\b(?:possibly|perhaps|maybe|potentially|probably)\s+(?:\w+\s+){0,3}$", re.I
-)
+_HEDGED_NAME = re.compile(r"\b(?:possibly|perhaps|maybe|potentially|probably)\s+(?:\w+\s+){0,3}$", re.I)
 _ATTRIBUTION = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.I)
 _POSSESSIVE_HEAD = re.compile(r"^['’]s\s+(?P<next>[\w-]+)")
-_MODIFIER_HEAD = re.compile(
-    r"^\s+(?:administration|government|era|team|camp|campaign|cabinet|presidency)\b", re.I
-)
+_MODIFIER_HEAD = re.compile(r"^\s+(?:administration|government|era|team|camp|campaign|cabinet|presidency)\b", re.I)
 _PAST_CUES = {
     "was",
     "were",
@@ -661,9 +650,7 @@ def _participants_and_place(
                 )
             continue
         if _ATTRIBUTION.search(before) or (
-            hit.type != "statement"
-            and m.start > hit.end
-            and re.match(r"^,?\s+(?:said|says|told)\b", after)
+            hit.type != "statement" and m.start > hit.end and re.match(r"^,?\s+(?:said|says|told)\b", after)
         ):
             continue  # the source of the report, not a participant
         if m.start > hit.end and _HEDGED_NAME.search(ctx.text[max(cs, m.start - 40) : m.start]):
@@ -776,11 +763,7 @@ def _confidence(
     c = 0.6
     c += 0.15 if modality == "asserted" else 0.05
     c += {"day": 0.1, "week": 0.0, "month": 0.0, "range": 0.0}.get(precision, -0.1)
-    if any(
-        entities[p.entity_id].type in ("PERSON", "ORG")
-        for p in participants
-        if p.entity_id in entities
-    ):
+    if any(entities[p.entity_id].type in ("PERSON", "ORG") for p in participants if p.entity_id in entities):
         c += 0.1
     elif not participants:
         c -= 0.15
@@ -793,9 +776,7 @@ def _confidence(
 
 def mention_id(article_id: str, start_char: int, end_char: int, event_type: str) -> str:
     """Stable id of one event mention: article, evidence offsets and type."""
-    digest = hashlib.sha256(
-        f"{article_id}|{start_char}|{end_char}|{event_type}".encode()
-    ).hexdigest()
+    digest = hashlib.sha256(f"{article_id}|{start_char}|{end_char}|{event_type}".encode()).hexdigest()
     return f"evm_{digest[:16]}"
 
 
@@ -853,9 +834,9 @@ def event_candidates(
             elif picked[2] == "timeline" and _subordinate(text, s, hit.start):
                 reason = "relative_clause"  # "a month after Pelosi visited Taiwan"
             elif picked[0].start > ref and modality == "asserted":
-                if (
-                    hit.kind == _V and _PRESENT_FOR_FUTURE.match(text[hit.start : hit.end + 1])
-                ) or (_progressive(text, s, hit.start)):
+                if (hit.kind == _V and _PRESENT_FOR_FUTURE.match(text[hit.start : hit.end + 1])) or (
+                    _progressive(text, s, hit.start)
+                ):
                     modality = "scheduled"
                 else:
                     reason = "unscheduled_future"  # "a meeting ... later this year"
@@ -1046,9 +1027,7 @@ def event_id(
     return f"evt_{digest[:12]}"
 
 
-def merged_events(
-    records: Iterable[EventRecord], entities: Mapping[str, Entity] | None = None
-) -> list[Event]:
+def merged_events(records: Iterable[EventRecord], entities: Mapping[str, Entity] | None = None) -> list[Event]:
     """Fold reports into events: same type and participants, compatible dates.
 
     Deterministic and order-free: the same records give the same events and ids. The id
@@ -1096,24 +1075,17 @@ def _event(group: list[EventRecord], entities: Mapping[str, Entity]) -> Event:
         Participant(entity_id=k, role=min(c, key=lambda role: (-c[role], role)))  # type: ignore[arg-type]
         for k, c in sorted(roles.items())
     )
-    places = Counter(
-        (r.place, r.place_entity_id) for r in group if r.place and r.place_source == "sentence"
-    )
+    places = Counter((r.place, r.place_entity_id) for r in group if r.place and r.place_source == "sentence")
     if not places:
         places = Counter((r.place, r.place_entity_id) for r in group if r.place)
     place = min(places, key=lambda k: (-places[k], k[0] or "")) if places else (None, None)
     articles = {r.article_id for r in group}
     confidence = round(min(0.99, max(r.confidence for r in group) + 0.05 * (len(articles) - 1)), 2)
-    names = [
-        entities[p.entity_id].canonical_name if p.entity_id in entities else p.entity_id
-        for p in participants
-    ]
+    names = [entities[p.entity_id].canonical_name if p.entity_id in entities else p.entity_id for p in participants]
     who = ", ".join(names) or "no named participants"
     label = f"{first.type}: {who}" + (f" in {place[0]}" if place[0] else "") + f" ({value})"
     return Event(
-        event_id=event_id(
-            first.type, first.participant_ids, first.date_value, first.place, first.article_id
-        ),
+        event_id=event_id(first.type, first.participant_ids, first.date_value, first.place, first.article_id),
         type=first.type,
         participants=participants,
         event_date=ds if precision == "day" else None,

@@ -42,9 +42,7 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XML_DECL_ENCODING = re.compile(rb"^(<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2")
 _TAGS = re.compile(r"<[^>]+>")
 _UNDECLARED_PREFIX = re.compile(r"Namespace prefix (\S+) (?:on|for) ")
-_PROLOG_ITEM = re.compile(
-    rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL
-)
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.DOTALL)
 # Prefixes that feeds often use without declaring them, with their usual namespaces.
 _KNOWN_PREFIXES = {
     "content": _CONTENT,
@@ -410,9 +408,7 @@ def _rss_item(item: etree._Element, base: str | None) -> FeedEntry:
         url=_join(base, url),
         title=_plain(_child_text(item, "title", ("", _DC))),
         published=published,
-        updated=parsed_date(
-            _child_text(item, "updated", _ATOM10) or _child_text(item, "modified", _DCTERMS)
-        ),
+        updated=parsed_date(_child_text(item, "updated", _ATOM10) or _child_text(item, "modified", _DCTERMS)),
         summary=_child_text(item, "description") or _child_text(item, "encoded", _CONTENT),
         author=author,
         id=guid or url or item.get(f"{{{_RDF}}}about"),
@@ -431,10 +427,7 @@ def _atom_text(el: etree._Element | None) -> str | None:
         return None
     if el.get("type") == "xhtml" or el.get("mode") == "xml":
         div = _child(el, "div", _XHTML)
-        parts = [
-            etree.tostring(c, encoding="unicode", with_tail=True)
-            for c in (div if div is not None else el)
-        ]
+        parts = [etree.tostring(c, encoding="unicode", with_tail=True) for c in (div if div is not None else el)]
         lead = (div if div is not None else el).text or ""
         text = (lead + "".join(parts)).strip()
         return re.sub(r'\sxmlns(:\w+)?="[^"]*"', "", text) or None
@@ -466,9 +459,7 @@ def _atom(root: etree._Element, version: str, base_url: str | None) -> ParsedFee
         if url is None and entry_id and entry_id.startswith(("http://", "https://")):
             url = entry_id
         title_el = _child(entry, "title", ns)
-        summary = _atom_text(_child(entry, "summary", ns)) or _atom_text(
-            _child(entry, "content", ns)
-        )
+        summary = _atom_text(_child(entry, "summary", ns)) or _atom_text(_child(entry, "content", ns))
         entries.append(
             FeedEntry(
                 url=url,
@@ -478,9 +469,7 @@ def _atom(root: etree._Element, version: str, base_url: str | None) -> ParsedFee
                     or _child_text(entry, "issued", ns)
                     or _child_text(entry, "created", ns)
                 ),
-                updated=parsed_date(
-                    _child_text(entry, "updated", ns) or _child_text(entry, "modified", ns)
-                ),
+                updated=parsed_date(_child_text(entry, "updated", ns) or _child_text(entry, "modified", ns)),
                 summary=summary,
                 author=_atom_person(_child(entry, "author", ns)) or feed_author,
                 id=entry_id or url,
@@ -518,9 +507,7 @@ def _json_feed(raw: bytes, base_url: str | None) -> ParsedFeed:
                 title=_plain(_str(item.get("title"))),
                 published=parsed_date(_str(item.get("date_published"))),
                 updated=parsed_date(_str(item.get("date_modified"))),
-                summary=_str(item.get("summary"))
-                or _str(item.get("content_html"))
-                or _str(item.get("content_text")),
+                summary=_str(item.get("summary")) or _str(item.get("content_html")) or _str(item.get("content_text")),
                 author=_json_author(item) or _json_author(data),
                 id=_str(item.get("id")) or url,
             )
@@ -579,9 +566,7 @@ def sitemap_entries(raw: bytes, *, max_bytes: int = MAX_SITEMAP_BYTES) -> Parsed
             for s in _children(root, "sitemap")
             if (loc := _child_text(s, "loc"))
         ]
-        return ParsedSitemap(
-            kind="sitemapindex", sitemaps=refs, recovered=recovered, warnings=warnings
-        )
+        return ParsedSitemap(kind="sitemapindex", sitemaps=refs, recovered=recovered, warnings=warnings)
     if name != "urlset":
         raise FeedError("not_a_feed", f"root element <{name or root.tag}> is not a sitemap")
     entries = []

@@ -37,7 +37,5 @@ def span_scores(gold: Iterable[Span], predicted: Iterable[Span]) -> dict[str, Sp
         prec = tp / len(p) if p else 0.0
         rec = tp / len(g) if g else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        out[t] = SpanScore(
-            precision=prec, recall=rec, f1=f1, true_pos=tp, gold=len(g), predicted=len(p)
-        )
+        out[t] = SpanScore(precision=prec, recall=rec, f1=f1, true_pos=tp, gold=len(g), predicted=len(p))
     return out

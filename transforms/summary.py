@@ -182,8 +182,6 @@ class DailySummary(BaseModel):
     events: EventSection | None = None
     entities: EntitySection | None = None
     web: SourceHealthSection | None = None
-    # Stages that have not run for the day leave their section out.
-    extra: dict[str, Any] = Field(default_factory=dict)
 
 
 def daily_summary(

@@ -337,9 +337,7 @@ def _quarter(year: int, q: int) -> _Span:
 
 
 def _half(year: int, h: int) -> _Span:
-    return _Span(
-        date(year, 6 * h - 5, 1), date(year, 6 * h, 30 + (h == 2)), "range", f"{year:04d}-H{h}"
-    )
+    return _Span(date(year, 6 * h - 5, 1), date(year, 6 * h, 30 + (h == 2)), "range", f"{year:04d}-H{h}")
 
 
 def _week(d: date) -> _Span:
@@ -365,9 +363,7 @@ def _season(year: int, code: str) -> _Span:
 
 
 def _decade(first_year: int) -> _Span:
-    return _Span(
-        date(first_year, 1, 1), date(first_year + 9, 12, 31), "decade", f"{first_year // 10:03d}"
-    )
+    return _Span(date(first_year, 1, 1), date(first_year + 9, 12, 31), "decade", f"{first_year // 10:03d}")
 
 
 def _century(index: int) -> _Span:
@@ -465,9 +461,7 @@ _SLACK = timedelta(days=90)
 _MONTH_SLACK = 1  # months; see _SLACK
 
 
-def _month_day_date(
-    month: int, day: int, ref: date, modifier: str | None, tense: Tense | None
-) -> date | None:
+def _month_day_date(month: int, day: int, ref: date, modifier: str | None, tense: Tense | None) -> date | None:
     way = _direction(modifier, tense)
     this_year = _safe_date(ref.year, month, day) or _safe_date(ref.year, month, 28)
     assert this_year is not None
@@ -590,9 +584,7 @@ _TIME_RE = re.compile(
     r"(?:(\d{1,2})(?::(\d{2}))? ?(am|pm)|(noon|midday|midnight)|(\d{1,2}):(\d{2}))"
     r"(?: (?:edt|est|cdt|cst|mdt|mst|pdt|pst|gmt|utc|bst|cet|cest|et|pt|local time))?"
 )
-_DAYPART_RE = re.compile(
-    r"\b(morning|afternoon|evening|night|overnight|midday|lunchtime|dawn|daybreak|dusk)\b"
-)
+_DAYPART_RE = re.compile(r"\b(morning|afternoon|evening|night|overnight|midday|lunchtime|dawn|daybreak|dusk)\b")
 
 
 def _normalised(expression: str) -> str:
@@ -737,9 +729,7 @@ def _weekday(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _day(_weekday_date(_WEEKDAYS[m[2]], c.ref, modifier, c.tense))
 
 
-def _month_day(
-    month_word: str, day: int, year: str | None, c: _Ctx, modifier: str | None
-) -> _Span | None:
+def _month_day(month_word: str, day: int, year: str | None, c: _Ctx, modifier: str | None) -> _Span | None:
     month = _MONTHS[month_word]
     d = _safe_date(int(year), month, day) if year else _month_day_date(month, day, c.ref, modifier, c.tense)
     return _day(d) if d else None
@@ -786,9 +776,7 @@ def _month_day_month_day(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _interval(first.start, last) if last else None
 
 
-@_rule(
-    rf"(?:from |between )?({_MONTH_RE}) {_DAY} ?(?:to|through|until|and) ?{_DAY}(?: , ?{_YEAR})?"
-)
+@_rule(rf"(?:from |between )?({_MONTH_RE}) {_DAY} ?(?:to|through|until|and) ?{_DAY}(?: , ?{_YEAR})?")
 def _month_day_to_day(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _month_day_range(m, c)
 
@@ -946,9 +934,7 @@ def _half_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     return _half(year, h)
 
 
-@_rule(
-    rf"(?:{_REL} |the |(\d{{4}}) )?({_SEASON_RE})(?: (?:of )?(?:(\d{{4}})|(this|last|next) year))?"
-)
+@_rule(rf"(?:{_REL} |the |(\d{{4}}) )?({_SEASON_RE})(?: (?:of )?(?:(\d{{4}})|(this|last|next) year))?")
 def _season_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     modifier, code = m[1], _SEASONS[m[3]]
     if m[2] or m[4]:
@@ -1001,11 +987,7 @@ def _weekend_rule(m: re.Match[str], c: _Ctx) -> _Span | None:
     if modifier in ("last", "past", "previous"):
         return _weekend(c.ref - timedelta(days=7))
     if modifier in ("next", "coming"):
-        return (
-            this
-            if c.ref.weekday() < 5 and modifier == "coming"
-            else _weekend(c.ref + timedelta(days=7))
-        )
+        return this if c.ref.weekday() < 5 and modifier == "coming" else _weekend(c.ref + timedelta(days=7))
     if modifier == "following":
         return None
     if c.ref.weekday() >= 5:
@@ -1047,9 +1029,7 @@ def _relative_unit(m: re.Match[str], c: _Ctx) -> _Span | None:
         return _century(index + shift)
     if modifier is None and unit != "week":
         return None
-    shift = {"last": -1, "past": -1, "next": 1, "coming": 1, "latest": -1, "most recent": -1}.get(
-        modifier or "", 0
-    )
+    shift = {"last": -1, "past": -1, "next": 1, "coming": 1, "latest": -1, "most recent": -1}.get(modifier or "", 0)
     if unit == "week":
         if modifier is None and not m[0].startswith("the"):
             return None
@@ -1176,9 +1156,7 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 _HOLIDAY_RE = "|".join(sorted((re.escape(h) for h in _HOLIDAYS), key=len, reverse=True))
 
 
-@_rule(
-    rf"(?:(last|this|next|past|coming) |the )?({_HOLIDAY_RE})(?: (week|weekend))?(?: (\d{{4}}))?"
-)
+@_rule(rf"(?:(last|this|next|past|coming) |the )?({_HOLIDAY_RE})(?: (week|weekend))?(?: (\d{{4}}))?")
 def _holiday(m: re.Match[str], c: _Ctx) -> _Span | None:
     modifier, name, week, year = m[1], m[2], m[3], m[4]
     when = _HOLIDAYS[name]
@@ -1190,17 +1168,9 @@ def _holiday(m: re.Match[str], c: _Ctx) -> _Span | None:
         if modifier == "this":
             d = this_year
         elif way in ("past", "strict_past"):
-            d = (
-                this_year
-                if this_year < c.ref or (way == "past" and this_year == c.ref)
-                else when(c.ref.year - 1)
-            )
+            d = this_year if this_year < c.ref or (way == "past" and this_year == c.ref) else when(c.ref.year - 1)
         elif way in ("future", "strict_future"):
-            d = (
-                this_year
-                if this_year > c.ref or (way == "future" and this_year == c.ref)
-                else (when(c.ref.year + 1))
-            )
+            d = this_year if this_year > c.ref or (way == "future" and this_year == c.ref) else (when(c.ref.year + 1))
         else:
             d = when(_nearest_year(c.ref, this_year, window=6))
     if week == "week":
@@ -1239,9 +1209,7 @@ def _narrowed(span: _Span, modifier: str, ref: date) -> _Span | None:
             if modifier == "earlier":
                 return _Span(span.start, ref, "range", span.value)
             return _Span(ref, span.end, "range", span.value)
-        return (
-            _Span(span.start, span.end, "range", span.value) if span.precision == "range" else span
-        )
+        return _Span(span.start, span.end, "range", span.value) if span.precision == "range" else span
     days = (span.end - span.start).days + 1
     third = max(days // 3, 1)
     if modifier in (
@@ -1370,9 +1338,7 @@ def resolved_date(
     if clock and span.precision == "day":
         value = f"{value}T{clock}"
 
-    return ResolvedDate(
-        start=span.start, end=span.end, precision=span.precision, value=value, reference=reference
-    )
+    return ResolvedDate(start=span.start, end=span.end, precision=span.precision, value=value, reference=reference)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1619,9 +1585,7 @@ def _token_tense(tokens: list[str], i: int) -> tuple[Tense | None, bool]:
             return None, False
         if (
             w in ("set", "due", "expected", "scheduled", "slated", "planned")
-            and not (
-                i + 1 < len(tokens) and tokens[i + 1].lower() in ("to", "for", "on", "in", "at")
-            )
+            and not (i + 1 < len(tokens) and tokens[i + 1].lower() in ("to", "for", "on", "in", "at"))
             and w in ("set", "due")
         ):
             return None, False
@@ -1637,9 +1601,7 @@ def _token_tense(tokens: list[str], i: int) -> tuple[Tense | None, bool]:
         return "present", False
     if w in _REPORTING:
         return (
-            "past"
-            if w not in ("says", "say", "tells", "reports", "adds", "notes", "according")
-            else "present"
+            "past" if w not in ("says", "say", "tells", "reports", "adds", "notes", "according") else "present"
         ), True
     if _is_past_form(w):
         if any(b in _FUTURE_AUX or b in ("to", "be", "being", "been", "would") for b in before):
@@ -1665,9 +1627,7 @@ def tense_near(text: str, start: int, end: int) -> Tense | None:
     anchor = len(before)
     # A preposition right before the date says which way it points: "until Tuesday".
     lead = " ".join(t.lower() for t, _ in before[-3:])
-    if re.search(
-        r"\b(?:until|till|as soon as|as early as|no later than|starting|effective)$", lead
-    ):
+    if re.search(r"\b(?:until|till|as soon as|as early as|no later than|starting|effective)$", lead):
         return "future"
     if re.search(r"\bsince$", lead):
         return "past"
@@ -1890,20 +1850,14 @@ def _widest_mention(
             if best is not None and e - s <= best[1] - best[0]:
                 continue
             surface = text[s:e]
-            if surface.endswith(".") and not re.search(
-                r"\b(?:[A-Za-z]{3,4}|a\.m|p\.m)\.$", surface
-            ):
+            if surface.endswith(".") and not re.search(r"\b(?:[A-Za-z]{3,4}|a\.m|p\.m)\.$", surface):
                 e -= 1
                 surface = text[s:e]
             resolved = resolved_date(surface, reference, tense=tense)
             if resolved is None:
                 continue
             # Leading prepositions are context, not part of the expression ("on Monday").
-            while (
-                i < k
-                and tokens[i][2].lower() in _PREPOSITIONS
-                and tokens[i][2].lower() not in ("early", "late")
-            ):
+            while i < k and tokens[i][2].lower() in _PREPOSITIONS and tokens[i][2].lower() not in ("early", "late"):
                 i += 1
                 s = tokens[i][0]
             best = (s, e, resolved, tense)

@@ -75,9 +75,7 @@ _MONTHS = {
 # Dates that carry a year, tried in this order at the start of a string.
 _FULL_DATES = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
-    re.compile(
-        rf"(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s-]+(?P<mon>{_MONTH}),?[\s-]+(?P<y>\d{{4}})(?!\d)"
-    ),
+    re.compile(rf"(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?[\s-]+(?P<mon>{_MONTH}),?[\s-]+(?P<y>\d{{4}})(?!\d)"),
     re.compile(rf"(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})(?!\d)"),
     re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"),
 )
@@ -175,9 +173,7 @@ _AGENCY = (
     r"|Xinhua|Shutterstock|AAP|PTI|ANI|IANS|UNB|BSS|Anadolu(?: Agency)?|NurPhoto|SOPA Images"
     r"|LightRocket|Sipa|Alamy|iStock|Zuma|Imago|dpa|Kyodo|Yonhap|TASS|Sputnik|Bernama|Handout)"
 )
-_WIRE = (
-    r"(?:REUTERS|Reuters|AFP|AP|Xinhua|XINHUA|ANI|IANS|PTI|UNB|BSS|Bernama|Yonhap|dpa|APP|EFE|TASS)"
-)
+_WIRE = r"(?:REUTERS|Reuters|AFP|AP|Xinhua|XINHUA|ANI|IANS|PTI|UNB|BSS|Bernama|Yonhap|dpa|APP|EFE|TASS)"
 _SOCIAL = (
     r"(?:share|tweet|e-?mail|print|whatsapp|facebook|twitter|x|linkedin|telegram|pinterest|reddit"
     r"|messenger|tumblr|copy link|flipboard|comments?)"
@@ -230,9 +226,7 @@ _LINE_RULES: list[_Rule] = [
         r"[A-Z][\w.'’ -]*(?:/[\w .'’-]+)*$",
         flags=0,
     ),
-    *_rules(
-        "agency mark", 30, rf"^[-–—(©/\s]*{_WIRE}\s*[)/]?\s*(?:[-–—/]\s*{_WIRE}\s*)?$", flags=0
-    ),
+    *_rules("agency mark", 30, rf"^[-–—(©/\s]*{_WIRE}\s*[)/]?\s*(?:[-–—/]\s*{_WIRE}\s*)?$", flags=0),
     *_rules(
         "share/follow",
         300,
@@ -347,9 +341,7 @@ _HEAD_RULES: list[_Rule] = [
     # "INTERNATIONAL", "WORLD NEWS", "BUSINESS & ECONOMY"
     _Rule(re.compile(r"^(?=.*[A-Z]{2})[A-Z&/.'’-]+(?:\s+[A-Z&/.'’-]+){0,2}$"), "section label", 40),
     # "News › World › Asia", "Home / World"
-    _Rule(
-        re.compile(r"^[\w&'’ -]{1,30}(?:\s*[›>»/|•·]\s*[\w&'’ -]{1,30})+$"), "section crumb", 120
-    ),
+    _Rule(re.compile(r"^[\w&'’ -]{1,30}(?:\s*[›>»/|•·]\s*[\w&'’ -]{1,30})+$"), "section crumb", 120),
     # "By Jane Doe", "By Jane Doe and John Roe, Reuters"
     _Rule(re.compile(r"^by\s+[A-Z][^.!?]{1,80}$", re.IGNORECASE), "byline", 100),
 ]
@@ -412,9 +404,7 @@ _NOT_PLACES = frozenset(
 _DATELINE_LOOKAHEAD = 3  # a byline or a standfirst may sit between headline and body
 
 # A wire agency's name glued after the last sentence ("... on Wednesday. REUTERS").
-_TRAILING_AGENCY = re.compile(
-    rf"(?<=[.!?\"”’])\s*[-–—(©/]*\s*(?P<mark>{_WIRE}(?:\s*[-–—/]\s*{_WIRE})?)\s*[)/]?\s*$"
-)
+_TRAILING_AGENCY = re.compile(rf"(?<=[.!?\"”’])\s*[-–—(©/]*\s*(?P<mark>{_WIRE}(?:\s*[-–—/]\s*{_WIRE})?)\s*[)/]?\s*$")
 
 _HEADLINE_MIN_WORDS = 3
 _HEADLINE_MAX_WORDS = 30
@@ -424,9 +414,7 @@ _BODY_MIN_WORDS = 20  # a line this long is body text wherever it stands
 _SENTENCE_MIN_WORDS = 10  # ... and so is a shorter one that ends like a sentence
 _CAPTION_MIN_WORDS = 20
 _CAPTION_MAX_WORDS = 45
-_PHOTO_WORDS = re.compile(
-    r"\b(?:pictured|photo(?:graph)?(?:ed)?|file (?:photo|picture)|seen here)\b", re.I
-)
+_PHOTO_WORDS = re.compile(r"\b(?:pictured|photo(?:graph)?(?:ed)?|file (?:photo|picture)|seen here)\b", re.I)
 _LINK_MAX_WORDS = 20
 _CLOSERS = "\"'”’)]»"
 
@@ -500,9 +488,7 @@ def _is_caption(line: str, *, first: bool) -> bool:
 # The cleaner
 
 
-def cleaned_text(
-    raw: str, *, reference_day: date, boilerplate: frozenset[str] = frozenset()
-) -> CleanedText:
+def cleaned_text(raw: str, *, reference_day: date, boilerplate: frozenset[str] = frozenset()) -> CleanedText:
     """Headline, stated publish date, dateline and chrome-free text of a plain-text news page."""
     lines = [line for line in normalized_text(raw).split("\n\n") if line]
     reasons: list[str | None] = [None] * len(lines)
@@ -617,11 +603,7 @@ def _mark_head(lines: list[str], reasons: list[str | None]) -> None:
             break
         if _CRUMB_ABOVE_HEADLINE.match(line):
             reasons[i] = "section crumb"
-        elif (
-            _words(line) <= _LABEL_MAX_WORDS
-            and _last_char(line) not in ".!?:;,"
-            and _words(next_line) > _words(line)
-        ):
+        elif _words(line) <= _LABEL_MAX_WORDS and _last_char(line) not in ".!?:;," and _words(next_line) > _words(line):
             reasons[i] = "section label"
         else:
             break
@@ -675,9 +657,7 @@ def _dateline(body: list[str], reference: date) -> tuple[str | None, date | None
         d = _SHORT_DATE.match(m["date"]) if m["date"] else None
         if d:
             month, day = _month(d["mon"] or d["mon2"]), int(d["d"] or d["d2"])
-            when = (
-                _safe_date(int(d["y"]), month, day) if d["y"] else _date_near(month, day, reference)
-            )
+            when = _safe_date(int(d["y"]), month, day) if d["y"] else _date_near(month, day, reference)
         return place, when
     return None, None
 
@@ -745,7 +725,4 @@ def _distinct_groups(docs: list[list[str]]) -> list[list[int]]:
 
 def _shingles(doc: list[str]) -> set[int]:
     words = match_key(" ".join(doc)).split()
-    return {
-        zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode())
-        for i in range(max(1, len(words) - _SHINGLE + 1))
-    }
+    return {zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode()) for i in range(max(1, len(words) - _SHINGLE + 1))}

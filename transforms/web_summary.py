@@ -72,25 +72,18 @@ def source_health_markdown(section: SourceHealthSection) -> str:
         if s.too_soon:
             failures += f" (skipped as too soon: {s.too_soon})"
         lines.append(
-            f"| {s.source} | {s.new_items} | {s.listing_requests} | {s.not_modified} "
-            f"| {s.page_requests} | {failures} |"
+            f"| {s.source} | {s.new_items} | {s.listing_requests} | {s.not_modified} | {s.page_requests} | {failures} |"
         )
     by_kind = section.failures_by_kind
     lines += [
         "",
-        "Failures by kind: "
-        + (", ".join(f"{kind} {n}" for kind, n in by_kind.items()) if by_kind else "none")
-        + ".",
+        "Failures by kind: " + (", ".join(f"{kind} {n}" for kind, n in by_kind.items()) if by_kind else "none") + ".",
     ]
     if section.stale:
         lines += [
             "",
             f"Nothing new for {section.stale_days} days or more: "
-            + ", ".join(
-                f"{s.source} ({s.days_without_new} days)"
-                for s in section.sources
-                if s.source in section.stale
-            )
+            + ", ".join(f"{s.source} ({s.days_without_new} days)" for s in section.sources if s.source in section.stale)
             + ".",
         ]
     return "\n".join(lines)
