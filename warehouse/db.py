@@ -26,6 +26,10 @@ SCHEMA_DIR = SQL_DIR / "schema"
 MODELS_DIR = SQL_DIR / "models"
 
 
+# Private copies being written by this process (a signal handler removes them before exiting).
+_unfinished: set[Path] = set()
+
+
 class WarehouseBusyError(RuntimeError):
     """Another run holds the writer lock."""
 
@@ -90,6 +94,7 @@ def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         _remove_db(staging)
         for stray in database.parent.glob(f"{database.name}.next-*"):
             _remove_db(stray)  # left by a killed run; we hold the lock, so nobody else uses it
+        _unfinished.add(staging)
         if database.exists():
             shutil.copy2(database, staging)
         conn = duckdb.connect(str(staging))
@@ -102,6 +107,7 @@ def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             conn.close()
             _fsync(staging)
             os.replace(staging, database)
+            _unfinished.discard(staging)
             _fsync_dir(database.parent)
         except BaseException:
             with contextlib.suppress(Exception):
@@ -109,7 +115,29 @@ def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             with contextlib.suppress(Exception):
                 conn.close()
             _remove_db(staging)
+            _unfinished.discard(staging)
             raise
+
+
+def writer_busy(database: Path) -> bool:
+    """Whether another process holds the writer lock right now (checked before a run starts)."""
+    lock_path = database.with_name(database.name + ".lock")
+    if not lock_path.exists():
+        return False
+    with lock_path.open("a+") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    return False
+
+
+def discard_unfinished() -> None:
+    """Remove this process's unfinished private copies (the warehouse itself is untouched)."""
+    for staging in list(_unfinished):
+        _remove_db(staging)
+        _unfinished.discard(staging)
 
 
 def reader(database: Path) -> duckdb.DuckDBPyConnection:
