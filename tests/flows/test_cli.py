@@ -68,7 +68,7 @@ def test_missing_summary_and_bad_arguments_are_explained(tmp_path):
     out = _newsmon("run", "--day", "yesterday", env_dir=tmp_path)
     assert out.returncode == 2 and "not a date" in out.stderr
     out = _newsmon("backfill", "--from", "2026-03-04", "--to", "2026-03-01", env_dir=tmp_path)
-    assert out.returncode == 1 and "empty" in out.stderr
+    assert out.returncode == 2 and "empty" in out.stderr
 
 
 def test_served_deployment_runs_daily_on_the_cron_schedule(prefect_harness, tmp_path):
