@@ -126,7 +126,8 @@ def scheduled_run(prefect_server, tmp_path_factory: pytest.TempPathFactory):
                 states = [(r["name"], r["state_type"], r["expected_start_time"]) for r in runs]
                 pytest.fail(
                     f"no scheduled run completed; scheduled runs: {states}\n"
-                    f"--- prefect server log:\n{_tail(prefect_server['log'])}\n--- newsmon serve log:\n{_tail(serve_log)}"
+                    f"--- prefect server log:\n{_tail(prefect_server['log'])}\n"
+                    f"--- newsmon serve log:\n{_tail(serve_log)}"
                 )
             time.sleep(2)
     finally:
@@ -150,9 +151,7 @@ def test_the_scheduler_creates_a_run_that_writes_the_warehouse(scheduled_run):
 
 def test_the_scheduled_run_leaves_its_summary_artifact(scheduled_run):
     api, run = scheduled_run["api"], scheduled_run["run"]
-    r = httpx.post(
-        f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}, timeout=10
-    )
+    r = httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}}, timeout=10)
     r.raise_for_status()
     artifacts = r.json()
     day = datetime.fromisoformat(run["expected_start_time"]).astimezone(UTC).date()
@@ -164,7 +163,8 @@ def test_the_scheduled_run_leaves_its_summary_artifact(scheduled_run):
 
 def test_stage_lines_reach_the_run_logs_in_the_api(scheduled_run):
     api, run = scheduled_run["api"], scheduled_run["run"]
-    r = httpx.post(f"{api}/logs/filter", json={"logs": {"flow_run_id": {"any_": [run["id"]]}}, "limit": 200}, timeout=10)
+    query = {"logs": {"flow_run_id": {"any_": [run["id"]]}}, "limit": 200}
+    r = httpx.post(f"{api}/logs/filter", json=query, timeout=10)
     r.raise_for_status()
     lines = [(log["level"], log["message"]) for log in r.json()]
     stage = [m for level, m in lines if level == 20 and "documents ->" in m and "articles" in m]
