@@ -8,6 +8,7 @@ with SQLAlchemy 2.1 logs `Can't evaluate bulk DML statement` and creates no runs
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -179,3 +180,15 @@ def test_prefect_cli_lists_against_the_server(scheduled_run, command):
     assert out.returncode == 0, out.stdout + out.stderr
     if command[0] == "deployment":
         assert "newsmon-daily" in out.stdout
+
+
+def test_status_shows_the_served_run_and_the_schedule(scheduled_run):
+    out = subprocess.run(
+        [str(BIN / "newsmon"), "status", "--json"], env=scheduled_run["env"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    status = json.loads(out.stdout)
+    assert status["schedule"]["cron"] == "* * * * *"
+    assert status["schedule"]["next_run_at"] or status["schedule"]["note"]
+    served = [r for r in status["runs"] if r["prefect_flow_run_id"] == scheduled_run["run"]["id"]]
+    assert served and served[0]["status"] == "completed"
