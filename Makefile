@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
 LOCK := requirements.lock
 
-.PHONY: setup demo test lint bench clean lock
+.PHONY: setup demo test lint bench clean lock plain-install
 
 setup: $(VENV)/.installed
 
@@ -45,6 +45,10 @@ lock: setup
 	rm -rf $(VENV)
 	$(MAKE) setup
 	$(PY) -m pytest -p no:cacheprovider tests/flows/test_served_schedule.py
+
+# A user's plain `pip install .` per Python version, then one sample run from a scratch directory (registries).
+plain-install:
+	bash .ci/plain_install
 
 clean:
 	rm -rf warehouse/newsmon.duckdb* warehouse/raw warehouse/reports warehouse/data_docs warehouse/gx bench/out

@@ -695,10 +695,12 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
 
 def daily_deployment(cron: str, inbox: str | None = None, sources: str | None = None, timezone: str = "UTC"):
     """The daily flow as a deployment on a cron schedule (what `newsmon serve` serves)."""
+    from prefect.schedules import Cron
+
     params = {k: v for k, v in {"inbox": inbox, "sources": sources}.items() if v}
     return daily.to_deployment(
         name="newsmon-daily",
-        cron=cron,
+        schedule=Cron(cron, timezone=timezone),
         parameters=params,
         description="newsmon daily run: inbox and web sources -> warehouse -> summary",
         tags=["newsmon"],

@@ -456,7 +456,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from flows.daily import daily_deployment
 
     deployment = daily_deployment(
-        cron, inbox=str(inbox) if args.inbox else None, sources=str(sources) if args.sources else None
+        cron,
+        inbox=str(inbox) if args.inbox else None,
+        sources=str(sources) if args.sources else None,
+        timezone=settings.timezone,
     )
     print(f"newsmon: serving deployment newsmon-daily/newsmon-daily on '{cron}'; Ctrl-C stops", file=sys.stderr)
     serve(deployment)

