@@ -28,6 +28,7 @@ from flows.archive import archive_bytes, archived_bytes
 from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
 from flows.extraction import extracted_document
+from flows.report import publish_index, publish_report, read_report_extras
 from flows.store import json_dumps, upsert_document, upsert_inbox_file, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
 from flows.web import FetchReport, run_fetch
@@ -652,8 +653,10 @@ def daily(
                     log.warning("%s: %s", day, reason)
             counts |= _day_stages(conn, settings, day)
             summary = summarise(conn, day, settings.source_stale_days)
+            extras = read_report_extras(conn, day)
             _finish_run(conn, run_id, counts)
         publish_summary(settings, summary)
+        publish_report(settings, summary, extras)
         outcome["counts"] = _headline_counts(counts)
     return summary
 
@@ -677,6 +680,7 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
     settings = Settings()
     run_id = run_id or journal.new_run_id()
     summaries = []
+    extras = []
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     with journaled(settings, run_id, "backfill", days, {}) as outcome:
         with db.writer(settings.database_path) as conn:
@@ -685,10 +689,13 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
             for n, day in enumerate(days, 1):
                 reports[day.isoformat()] = _day_stages(conn, settings, day)
                 summaries.append(summarise(conn, day))
+                extras.append(read_report_extras(conn, day))
                 log.info("backfill: %d/%d days done", n, len(days))
             _finish_run(conn, run_id, {"days": reports})
-        for summary in summaries:
+        for summary, extra in zip(summaries, extras, strict=True):
             publish_summary(settings, summary)
+            publish_report(settings, summary, extra, index=False)
+        publish_index(settings)
         outcome["counts"] = {"days": len(days)}
     return summaries
 

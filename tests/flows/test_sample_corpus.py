@@ -120,3 +120,6 @@ def test_data_docs_and_reports_are_written(sample_run):
     for day in summaries:
         md = (warehouse / "reports" / f"{day}.md").read_text()
         assert f"daily summary for {day}" in md
+        html = (warehouse / "reports" / f"{day}.html").read_text()
+        assert "<svg" in html and "http://" not in html.split("</head>")[0]
+    assert (warehouse / "reports" / "index.html").exists()
