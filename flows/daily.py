@@ -42,6 +42,7 @@ from transforms.summary import DailySummary, daily_summary, event_section, story
 from transforms.text_clean import boilerplate_lines
 from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
 from warehouse import db, journal
+from warehouse.search import build_search_index
 
 log = logging.getLogger("newsmon")
 _PROGRESS_EVERY = 250
@@ -539,6 +540,7 @@ def _start_run(
 
 
 def _finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, Any]) -> None:
+    counts = {**counts, "search_index": build_search_index(conn).model_dump()}  # after every stage, once a run
     conn.execute(
         "update runs set finished_at = ?, status = 'completed', counts = ? where run_id = ?",
         [_now(), json_dumps(counts), run_id],

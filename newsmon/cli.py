@@ -110,6 +110,25 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
     st.add_argument("--json", action="store_true")
 
+    se = sub.add_parser("search", help="full-text search of the articles (BM25), best match first")
+    se.add_argument(
+        "query", help='words (all must match, by stem), "a phrase", -word or -"a phrase" to exclude; - reads stdin'
+    )
+    se.add_argument("--from", dest="start", type=_day, help="only articles that arrived on or after this day")
+    se.add_argument("--to", dest="end", type=_day, help="only articles that arrived on or before this day")
+    se.add_argument("--source", help='only this source (any case), e.g. "Harbourton Courier"')
+    se.add_argument("--limit", type=int, default=10, help="at most this many articles (default 10, at most 1000)")
+    se.add_argument(
+        "--json", action="store_true", help="JSON: hits with score, story, snippet and highlight offsets into the text"
+    )
+
+    ex = sub.add_parser("export", help="write one warehouse table to a Parquet, CSV or JSON-lines file")
+    ex.add_argument("table", help="articles, documents, quarantine, stories, story_articles, events, entities, ...")
+    ex.add_argument("-o", "--output", type=Path, required=True, help="the file to write (replaced if it exists)")
+    ex.add_argument("--format", metavar="parquet|csv|json", help="default: from the suffix of -o")
+    ex.add_argument("--from", dest="start", type=_day, help="rows of this day on (tables with a day column)")
+    ex.add_argument("--to", dest="end", type=_day, help="rows up to this day (tables with a day column)")
+
     serve = sub.add_parser("serve", help="serve the daily flow as a Prefect deployment on a cron schedule")
     serve.add_argument("--cron", help="cron expression (default: settings.schedule_cron)")
     serve.add_argument("--inbox", type=Path)
@@ -370,6 +389,9 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     except WarehouseMissingError as exc:
         print(f"newsmon: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    from warehouse.search import load_fts
+
+    load_fts(conn)  # match_bm25 works in `newsmon sql` too, from the local extension (never a download)
     try:
         cur = conn.execute(query)
         if cur.description is None:
@@ -385,6 +407,68 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     _print_rows(cols, rows, "csv" if args.csv else "json" if args.json else "table")
+    return EXIT_OK
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from transforms.search_text import SearchQueryError, parsed_query, search_results_markdown
+    from warehouse.db import WarehouseMissingError, reader
+    from warehouse.search import MAX_LIMIT, SearchIndexMissingError, search_articles
+
+    query = sys.stdin.read().strip() if args.query == "-" else args.query
+    try:
+        parsed_query(query)  # a bad query is a usage mistake, whether or not there is a warehouse
+    except SearchQueryError as exc:
+        raise UsageError(str(exc)) from None
+    if args.start and args.end and args.end < args.start:
+        raise UsageError(f"the date range is empty: --from {args.start} is after --to {args.end}")
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}, not {args.limit}")
+    settings = _settings()
+    try:
+        conn = reader(settings.database_path)
+    except WarehouseMissingError as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        hits = search_articles(conn, query, day_from=args.start, day_to=args.end, source=args.source, limit=args.limit)
+    except SearchQueryError as exc:
+        raise UsageError(str(exc)) from None
+    except SearchIndexMissingError as exc:
+        print(f"newsmon search: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps([h.model_dump(mode="json") for h in hits], indent=2, ensure_ascii=False))
+    else:
+        print(search_results_markdown(query, hits))
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.db import WarehouseMissingError, reader
+    from warehouse.export import ExportError, export_request, export_table
+
+    try:
+        request = export_request(args.table, args.output, args.format, args.start, args.end)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    settings = _settings()
+    try:
+        conn = reader(settings.database_path)
+    except WarehouseMissingError as exc:
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        report = export_table(conn, request)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        conn.close()
+    print(
+        f"newsmon export: {report.rows} rows of {report.table} -> {report.path} ({report.format}, {report.bytes} bytes)"
+    )
     return EXIT_OK
 
 
@@ -475,6 +559,8 @@ _COMMANDS = {
     "summary": _cmd_summary,
     "status": _cmd_status,
     "serve": _cmd_serve,
+    "search": _cmd_search,
+    "export": _cmd_export,
 }
 
 if __name__ == "__main__":
