@@ -28,6 +28,8 @@ from flows.archive import archive_bytes, archived_bytes
 from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
 from flows.extraction import extracted_document
+from flows.notify import notify_run_problem, notify_run_summary
+from flows.publish import publish_feed
 from flows.report import publish_index, publish_report, read_report_extras
 from flows.store import json_dumps, upsert_document, upsert_inbox_file, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
@@ -593,12 +595,15 @@ def journaled(settings: Settings, run_id: str, command: str, days: list[date], p
         yield outcome
     except db.WarehouseBusyError as exc:
         journal.record(path, run_id, "refused", reason=str(exc))
+        notify_run_problem(path, run_id, settings.notify, "refused", command, days, str(exc))
         raise
     except Exception as exc:
         journal.record(path, run_id, "failed", reason=journal.reason_of(exc))
+        notify_run_problem(path, run_id, settings.notify, "failed", command, days, journal.reason_of(exc))
         raise
     except BaseException as exc:  # KeyboardInterrupt, Prefect's TerminationSignal (SIGTERM), SystemExit
         journal.record(path, run_id, "interrupted", reason=type(exc).__name__)
+        notify_run_problem(path, run_id, settings.notify, "interrupted", command, days, type(exc).__name__)
         raise
     journal.record(
         path, run_id, outcome.get("status", "completed"), reason=outcome.get("reason"), counts=outcome.get("counts")
@@ -659,7 +664,16 @@ def daily(
             _finish_run(conn, run_id, counts)
         publish_summary(settings, summary)
         publish_report(settings, summary, extras)
+        publish_feed(settings.reports_dir)
         outcome["counts"] = _headline_counts(counts)
+    notify_run_summary(
+        journal.journal_path(settings.database_path),
+        run_id,
+        settings.notify,
+        summary,
+        outcome.get("status", "completed"),
+        outcome.get("reason"),
+    )
     return summary
 
 
@@ -698,6 +712,7 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
             publish_summary(settings, summary)
             publish_report(settings, summary, extra, index=False)
         publish_index(settings)
+        publish_feed(settings.reports_dir)
         outcome["counts"] = {"days": len(days)}
     return summaries
 

@@ -229,16 +229,17 @@ def _checked_warehouse(settings) -> None:
 
 
 def _refused(settings, command: str, days: list[date], reason: str) -> None:
-    """Journal a run that was refused before it started (a user looking at `status` sees it)."""
+    """Journal a run that was refused before it started (a user looking at `status` sees it), and notify."""
+    import contextlib
+
+    from flows.notify import notify_run_problem
     from warehouse import journal
 
-    try:
-        path = journal.journal_path(settings.database_path)
-        journal.record(
-            path, journal.new_run_id(), "refused", command=command, days=[d.isoformat() for d in days], reason=reason
-        )
-    except OSError:
-        pass
+    path = journal.journal_path(settings.database_path)
+    run_id = journal.new_run_id()
+    with contextlib.suppress(OSError):  # an unwritable warehouse folder may be why the run was refused
+        journal.record(path, run_id, "refused", command=command, days=[d.isoformat() for d in days], reason=reason)
+    notify_run_problem(path, run_id, settings.notify, "refused", command, days, reason)
 
 
 # ---------------------------------------------------------------- interrupts

@@ -87,8 +87,13 @@ class Settings(BaseSettings):
     story_similarity: Literal["tfidf", "minilm"] = "tfidf"
     schedule_cron: str = "0 6 * * *"
     timezone: str = "UTC"
+    # Apprise URLs (mailto://, json://, slack://, ...) told after every run: the summary, or what failed.
+    # They carry passwords and tokens: set NEWSMON_NOTIFY in the environment, not in a committed newsmon.toml.
+    notify: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="apprise URLs notified after each run (flows/notify.py)"
+    )
 
-    @field_validator("languages", "fetch_allow", mode="before")
+    @field_validator("languages", "fetch_allow", "notify", mode="before")
     @classmethod
     def _split_lists(cls, value: Any) -> Any:
         return _listed(value)

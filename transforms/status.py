@@ -70,6 +70,14 @@ def _days(days: list[Any]) -> str:
     return shown if len(days) <= 5 else f"{len(days)} days, last: {shown}"
 
 
+def notified_cell(results: list[dict[str, Any]]) -> str:
+    """A run's notifications in a table cell: `-` (none), `2 sent`, `1 of 2 failed`."""
+    if not results:
+        return "-"
+    failed = sum(1 for r in results if not r.get("ok"))
+    return f"{len(results)} sent" if not failed else f"{failed} of {len(results)} failed"
+
+
 def status_markdown(status: Status) -> str:
     """The status as a short Markdown report for a terminal."""
     lines = ["# newsmon status", ""]
@@ -83,13 +91,21 @@ def status_markdown(status: Status) -> str:
     lines.append(f"- schedule: '{sched.cron}'; next run: {when}" + (f" ({sched.note})" if sched.note else ""))
     lines += ["", "## Last runs", ""]
     if status.runs:
-        lines += ["| started (UTC) | command | days | outcome | reason |", "|---|---|---|---|---|"]
+        lines += ["| started (UTC) | command | days | outcome | reason | notified |", "|---|---|---|---|---|---|"]
         for run in status.runs:
             days = run.days[0] if len(run.days) == 1 else f"{run.days[0]}..{run.days[-1]}" if run.days else "-"
             reason = (run.reason or "").replace("|", "/")
             lines.append(
-                f"| {run.started_at or run.ended_at or '-'} | {run.command} | {days} | {run.status} | {reason} |"
+                f"| {run.started_at or run.ended_at or '-'} | {run.command} | {days} | {run.status} | {reason} "
+                f"| {notified_cell(run.notified)} |"
             )
+        failed = [(run, r) for run in status.runs for r in run.notified if not r.get("ok")]
+        if failed:
+            lines += ["", "Notifications that failed (the runs themselves are not affected):", ""]
+            lines += [
+                f"- {run.started_at or run.ended_at or '-'} {r.get('target', '?')}: {r.get('reason') or 'no reason'}"
+                for run, r in failed
+            ]
     else:
         lines.append("No runs recorded yet: `newsmon run` starts one.")
     lines += ["", f"## Sources with days without new articles (last {status.window_days} days)", ""]

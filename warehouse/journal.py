@@ -6,7 +6,8 @@ run is recorded, whatever its end: started, completed, degraded (it finished, bu
 source failed), failed, refused (another run held the lock, the input was unusable) or
 interrupted. It is append-only (one `write` per line, flushed and fsynced), so a run killed
 at any point leaves at most a `started` line without an end, which readers report as
-`died` once its process is gone.
+`died` once its process is gone. A run may also add `notified` lines: how sending its
+notifications went, one result per configured URL (`flows/notify.py`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class RunEntry(BaseModel):
     pid: int | None = None
     prefect_flow_run_id: str | None = None
     counts: dict[str, Any] | None = None
+    # `notified` events: one result per notification URL (target masked, ok, reason)
+    notified: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def journal_path(database: Path) -> Path:
@@ -57,7 +60,7 @@ def _now() -> str:
 
 
 def record(path: Path, run_id: str, event: str, **fields: Any) -> None:
-    """Append one event; `started` also marks the run as this process's current run."""
+    """Append one event; `started` marks the run as this process's current run, its outcome unmarks it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps({"run_id": run_id, "event": event, "at": _now(), **fields}, default=str, ensure_ascii=False)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -68,7 +71,7 @@ def record(path: Path, run_id: str, event: str, **fields: Any) -> None:
         os.close(fd)
     if event == "started":
         _current.update(path=path, run_id=run_id)
-    elif _current.get("run_id") == run_id:
+    elif event in OUTCOMES and _current.get("run_id") == run_id:  # a `notified` line does not end the run
         _current.clear()
 
 
@@ -121,6 +124,8 @@ def journal_runs(events: Iterable[dict[str, Any]], alive: Callable[[int], bool])
             entry.counts = event.get("counts")
             entry.command = entry.command or event.get("command", "")
             entry.days = entry.days or list(event.get("days") or [])
+        elif kind == "notified":
+            entry.notified += [r for r in event.get("results") or [] if isinstance(r, dict)]
     for entry in runs.values():
         if entry.status == "running" and (entry.pid is None or not alive(entry.pid)):
             entry.status = "died"

@@ -44,3 +44,29 @@ def test_status_markdown_shows_runs_schedule_quiet_sources_and_quarantine():
 def test_status_markdown_says_when_there_is_nothing_yet():
     text = status_markdown(Status(database="/w/db", archive="/w/raw", schedule=Schedule(cron="0 6 * * *", note="x")))
     assert "No runs recorded yet" in text and "Nothing quarantined" in text and "(x)" in text
+
+
+@pytest.mark.parametrize(
+    ("notified", "cell", "failure_line"),
+    [
+        ([], "| - |", None),
+        ([{"target": "json://h/x", "ok": True}, {"target": "mailto://m/", "ok": True}], "| 2 sent |", None),
+        (
+            [
+                {"target": "json://h/x", "ok": True},
+                {"target": "mailto://bob:****@mail/", "ok": False, "reason": "Connection error"},
+            ],
+            "| 1 of 2 failed |",
+            "- t1 mailto://bob:****@mail/: Connection error",
+        ),
+    ],
+    ids=["none", "all-sent", "one-failed"],
+)
+def test_status_shows_each_runs_notifications_and_the_failed_ones(notified, cell, failure_line):
+    run = RunEntry(run_id="a", command="daily", days=["2026-03-04"], status="completed", started_at="t1")
+    run.notified = notified
+    text = status_markdown(Status(database="/w/db", archive="/w/raw", schedule=Schedule(cron="0 6 * * *"), runs=[run]))
+    assert f"| daily | 2026-03-04 | completed |  {cell}" in text
+    assert ("Notifications that failed" in text) == (failure_line is not None)
+    if failure_line:
+        assert failure_line in text

@@ -58,3 +58,40 @@ def test_an_interrupted_run_is_recorded_for_the_current_run_only(tmp_path: Path)
 
 def test_the_journal_sits_beside_the_database():
     assert journal.journal_path(Path("/srv/w/newsmon.duckdb")) == Path("/srv/w/newsmon.runs.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        ([_started("a", "t1"), _end("a", "completed", "t2")], ("completed", [])),
+        (
+            [
+                _started("a", "t1"),
+                _end("a", "completed", "t2"),
+                {"run_id": "a", "event": "notified", "at": "t3", "results": [{"target": "json://h/x", "ok": True}]},
+            ],
+            ("completed", [{"target": "json://h/x", "ok": True}]),
+        ),
+        (
+            [
+                _started("a", "t1"),
+                _end("a", "failed", "t2", "ValueError: x"),
+                {"run_id": "a", "event": "notified", "at": "t3", "results": [{"target": "m", "ok": False}, "junk"]},
+            ],
+            ("failed", [{"target": "m", "ok": False}]),
+        ),
+    ],
+    ids=["none", "sent", "failed-run-notified"],
+)
+def test_notified_events_fold_into_the_run_without_changing_its_outcome(events, expected):
+    [run] = journal.journal_runs(events, alive=lambda _pid: False)
+    assert (run.status, run.notified) == expected
+
+
+def test_a_notified_line_before_the_end_keeps_the_run_current_for_a_signal(tmp_path: Path):
+    path = tmp_path / "j.jsonl"
+    journal.record(path, "a", "started", pid=os.getpid())
+    journal.record(path, "a", "notified", results=[])
+    assert journal.record_interrupted("SIGTERM received") == "a"
+    [run] = journal.journal_runs(journal.journal_events(path), journal.pid_alive)
+    assert run.status == "interrupted"
