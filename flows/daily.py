@@ -29,6 +29,7 @@ from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
 from flows.extraction import extracted_document
 from flows.notify import notify_run_problem, notify_run_summary
+from flows.progress import progress_bar
 from flows.publish import publish_feed
 from flows.report import publish_index, publish_report, read_report_extras
 from flows.store import json_dumps, upsert_document, upsert_inbox_file, upsert_quarantine
@@ -331,12 +332,14 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     # Pass 2: extraction, in worker processes when the day is big enough to pay for them.
     jobs = [(settings.archive_dir, doc, boilerplate.get(_source_key(doc), frozenset())) for doc in passing]
     articles: list[Article] = []
-    for i, (found, problems) in enumerate(_extracted(jobs, settings.extract_workers), 1):
-        articles += found
-        quarantined += problems
-        if i % _PROGRESS_EVERY == 0:
-            rate = i / (_time.perf_counter() - started)
-            log.info("%s: extracted %d/%d documents (%.0f docs/s)", day, i, len(passing), rate)
+    with progress_bar(f"{day} extract", len(jobs)) as advance:
+        for i, (found, problems) in enumerate(_extracted(jobs, settings.extract_workers), 1):
+            articles += found
+            quarantined += problems
+            advance(1)
+            if i % _PROGRESS_EVERY == 0:
+                rate = i / (_time.perf_counter() - started)
+                log.info("%s: extracted %d/%d documents (%.0f docs/s)", day, i, len(passing), rate)
 
     checked = validate_frame(
         "articles",

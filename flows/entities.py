@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time as _time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import Validation, validate_frame
+from flows.progress import progress_bar
 from newsmon.models import QuarantineRecord
 from transforms.entities import (
     ArticleText,
@@ -118,8 +119,12 @@ def day_entity_result(
     *,
     chunk_articles: int = CHUNK_ARTICLES,
     n_process: int = 1,
+    advance: Callable[[int], None] | None = None,
 ) -> EntityResult:
-    """`entity_mentions` over the articles in chunks; later chunks know what earlier ones found."""
+    """`entity_mentions` over the articles in chunks; later chunks know what earlier ones found.
+
+    `advance(n)` is told after each chunk how many articles it held (a progress bar).
+    """
     result = EntityResult()
     entities: dict[str, Entity] = dict(registry.entities)
     aliases: dict[tuple[str, str], EntityAlias] = {}
@@ -134,6 +139,8 @@ def day_entity_result(
             day_entities.setdefault(e.entity_id, entities[e.entity_id])
         for a in part.aliases:
             aliases.setdefault((a.alias, a.entity_id), a)
+        if advance is not None:
+            advance(len(articles[i : i + chunk_articles]))
     result.entities = sorted(day_entities.values(), key=lambda e: e.entity_id)
     result.aliases = list(aliases.values())
     return result
@@ -456,9 +463,10 @@ def run_entities(
     # docs/entities.md: 81 long articles (630k chars) took 18.6 s in one process, 12.2 s in two.
     total_chars = sum(len(a.text) for _, a in articles)
     n_process = processes if total_chars >= PARALLEL_NER_CHARS else 1
-    result = day_entity_result(
-        [a for _, a in articles], nlp, registry, chunk_articles=chunk_articles, n_process=n_process
-    )
+    with progress_bar(f"{day} entities", len(articles)) as advance:
+        result = day_entity_result(
+            [a for _, a in articles], nlp, registry, chunk_articles=chunk_articles, n_process=n_process, advance=advance
+        )
     good, quarantined = checked_result(day, articles, result, docs_dir=docs_dir)
     aliases = write_day(conn, day, good)
     new = conn.execute("select count(*) from entities where first_seen = ?", [day]).fetchone()

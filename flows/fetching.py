@@ -769,8 +769,11 @@ def fetch_many(
     run_id: str = "",
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     fetcher: Fetcher | None = None,
+    advance: Callable[[int], None] | None = None,
 ) -> tuple[list[FetchResult], dict[str, FetchState]]:
     """Fetch each canonical URL once on a bounded thread pool; rows in input order, new states.
+
+    `advance(1)` is told as each fetch ends (a progress bar).
 
     Pass an open `fetcher` to share its robots.txt cache and host gates across batches
     (it is left open); otherwise one is made for this batch and closed.
@@ -799,6 +802,8 @@ def fetch_many(
         try:
             for future in as_completed(futures, timeout=max(0.0, batch_end - time.monotonic())):
                 i = futures[future]
+                if advance is not None:
+                    advance(1)
                 try:
                     result, state = future.result()
                 except Exception as exc:  # one URL's bug must not lose the other rows

@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 
 from flows.archive import archive_path, archived_bytes
 from flows.fetching import Fetcher, FetchLimits, FetchResult, FetchState, FetchTarget, fetch_many
+from flows.progress import progress_bar
 from flows.store import upsert_document
 from newsmon.models import Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
@@ -132,9 +133,12 @@ def run_fetch(
         listings, results, states = _listings(conn, settings, day, sources, fetcher, report)
         pages, page_meta = _new_pages(conn, sources, listings, per_source, fallback_max_items)
         report.new_urls = len(pages)
-        fetched, new_states = (
-            fetch_many(pages, archive_dir=settings.archive_dir, run_id=run_id, fetcher=fetcher) if pages else ([], {})
-        )
+        with progress_bar(f"{day} fetch", len(pages)) as advance:
+            fetched, new_states = (
+                fetch_many(pages, archive_dir=settings.archive_dir, run_id=run_id, fetcher=fetcher, advance=advance)
+                if pages
+                else ([], {})
+            )
     results += fetched
 
     # Archived pages become documents; settled URLs get state, transient failures none.

@@ -47,6 +47,21 @@ class UsageError(Exception):
     """A mistake in arguments, configuration or input paths: one line, exit 2, nothing ran."""
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now, so a progress bar that redirects it keeps log lines above it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def _quiet(command: str, debug: bool) -> None:
     env = dict(_QUIET_ENV)
     if command == "serve":
@@ -55,7 +70,7 @@ def _quiet(command: str, debug: bool) -> None:
         env |= _TERMINAL_ENV
     for key, value in env.items():
         os.environ.setdefault(key, value)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s newsmon %(message)s", "%H:%M:%S"))
     log = logging.getLogger("newsmon")
     log.addHandler(handler)

@@ -166,3 +166,34 @@ def test_ctrl_c_ends_a_run_with_130_one_line_and_the_warehouse_unchanged(tmp_pat
     assert not [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
     status = json.loads(_newsmon("status", "--json", env=_env(warehouse)).stdout)
     assert status["runs"][0]["status"] == "interrupted"
+
+
+@pytest.mark.slow
+def test_a_terminal_sees_progress_bars_and_a_pipe_sees_plain_lines(tmp_path):
+    import pty
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_DAY, inbox)
+    args = [str(NEWSMON), "run", "--inbox", str(inbox), "--day", "2026-03-02"]
+    master, slave = pty.openpty()
+    env = {**_env(tmp_path / "tty"), "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=slave, close_fds=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=300)
+    os.close(master)
+    on_tty = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, on_tty
+    assert "2026-03-02 extract" in on_tty and "2026-03-02 entities" in on_tty
+    assert "documents -> " in on_tty  # the stage lines are still there, above the bars
+    piped = _newsmon(*args[1:], env=_env(tmp_path / "pipe"))
+    assert piped.returncode == 0
+    assert "extract" not in piped.stderr.replace("extracted", "") and "documents -> " in piped.stderr
