@@ -1,5 +1,6 @@
 """Data contracts: Great Expectations suites stored as JSON, run by one helper."""
 
+from expectations.data_docs import OfflineReport, make_offline
 from expectations.runner import (
     RowFailure,
     TableFailure,
@@ -11,10 +12,12 @@ from expectations.runner import (
 )
 
 __all__ = [
+    "OfflineReport",
     "RowFailure",
     "TableFailure",
     "Validation",
     "load_suite",
+    "make_offline",
     "suite_parameters",
     "suite_path",
     "validate_frame",
