@@ -160,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"newsmon {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except FileNotFoundError as exc:
+        from warehouse.db import WarehouseMissingError
+
+        if not isinstance(exc, WarehouseMissingError):
+            raise
+        print(f"newsmon: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("newsmon: interrupted; the warehouse is unchanged by the unfinished run", file=sys.stderr)
         return 130
@@ -394,17 +401,13 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
 def _cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
-    from warehouse.db import WarehouseMissingError, reader
+    from warehouse.db import reader
 
     query = sys.stdin.read() if args.query == "-" else args.query
     if not query.strip():
         raise UsageError('empty query; e.g. newsmon sql "select count(*) from articles"')
     settings = _settings()
-    try:
-        conn = reader(settings.database_path)
-    except WarehouseMissingError as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    conn = reader(settings.database_path)  # no warehouse yet: one line from main(), exit 1
     from warehouse.search import load_fts
 
     load_fts(conn)  # match_bm25 works in `newsmon sql` too, from the local extension (never a download)
@@ -428,7 +431,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
 
 def _cmd_search(args: argparse.Namespace) -> int:
     from transforms.search_text import SearchQueryError, parsed_query, search_results_markdown
-    from warehouse.db import WarehouseMissingError, reader
+    from warehouse.db import reader
     from warehouse.search import MAX_LIMIT, SearchIndexMissingError, search_articles
 
     query = sys.stdin.read().strip() if args.query == "-" else args.query
@@ -441,11 +444,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     if not 1 <= args.limit <= MAX_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}, not {args.limit}")
     settings = _settings()
-    try:
-        conn = reader(settings.database_path)
-    except WarehouseMissingError as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    conn = reader(settings.database_path)  # no warehouse yet: one line from main(), exit 1
     try:
         hits = search_articles(conn, query, day_from=args.start, day_to=args.end, source=args.source, limit=args.limit)
     except SearchQueryError as exc:
@@ -463,7 +462,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from warehouse.db import WarehouseMissingError, reader
+    from warehouse.db import reader
     from warehouse.export import ExportError, export_request, export_table
 
     try:
@@ -471,11 +470,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise UsageError(str(exc)) from None
     settings = _settings()
-    try:
-        conn = reader(settings.database_path)
-    except WarehouseMissingError as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    conn = reader(settings.database_path)  # no warehouse yet: one line from main(), exit 1
     try:
         report = export_table(conn, request)
     except ExportError as exc:

@@ -16,7 +16,7 @@ from lxml import etree
 from pydantic import BaseModel
 
 from transforms.notification import summary_headline
-from transforms.summary import DailySummary, EventItem, StoryChange
+from transforms.summary import DailySummary, EventItem, StoryChange, headline_figures
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_DAYS = 30
@@ -96,21 +96,11 @@ def _when(e: EventItem) -> str:
 def summary_html(summary: DailySummary) -> str:
     """The summary as an HTML fragment (tables and lists, no scripts, styles or external resources)."""
     root = etree.Element("div")
-    t, p = summary.totals, summary.previous_totals
     _el(root, "p", f"Compared with {summary.previous_day.isoformat()}.")
     _table(
         root,
         ["", "today", "yesterday", "change"],
-        [
-            (label, a, b, _signed(a - b))
-            for label, a, b in (
-                ("documents", t.documents, p.documents),
-                ("articles", t.articles, p.articles),
-                ("distinct reports", t.reports, p.reports),
-                ("quarantined", t.quarantined, p.quarantined),
-                ("sources", t.sources, p.sources),
-            )
-        ],
+        [(label, a, b, _signed(a - b)) for label, a, b in headline_figures(summary)],
     )
     if summary.stories is not None:
         _el(root, "h3", "Stories")

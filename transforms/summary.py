@@ -184,6 +184,18 @@ class DailySummary(BaseModel):
     web: SourceHealthSection | None = None
 
 
+def headline_figures(summary: DailySummary) -> list[tuple[str, int, int]]:
+    """(label, today, yesterday) for the figures every rendering of the summary leads with."""
+    t, p = summary.totals, summary.previous_totals
+    return [
+        ("documents", t.documents, p.documents),
+        ("articles", t.articles, p.articles),
+        ("distinct reports", t.reports, p.reports),
+        ("quarantined", t.quarantined, p.quarantined),
+        ("sources", t.sources, p.sources),
+    ]
+
+
 def daily_summary(
     day: date,
     totals_rows: list[dict[str, Any]],
@@ -219,7 +231,6 @@ def _signed(n: int) -> str:
 
 def summary_markdown(summary: DailySummary) -> str:
     """Render the summary as Markdown for people, the report file and Prefect's artifact."""
-    t, p = summary.totals, summary.previous_totals
     lines = [
         f"# newsmon daily summary for {summary.day.isoformat()}",
         "",
@@ -228,13 +239,7 @@ def summary_markdown(summary: DailySummary) -> str:
         "| | today | yesterday | change |",
         "|---|---:|---:|---:|",
     ]
-    for label, a, b in (
-        ("documents", t.documents, p.documents),
-        ("articles", t.articles, p.articles),
-        ("distinct reports", t.reports, p.reports),
-        ("quarantined", t.quarantined, p.quarantined),
-        ("sources", t.sources, p.sources),
-    ):
+    for label, a, b in headline_figures(summary):
         lines.append(f"| {label} | {a} | {b} | {_signed(a - b)} |")
     lines += ["", "## New articles by source", ""]
     if summary.new_articles_by_source:
