@@ -1,15 +1,19 @@
 """Run a Great Expectations suite on a pandas frame and name the rows that fail it.
 
 Great Expectations is imported lazily (importing it takes seconds), and one
-ephemeral Data Context per docs folder is kept for the life of the process.
+ephemeral Data Context per docs folder is kept for the life of the process, with what is
+costly to make: suites, checkpoints, and the data docs site builder (its Jinja templates
+compile once per process, not once per validation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import os
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -30,6 +34,7 @@ DOCS_SITE = "newsmon"
 # Raw validation results behind the HTML pages. GE's index builder deletes pages whose
 # result is missing from the results store, so the results must outlive the process.
 RESULTS_SUBDIR = "_results"
+RESULTS_STORE = "newsmon_validation_results"
 _VALUE_CHARS = 80  # longest value quoted in a reason
 
 _LOCK = threading.Lock()  # GE contexts are not thread-safe; Prefect may run tasks in threads
@@ -91,9 +96,9 @@ def suite_parameters(suite_name: str) -> dict[str, Any]:
 
 def load_suite(suite_name: str) -> ExpectationSuite:
     """Read a suite from its JSON file (GE's own suite format)."""
-    _quiet_gx()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        _imported_gx()
         from great_expectations.core.expectation_suite import ExpectationSuite
 
     raw = json.loads(suite_path(suite_name).read_text(encoding="utf-8"))
@@ -126,7 +131,7 @@ class _Context:
     """One ephemeral GE context, with a local data docs site when a folder is given."""
 
     def __init__(self, docs_dir: Path | None) -> None:
-        import great_expectations as gx
+        gx = _imported_gx()
         from great_expectations.data_context.types.base import (
             DataContextConfig,
             InMemoryStoreBackendDefaults,
@@ -136,8 +141,12 @@ class _Context:
         defaults = InMemoryStoreBackendDefaults()
         sites: dict[str, Any] = {}
         if docs_dir is not None:
-            defaults.stores[defaults.validation_results_store_name] = {
-                "class_name": "ValidationResultsStore",
+            # A store of our own class under a name of its own: when no store has GE's default
+            # class, GE's config puts an in-memory one under the default name (over ours).
+            defaults.validation_results_store_name = RESULTS_STORE
+            defaults.stores[RESULTS_STORE] = {
+                "module_name": "expectations.results_store",
+                "class_name": "WriteOnceResultsStore",
                 "store_backend": {
                     "class_name": "TupleFilesystemStoreBackend",
                     "base_directory": str(docs_dir / RESULTS_SUBDIR),
@@ -162,6 +171,9 @@ class _Context:
         self.context: AbstractDataContext = gx.get_context(mode="ephemeral", project_config=config)
         self.source = self.context.data_sources.add_pandas("newsmon")
         self.docs_index = docs_dir / "index.html" if docs_dir is not None else None
+        # What UpdateDataDocsAction builds after a validation, made once: the action makes a new
+        # site builder per call, which compiles every Jinja template again (most of its time).
+        self.site = _site_builder(self.context) if docs_dir is not None else None
         self._suites: dict[str, ExpectationSuite] = {}
         self._runners: dict[tuple[str, str], Any] = {}
 
@@ -174,9 +186,9 @@ class _Context:
         result_format: dict[str, Any],
         run_name: str | None = None,
     ) -> Any:
-        """Validate one frame; through a checkpoint (which updates data docs) when docs are on."""
+        """Validate one frame; through a checkpoint (which stores the result) and data docs when docs are on."""
         runner = self._runner(suite_name, key, result_format)
-        if self.docs_index is None:
+        if self.site is None:
             batch = runner.get_batch(batch_parameters={"dataframe": frame})
             return batch.validate(
                 self._suites[suite_name],
@@ -184,13 +196,21 @@ class _Context:
                 result_format=result_format,
             )
         from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
         checkpoint_result = runner.run(
             batch_parameters={"dataframe": frame},
             expectation_parameters=values,
             run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
         )
-        return next(iter(checkpoint_result.run_results.values()))
+        ((result_id, result),) = checkpoint_result.run_results.items()
+        # The pages UpdateDataDocsAction would write: this result's, its suite's, and the index.
+        self.site.build(resource_identifiers=[result_id, ExpectationSuiteIdentifier(name=suite_name)])
+        # GE's pages load CDN assets, lose suite pages that others link to, and show $PARAMETER.
+        from expectations.data_docs import make_offline
+
+        make_offline(self.docs_index.parent, {suite_name: values})
+        return result
 
     def _runner(self, suite_name: str, key: str, result_format: dict[str, Any]) -> Any:
         """A batch definition (no docs) or a checkpoint (docs), made once per suite and key."""
@@ -202,19 +222,15 @@ class _Context:
         asset = self.source.add_dataframe_asset(name)
         batch_definition = asset.add_batch_definition_whole_dataframe(name)
         runner: Any = batch_definition
-        if self.docs_index is not None:
-            from great_expectations.checkpoint import UpdateDataDocsAction
-
+        if self.site is not None:
             definition = self.context.validation_definitions.add(
-                self.gx.ValidationDefinition(
-                    name=name, data=batch_definition, suite=self._suites[suite_name]
-                )
+                self.gx.ValidationDefinition(name=name, data=batch_definition, suite=self._suites[suite_name])
             )
             runner = self.context.checkpoints.add(
                 self.gx.Checkpoint(
                     name=name,
                     validation_definitions=[definition],
-                    actions=[UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])],
+                    actions=[],  # data docs: self.site, in run()
                     result_format=result_format,
                 )
             )
@@ -222,19 +238,56 @@ class _Context:
         return runner
 
 
+def _site_builder(context: AbstractDataContext) -> Any:
+    """The context's data docs site builder, made as GE's `build_data_docs` makes it."""
+    from great_expectations.data_context.util import instantiate_class_from_config
+
+    return instantiate_class_from_config(
+        config=context.variables.data_docs_sites[DOCS_SITE],
+        runtime_environment={
+            "data_context": context,
+            "root_directory": context.root_directory,
+            "site_name": DOCS_SITE,
+        },
+        config_defaults={
+            "class_name": "SiteBuilder",
+            "module_name": "great_expectations.render.renderer.site_builder",
+        },
+    )
+
+
 def _context(docs_dir: Path | None) -> _Context:
     """The process's context for this docs folder, made on first use."""
     folder = Path(docs_dir).resolve() if docs_dir is not None else None
     if folder not in _CONTEXTS:
-        _quiet_gx()
         _CONTEXTS[folder] = _Context(folder)
     return _CONTEXTS[folder]
 
 
-def _quiet_gx() -> None:
-    """Keep GE's analytics off and its log chatter away from the user."""
+def _imported_gx() -> Any:
+    """great_expectations, imported quietly (analytics off, log chatter away from the user).
+
+    The import makes some 180,000 long-lived objects (classes, pydantic models, registries).
+    Left to the cyclic garbage collector they are scanned again by every full collection of
+    the run and by the last ones at exit, about 1.5 s of CPU per run (bench/bench_fixed_cost.py);
+    so the import runs with the collector paused and what it made is moved to the permanent
+    generation (gc.freeze). Whatever else is alive at that moment is frozen with it, once per
+    process: it is freed all the same unless it later becomes garbage in a reference cycle.
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    if "great_expectations" in sys.modules:
+        return sys.modules["great_expectations"]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        import great_expectations
+
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    return great_expectations
 
 
 def _parameters(suite_name: str, params: dict[str, Any] | None) -> dict[str, Any]:
@@ -270,11 +323,7 @@ def _utc_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _holds_datetimes(column: pd.Series) -> bool:
     values = column.dropna()
-    return (
-        column.dtype == object
-        and not values.empty
-        and all(isinstance(value, dt.datetime) for value in values)
-    )
+    return column.dtype == object and not values.empty and all(isinstance(value, dt.datetime) for value in values)
 
 
 def _utc_column(column: pd.Series) -> pd.Series:
@@ -295,9 +344,7 @@ def _validation(suite_name: str, key: str, result: Any, docs_index: Path | None)
         rows = item.result.get("unexpected_index_list") if error is None else None
         if rows is None:
             reason = error or _table_reason(item)
-            table_failures.append(
-                TableFailure(expectation=kind, column=column, reason=f"{reason} ({kind})")
-            )
+            table_failures.append(TableFailure(expectation=kind, column=column, reason=f"{reason} ({kind})"))
             continue
         for row in rows:
             value = row.get(column, row.get(key)) if column else None

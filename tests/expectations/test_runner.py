@@ -69,9 +69,7 @@ def test_suites_load_from_their_json_files(name: str) -> None:
     stored = json.loads(suite_path(name).read_text(encoding="utf-8"))
     suite = load_suite(name)
     assert suite.name == name
-    assert [e.expectation_type for e in suite.expectations] == [
-        e["type"] for e in stored["expectations"]
-    ]
+    assert [e.expectation_type for e in suite.expectations] == [e["type"] for e in stored["expectations"]]
 
 
 def test_parameter_defaults_come_from_the_suite_meta() -> None:
@@ -190,8 +188,7 @@ def test_row_failing_several_expectations_gets_several_failures() -> None:
     [
         (
             {"text": "x" * 35},
-            "text is 35 characters long; at least 200 are required"
-            " (expect_column_value_lengths_to_be_between)",
+            "text is 35 characters long; at least 200 are required (expect_column_value_lengths_to_be_between)",
         ),
         (
             {"language": "fr"},
@@ -205,9 +202,7 @@ def test_row_failing_several_expectations_gets_several_failures() -> None:
     ],
 )
 def test_reasons_are_readable(changes: dict, reason: str) -> None:
-    validation = validate_frame(
-        "articles", _frame([_article(1, **changes)]), "article_id", ARTICLE_PARAMS
-    )
+    validation = validate_frame("articles", _frame([_article(1, **changes)]), "article_id", ARTICLE_PARAMS)
     assert [f.reason for f in validation.failures] == [reason]
 
 
@@ -258,9 +253,7 @@ def test_data_docs_index_is_written(tmp_path: Path) -> None:
 
 def test_5000_row_frame_validates() -> None:
     rows = [
-        _article(i, word_count=10)
-        if i % 10 == 0
-        else _article(i, language="de" if i % 7 == 0 else "en")
+        _article(i, word_count=10) if i % 10 == 0 else _article(i, language="de" if i % 7 == 0 else "en")
         for i in range(5_000)
     ]
     frame = _frame(rows)
@@ -273,9 +266,7 @@ def test_5000_row_frame_validates() -> None:
 
 def test_importing_the_package_does_not_import_great_expectations() -> None:
     code = "import sys, expectations; print('great_expectations' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 

@@ -47,9 +47,15 @@ def seed_articles(seeds_dir: Path) -> list[Article]:
     for day in json.loads((seeds_dir / "replay.json").read_text())["days"]:
         for name in day["arrive"]:
             raw = (seeds_dir / name).read_bytes()
-            doc = Document(doc_id=content_id(raw), file_name=name, source_path=name,
-                           arrival_day=date.fromisoformat(day["day"]), size_bytes=len(raw),
-                           media_type="text", archive_path="x")
+            doc = Document(
+                doc_id=content_id(raw),
+                file_name=name,
+                source_path=name,
+                arrival_day=date.fromisoformat(day["day"]),
+                size_bytes=len(raw),
+                media_type="text",
+                archive_path="x",
+            )
             found, problems = document_articles(doc, sniffed(raw, name))
             assert not problems and len(found) == 1
             articles += found
@@ -61,8 +67,7 @@ def _warehouse(path: Path, articles: list[Article]) -> Path:
     conn = duckdb.connect(str(path))
     try:
         db.apply_schema(conn)
-        frame = pd.DataFrame([{**a.model_dump(), "published_date": a.published_at.date()}
-                              for a in articles])
+        frame = pd.DataFrame([{**a.model_dump(), "published_date": a.published_at.date()} for a in articles])
         cols = [r[0] for r in conn.execute("describe articles").fetchall()]
         conn.register("_seed_articles", frame[cols])
         conn.execute(f"insert into articles select {', '.join(cols)} from _seed_articles")
@@ -80,8 +85,7 @@ def _run(path: Path, day: date, nlp: Any):
 def _snapshot(path: Path) -> dict[str, list[tuple]]:
     conn = duckdb.connect(str(path), read_only=True)
     try:
-        return {t: conn.execute(f"select * from {t} order by all").fetchall()
-                for t in ENTITY_TABLES}
+        return {t: conn.execute(f"select * from {t} order by all").fetchall() for t in ENTITY_TABLES}
     finally:
         conn.close()
 
@@ -97,9 +101,7 @@ def replayed(tmp_path_factory, seed_articles, replay_days, nlp) -> Path:
 
 
 @pytest.mark.slow
-def test_reruns_and_backfills_give_identical_tables(
-    replayed, tmp_path, seed_articles, replay_days, nlp
-):
+def test_reruns_and_backfills_give_identical_tables(replayed, tmp_path, seed_articles, replay_days, nlp):
     want = _snapshot(replayed)
     assert all(want[t] for t in ENTITY_TABLES)
 
@@ -157,26 +159,26 @@ def test_entities_are_recomputed_from_mentions(replayed):
     assert orphan_aliases == []
 
 
-def test_an_article_gone_from_its_day_takes_its_mentions_and_aliases(
-    replayed, tmp_path, replay_days, nlp
-):
+def test_an_article_gone_from_its_day_takes_its_mentions_and_aliases(replayed, tmp_path, replay_days, nlp):
     path = tmp_path / "gone.duckdb"
     path.write_bytes(replayed.read_bytes())
     conn = duckdb.connect(str(path))
-    gone = conn.execute("select min(article_id) from articles where day = ?",
-                        [replay_days[0]]).fetchone()[0]
+    gone = conn.execute("select min(article_id) from articles where day = ?", [replay_days[0]]).fetchone()[0]
     conn.execute("delete from articles where article_id = ?", [gone])
     conn.close()
     _run(path, replay_days[0], nlp)
     conn = duckdb.connect(str(path), read_only=True)
     try:
-        left = [conn.execute(sql, [gone]).fetchone()[0] for sql in (
-            "select count(*) from entity_mentions where article_id = ?",
-            "select count(*) from entity_aliases where learned_from = ?",
-        )]
+        left = [
+            conn.execute(sql, [gone]).fetchone()[0]
+            for sql in (
+                "select count(*) from entity_mentions where article_id = ?",
+                "select count(*) from entity_aliases where learned_from = ?",
+            )
+        ]
         unmentioned = conn.execute(
-            "select count(*) from entities where entity_id not in"
-            " (select entity_id from entity_mentions)").fetchone()[0]
+            "select count(*) from entities where entity_id not in (select entity_id from entity_mentions)"
+        ).fetchone()[0]
     finally:
         conn.close()
     assert left == [0, 0]
@@ -218,56 +220,90 @@ def test_entity_section_of_the_replay(replayed):
     assert "Antony Blinken" in names[:5]
     blinken = next(e for e in section.top if e.name == "Antony Blinken")
     assert blinken.previous_mentions > 0 and blinken.articles == 1
-    assert section.new_total == len(
-        [r for r in rows if r["first_seen"] == JUNE_19 and r["mentions"]])
+    assert section.new_total == len([r for r in rows if r["first_seen"] == JUNE_19 and r["mentions"]])
     assert all(e.first_seen == JUNE_19 for e in section.new)
     assert "Antony Blinken" not in [e.name for e in section.new]
 
 
 # ---------------------------------------------------------------- the contract
 
-_ARTICLE = ArticleText(article_id="a1", title="Blinken meets Xi",
-                       text="Antony Blinken met Xi Jinping in Beijing.")
+_ARTICLE = ArticleText(article_id="a1", title="Blinken meets Xi", text="Antony Blinken met Xi Jinping in Beijing.")
 _BLINKEN = Entity(entity_id="person_4685497e4f9e", canonical_name="Antony Blinken", type="PERSON")
 _XI = Entity(entity_id="person_0b42a20a5a42", canonical_name="Xi Jinping", type="PERSON")
 
 
 def _mention(entity: Entity, surface: str, start: int, end: int, in_headline: bool = False):
-    return EntityMention(article_id="a1", entity_id=entity.entity_id, surface=surface, start=start,
-                         end=end, sentence_index=0, in_headline=in_headline, in_lead=True,
-                         label="PERSON", how="exact")
+    return EntityMention(
+        article_id="a1",
+        entity_id=entity.entity_id,
+        surface=surface,
+        start=start,
+        end=end,
+        sentence_index=0,
+        in_headline=in_headline,
+        in_lead=True,
+        label="PERSON",
+        how="exact",
+    )
 
 
 _GOOD = [_mention(_BLINKEN, "Antony Blinken", 0, 14), _mention(_XI, "Xi", 14, 16, True)]
 
 
-@pytest.mark.parametrize(("bad_mentions", "bad_entities", "expectation", "quarantined_item"), [
-    ([_mention(_XI, "Xi Jinping", 19, 60)], [],
-     "expect_column_values_to_be_between", "a1:text:19-60"),        # end past the text
-    ([_mention(_XI, "Xi Jinpang", 19, 29)], [],
-     "expect_column_values_to_be_in_set", "a1:text:19-29"),         # text at offsets != surface
-    ([_mention(_XI, "Xi", 14, 16, True)], [],
-     "expect_column_values_to_be_unique", "a1:title:14-16"),        # duplicate key
-    ([EntityMention.model_construct(**{**_mention(_XI, "Beijing", 33, 40).model_dump(),
-                                       "entity_id": "gpe_a6ce35a42815"})],
-     [Entity.model_construct(entity_id="gpe_a6ce35a42815", canonical_name="Beijing", type="NORP")],
-     "expect_column_values_to_be_in_set", "gpe_a6ce35a42815@2023-06-19"),  # type not allowed
-    ([EntityMention.model_construct(**{**_mention(_XI, "Beijing", 33, 40).model_dump(),
-                                       "entity_id": "gpe_a6ce35a42815"})],
-     [Entity.model_construct(entity_id="gpe_a6ce35a42815", canonical_name=" ", type="GPE")],
-     "expect_column_values_to_match_regex", "gpe_a6ce35a42815@2023-06-19"),  # blank name
-    ([EntityMention.model_construct(**{**_mention(_XI, "Beijing", 33, 40).model_dump(),
-                                       "entity_id": None})], [],
-     "expect_column_values_to_not_be_null", "a1:text:33-40"),       # no entity id
-])
-def test_contract_quarantines_failing_rows(
-    bad_mentions, bad_entities, expectation, quarantined_item
-):
+@pytest.mark.parametrize(
+    ("bad_mentions", "bad_entities", "expectation", "quarantined_item"),
+    [
+        (
+            [_mention(_XI, "Xi Jinping", 19, 60)],
+            [],
+            "expect_column_values_to_be_between",
+            "a1:text:19-60",
+        ),  # end past the text
+        (
+            [_mention(_XI, "Xi Jinpang", 19, 29)],
+            [],
+            "expect_column_values_to_be_in_set",
+            "a1:text:19-29",
+        ),  # text at offsets != surface
+        (
+            [_mention(_XI, "Xi", 14, 16, True)],
+            [],
+            "expect_column_values_to_be_unique",
+            "a1:title:14-16",
+        ),  # duplicate key
+        (
+            [
+                EntityMention.model_construct(
+                    **{**_mention(_XI, "Beijing", 33, 40).model_dump(), "entity_id": "gpe_a6ce35a42815"}
+                )
+            ],
+            [Entity.model_construct(entity_id="gpe_a6ce35a42815", canonical_name="Beijing", type="NORP")],
+            "expect_column_values_to_be_in_set",
+            "gpe_a6ce35a42815@2023-06-19",
+        ),  # type not allowed
+        (
+            [
+                EntityMention.model_construct(
+                    **{**_mention(_XI, "Beijing", 33, 40).model_dump(), "entity_id": "gpe_a6ce35a42815"}
+                )
+            ],
+            [Entity.model_construct(entity_id="gpe_a6ce35a42815", canonical_name=" ", type="GPE")],
+            "expect_column_values_to_match_regex",
+            "gpe_a6ce35a42815@2023-06-19",
+        ),  # blank name
+        (
+            [EntityMention.model_construct(**{**_mention(_XI, "Beijing", 33, 40).model_dump(), "entity_id": None})],
+            [],
+            "expect_column_values_to_not_be_null",
+            "a1:text:33-40",
+        ),  # no entity id
+    ],
+)
+def test_contract_quarantines_failing_rows(bad_mentions, bad_entities, expectation, quarantined_item):
     result = EntityResult(
         mentions=[*_GOOD, *bad_mentions],
         entities=[_BLINKEN, _XI, *bad_entities],
-        aliases=[EntityAlias(alias="Xi", entity_id=_XI.entity_id, learned_from="a1",
-                             how="short_form_same_article")],
+        aliases=[EntityAlias(alias="Xi", entity_id=_XI.entity_id, learned_from="a1", how="short_form_same_article")],
     )
     good, quarantined = checked_result(JUNE_19, [("doc1", _ARTICLE)], result)
     found = {(q.item_id, q.expectation) for q in quarantined}
@@ -275,8 +311,11 @@ def test_contract_quarantines_failing_rows(
     assert all(q.stage == STAGE and q.day == JUNE_19 and q.reason for q in quarantined)
     kept = {(m.article_id, m.start, m.end, m.in_headline) for m in good.mentions}
     assert ("a1", 0, 14, False) in kept
-    assert not any(f"a1:{'title' if m.in_headline else 'text'}:{m.start}-{m.end}" == q.item_id
-                   for m in good.mentions for q in quarantined)
+    assert not any(
+        f"a1:{'title' if m.in_headline else 'text'}:{m.start}-{m.end}" == q.item_id
+        for m in good.mentions
+        for q in quarantined
+    )
     assert {e.entity_id for e in good.entities} <= {_BLINKEN.entity_id, _XI.entity_id}
     if bad_entities:  # a failing entity's mentions are quarantined with it, not written
         assert "a1:text:33-40" in {item for item, _ in found}

@@ -80,9 +80,7 @@ def _warehouse(articles: list[Article]) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(":memory:")
     db.apply_schema(conn)
     cols = [r[0] for r in conn.execute("describe articles").fetchall()]
-    frame = pd.DataFrame(
-        [{**a.model_dump(), "published_date": a.published_at.date()} for a in articles]
-    )
+    frame = pd.DataFrame([{**a.model_dump(), "published_date": a.published_at.date()} for a in articles])
     conn.register("_a", frame[cols])
     conn.execute("insert into articles select * from _a")
     conn.unregister("_a")
@@ -90,9 +88,7 @@ def _warehouse(articles: list[Article]) -> duckdb.DuckDBPyConnection:
 
 
 def _snapshot(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    return {
-        t: conn.execute(f"select * from {t} order by {key}").fetchall() for t, key in TABLES.items()
-    }
+    return {t: conn.execute(f"select * from {t} order by {key}").fetchall() for t, key in TABLES.items()}
 
 
 def test_rerunning_any_day_changes_nothing(seed_articles, nlp):
@@ -113,14 +109,10 @@ def test_rerunning_any_day_changes_nothing(seed_articles, nlp):
     assert _snapshot(other) == first
 
     # every mention belongs to an event, every participant to an event
-    assert (
-        conn.execute("select count(*) from event_mentions where event_id is null").fetchone()[0]
-        == 0
-    )
+    assert conn.execute("select count(*) from event_mentions where event_id is null").fetchone()[0] == 0
     assert (
         conn.execute(
-            "select count(*) from event_participants where event_id not in"
-            " (select event_id from events)"
+            "select count(*) from event_participants where event_id not in (select event_id from events)"
         ).fetchone()[0]
         == 0
     )
@@ -137,9 +129,7 @@ def test_blinken_xi_in_the_warehouse_and_daily_model(seed_articles, nlp):
         " and m.sentence like '%would meet with Chinese President Xi Jinping%'"
     ).fetchall()
     assert [(r[1], r[2]) for r in rows] == [(date(2023, 6, 19), 1)]
-    sections = {
-        (r["section"], r["event_id"]) for r in db.query(conn, "daily_events", day=date(2023, 6, 19))
-    }
+    sections = {(r["section"], r["event_id"]) for r in db.query(conn, "daily_events", day=date(2023, 6, 19))}
     assert ("new", rows[0][0]) in sections
     # as known on 2023-06-17, Blinken's meetings of June 18-19 were upcoming
     upcoming = db.query(conn, "daily_events", day=date(2023, 6, 17))
@@ -155,9 +145,7 @@ def test_implausible_dates_are_quarantined(seed_articles, nlp):
     stored = conn.execute("select item_id from quarantine where stage = 'events'").fetchall()
     assert stored == [(bad.item_id,)]
     # the plausible mention of the same article is loaded, the implausible one is not
-    dates = conn.execute(
-        "select date_start from event_mentions where article_id = 'bad_date'"
-    ).fetchall()
+    dates = conn.execute("select date_start from event_mentions where article_id = 'bad_date'").fetchall()
     assert dates == [(date(2023, 6, 26),)]
 
 

@@ -80,9 +80,7 @@ def _fetch(fetcher: Fetcher, url: str, **kw) -> FetchResult:
 
 
 def test_plain_fetch_archives_body(fetcher: Fetcher, server: FetchServer, tmp_path: Path) -> None:
-    result, state = fetcher.fetch(
-        FetchTarget(url=server.url("/feed.xml"), source="local", expect="feed")
-    )
+    result, state = fetcher.fetch(FetchTarget(url=server.url("/feed.xml"), source="local", expect="feed"))
     assert result.ok and result.error_kind is None
     assert (result.status, result.attempts, result.content_type, result.charset) == (
         200,
@@ -228,9 +226,7 @@ def test_conditional_get_last_modified(fetcher: Fetcher, server: FetchServer) ->
 
 def test_min_interval_skips_without_request(fetcher: Fetcher, server: FetchServer) -> None:
     url = server.url("/page/interval")
-    state = FetchState(
-        canonical_url=url, url=url, last_fetched=datetime.now(UTC) - timedelta(seconds=10)
-    )
+    state = FetchState(canonical_url=url, url=url, last_fetched=datetime.now(UTC) - timedelta(seconds=10))
     result, _ = fetcher.fetch(FetchTarget(url=url, min_interval_seconds=60), state)
     assert result.error_kind == "too_soon" and result.attempts == 0
     assert "/page/interval" not in server.paths()
@@ -279,9 +275,7 @@ def test_feed_to_fetch_many(server: FetchServer, tmp_path: Path, limits: FetchLi
     """A feed's items, one at a private address and one robots-disallowed, fetched together."""
     with Fetcher(tmp_path / "raw", limits) as f:
         feed_result, _ = f.fetch(FetchTarget(url=server.url("/feed.xml"), expect="feed"))
-    feed = feed_entries(
-        archived_bytes(tmp_path / "raw", feed_result.doc_id), base_url=server.url("/feed.xml")
-    )
+    feed = feed_entries(archived_bytes(tmp_path / "raw", feed_result.doc_id), base_url=server.url("/feed.xml"))
     targets = [FetchTarget(url=e.url, source="local-feed", expect="page") for e in feed.entries]
     targets += [FetchTarget(url=server.url(p)) for p in ("/slow?s=3", "/bomb", "/missing")]
     before = len(_CONNECTS)
@@ -298,9 +292,7 @@ def test_feed_to_fetch_many(server: FetchServer, tmp_path: Path, limits: FetchLi
         "/bomb": "too_large",
         "/missing": "http_status",
     }
-    assert not any(
-        ipaddress.ip_address(a).is_private for a in _CONNECTS[before:] if a != "127.0.0.1"
-    )
+    assert not any(ipaddress.ip_address(a).is_private for a in _CONNECTS[before:] if a != "127.0.0.1")
     assert "/private/secret" not in server.paths()
     assert server.paths().count("/robots.txt") >= 1
     assert [r.url for r in results] == [t.url for t in targets]  # input order
@@ -308,12 +300,8 @@ def test_feed_to_fetch_many(server: FetchServer, tmp_path: Path, limits: FetchLi
     assert states[server.url("/page/2")].last_status == 200  # keyed by canonical URL
 
 
-def test_fetch_many_batch_deadline(
-    server: FetchServer, tmp_path: Path, limits: FetchLimits
-) -> None:
-    quick = limits.model_copy(
-        update={"batch_timeout": 0.5, "read_timeout": 2.5, "total_timeout": 3, "max_retries": 0}
-    )
+def test_fetch_many_batch_deadline(server: FetchServer, tmp_path: Path, limits: FetchLimits) -> None:
+    quick = limits.model_copy(update={"batch_timeout": 0.5, "read_timeout": 2.5, "total_timeout": 3, "max_retries": 0})
     started = time.monotonic()
     results, _ = fetch_many([server.url("/slow?s=3")], archive_dir=tmp_path, limits=quick)
     assert time.monotonic() - started < 2
@@ -330,9 +318,7 @@ def test_per_host_rate_limit(server: FetchServer, tmp_path: Path, limits: FetchL
     assert time.monotonic() - started >= 0.2 * 4  # robots.txt + 4 pages, 0.2 s apart
 
 
-def test_fetches_schema_takes_results(
-    server: FetchServer, tmp_path: Path, limits: FetchLimits
-) -> None:
+def test_fetches_schema_takes_results(server: FetchServer, tmp_path: Path, limits: FetchLimits) -> None:
     results, states = fetch_many(
         [server.url("/feed.xml"), server.url("/missing")],
         archive_dir=tmp_path,
@@ -344,14 +330,12 @@ def test_fetches_schema_takes_results(
     columns = [r[0] for r in con.execute("describe fetches").fetchall()]
     rows = [r.model_dump() for r in results]
     con.executemany(
-        f"insert or replace into fetches ({', '.join(columns)}) "
-        f"values ({', '.join('?' for _ in columns)})",
+        f"insert or replace into fetches ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
         [[row[c] for c in columns] for row in rows],
     )
     state_cols = [r[0] for r in con.execute("describe fetch_state").fetchall()]
     con.executemany(
-        f"insert or replace into fetch_state ({', '.join(state_cols)}) "
-        f"values ({', '.join('?' for _ in state_cols)})",
+        f"insert or replace into fetch_state ({', '.join(state_cols)}) values ({', '.join('?' for _ in state_cols)})",
         [[s.model_dump()[c] for c in state_cols] for s in states.values()],
     )
     assert con.execute("select count(*) from fetches").fetchone() == (2,)

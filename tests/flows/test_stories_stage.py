@@ -22,9 +22,7 @@ TABLES = ["article_duplicates", "story_articles", "stories", "quarantine"]
 def _warehouse(path: Path, articles: list[Article]) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(str(path))
     db.apply_schema(conn)
-    frame = pd.DataFrame(
-        [{**a.model_dump(), "published_date": a.published_at.date()} for a in articles]
-    )
+    frame = pd.DataFrame([{**a.model_dump(), "published_date": a.published_at.date()} for a in articles])
     cols = [r[0] for r in conn.execute("describe articles").fetchall()]
     conn.register("_new", frame[cols])
     conn.execute(f"insert into articles select {', '.join(cols)} from _new")
@@ -59,9 +57,7 @@ def test_sample_days_then_reruns_and_backfill_change_nothing(tmp_path):
     conn, key_of, days = _sample_warehouse(tmp_path)
     _run(conn, days)
     first = _snapshot(conn)
-    stories = conn.execute(
-        "select story_id, article_count from stories order by article_count desc"
-    ).fetchall()
+    stories = conn.execute("select story_id, article_count from stories order by article_count desc").fetchall()
     assert [n for _, n in stories[:3]] == [6, 4, 2]
     dups = conn.execute("select article_id, duplicate_of, kind from article_duplicates").fetchall()
     assert [(key_of[a], key_of[b], k) for a, b, k in dups] == [
@@ -97,8 +93,7 @@ def test_daily_stories_model_reports_new_and_grown(tmp_path):
     print(
         "\n"
         + "\n".join(
-            f"{r['status']:5} +{r['added_articles']} art +{r['added_sources']} src  {t}"
-            for t, r in day3.items()
+            f"{r['status']:5} +{r['added_articles']} art +{r['added_sources']} src  {t}" for t, r in day3.items()
         )
     )
 
@@ -108,9 +103,7 @@ def test_seed_replay_gives_one_story_of_five_and_the_rewrite_pair(tmp_path, seed
     conn = _warehouse(tmp_path / "w.duckdb", articles)
     replay = json.loads((seeds_dir / "replay.json").read_text())["days"]
     _run(conn, [date.fromisoformat(d["day"]) for d in replay])
-    stories = conn.execute(
-        "select story_id, article_count, title, top_entities from stories"
-    ).fetchall()
+    stories = conn.execute("select story_id, article_count, title, top_entities from stories").fetchall()
     assert len(stories) == 1 and stories[0][1] == 5, stories
     by_doc = {a.article_id: name[:3] for name, a in seed_articles(seeds_dir).items()}
     pairs = conn.execute("select article_id, duplicate_of, kind from article_duplicates").fetchall()
@@ -147,8 +140,7 @@ def test_schema_declares_keys(tmp_path, table):
     conn = duckdb.connect(str(tmp_path / "k.duckdb"))
     db.apply_schema(conn)
     keys = conn.execute(
-        "select count(*) from duckdb_constraints()"
-        " where table_name = ? and constraint_type = 'PRIMARY KEY'",
+        "select count(*) from duckdb_constraints() where table_name = ? and constraint_type = 'PRIMARY KEY'",
         [table],
     ).fetchone()[0]
     assert keys == 1

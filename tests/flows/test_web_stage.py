@@ -222,8 +222,7 @@ def test_feed_to_articles_then_a_quiet_day(server: FetchServer, settings: Settin
         " meta->>'title', meta->>'published_at' from documents order by source_path",
     )
     assert [d[:5] for d in docs] == [
-        ("web", server.url(f"/web/article/{i}"), f"127.0.0.1_{i}.html", "html", DAY1)
-        for i in (1, 2, 3)
+        ("web", server.url(f"/web/article/{i}"), f"127.0.0.1_{i}.html", "html", DAY1) for i in (1, 2, 3)
     ]
     assert [d[5:7] for d in docs] == [("local-gazette", f"Ferry plan {i}") for i in (1, 2, 3)]
     assert docs[0][7].startswith("2026-03-01T08:00:00")
@@ -233,8 +232,7 @@ def test_feed_to_articles_then_a_quiet_day(server: FetchServer, settings: Settin
     assert (processed.documents, processed.articles) == (3, 3)
     articles = _rows(
         settings,
-        "select source, title, title_provenance, url, published_at, published_provenance"
-        " from articles order by url",
+        "select source, title, title_provenance, url, published_at, published_provenance from articles order by url",
     )
     assert [a[0] for a in articles] == ["local-gazette"] * 3
     assert [a[1:3] for a in articles] == [(f"Ferry plan {i}", "sidecar") for i in (1, 2, 3)]
@@ -246,9 +244,7 @@ def test_feed_to_articles_then_a_quiet_day(server: FetchServer, settings: Settin
     asked = [(p, h) for p, h in server.requests[before:] if p != "/robots.txt"]
     assert [p for p, _ in asked] == ["/web/feed.xml"]
     assert all(h.get("If-None-Match") == '"feed-3"' for _, h in asked)
-    assert _rows(settings, "select status, not_modified from fetches where day = ?", DAY2) == [
-        (304, True)
-    ]
+    assert _rows(settings, "select status, not_modified from fetches where day = ?", DAY2) == [(304, True)]
     assert _rows(settings, "select count(*) from documents where arrival_day = ?", DAY2) == [(0,)]
 
     # The summary section: day 1 delivered 3, day 2 nothing (stale once N is 1 day).
@@ -392,9 +388,7 @@ def test_sitemap_index_news_sitemap_and_url_list(server: FetchServer, settings: 
 
 
 def test_loopback_is_refused_without_an_allow_list(server: FetchServer, settings: Settings) -> None:
-    sources = SourcesConfig.model_validate(
-        {"feeds": [{"name": "local", "url": server.url("/web/feed.xml")}]}
-    )
+    sources = SourcesConfig.model_validate({"feeds": [{"name": "local", "url": server.url("/web/feed.xml")}]})
     before = len(server.requests)
     report = _fetch(settings, DAY1, sources)
     assert report.failures == {"blocked_address": 1} and report.loaded == 0
