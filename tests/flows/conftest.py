@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples"
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +26,20 @@ def warehouse_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "warehouse"
     monkeypatch.setenv("NEWSMON_WAREHOUSE_DIR", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_days_run(prefect_harness, tmp_path_factory):
+    """The three sample days run once through the daily flow into a fresh warehouse, shared by the
+    modules that only read it; yield (warehouse folder, {day: summary})."""
+    from flows.daily import daily
+
+    warehouse = tmp_path_factory.mktemp("sample") / "warehouse"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NEWSMON_WAREHOUSE_DIR", str(warehouse))
+    try:
+        days = json.loads((SAMPLE / "expected.json").read_text())["days"]
+        summaries = {d: daily(day=date.fromisoformat(d), inbox=str(SAMPLE / "inbox")) for d in days}
+    finally:
+        mp.undo()
+    return warehouse, summaries

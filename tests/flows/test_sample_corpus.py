@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -28,19 +27,9 @@ def _fold(s: str | None) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample_run(prefect_harness, tmp_path_factory):
-    """Run the three sample days once into a fresh warehouse; yield (warehouse, summaries)."""
-    from flows.daily import daily
-
-    warehouse = tmp_path_factory.mktemp("sample") / "warehouse"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEWSMON_WAREHOUSE_DIR", str(warehouse))
-    try:
-        days = json.loads((SAMPLE / "expected.json").read_text())["days"]
-        summaries = {d: daily(day=date.fromisoformat(d), inbox=str(SAMPLE / "inbox")) for d in days}
-        yield warehouse, summaries
-    finally:
-        mp.undo()
+def sample_run(sample_days_run):
+    """The three sample days, run once per session (tests/flows/conftest.py); (warehouse, summaries)."""
+    return sample_days_run
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,13 @@ about comes first. Lives under tests/flows because it needs Prefect's test harne
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from warehouse import db
-from warehouse.search import build_search_index, search_articles
+from warehouse.search import search_articles
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples"
@@ -30,24 +29,10 @@ def _index_exists(database: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def sample_warehouse(prefect_harness, tmp_path_factory):
-    """The three sample days run once into a fresh warehouse; yield (database, whether the flow indexed it)."""
-    from flows.daily import daily
-
-    warehouse = tmp_path_factory.mktemp("search_sample") / "warehouse"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEWSMON_WAREHOUSE_DIR", str(warehouse))
-    try:
-        for day in json.loads((SAMPLE / "expected.json").read_text())["days"]:
-            daily(day=date.fromisoformat(day), inbox=str(SAMPLE / "inbox"))
-        database = warehouse / "newsmon.duckdb"
-        flow_indexed = _index_exists(database)
-        if not flow_indexed:  # until flows/daily.py calls build_search_index, index here as a run would
-            with db.writer(database) as conn:
-                build_search_index(conn)
-        yield database, flow_indexed
-    finally:
-        mp.undo()
+def sample_warehouse(sample_days_run):
+    """The three sample days, run once per session (tests/flows/conftest.py); (database, whether indexed)."""
+    database = sample_days_run[0] / "newsmon.duckdb"
+    return database, _index_exists(database)
 
 
 @pytest.fixture(scope="module")
