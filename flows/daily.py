@@ -429,12 +429,17 @@ def _insert_articles(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -
         conn.unregister("_new_articles")
 
 
+def _nlp_if_needed(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> Any:
+    """The spaCy pipeline, loaded (~1.5 s) only when the day has articles to read."""
+    (has_articles,) = conn.execute("select exists (select 1 from articles where day = ?)", [day]).fetchone()
+    return load_nlp(settings.ner_model) if has_articles else None
+
+
 @task(name="entities", cache_policy=NONE)
 def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> EntitiesReport:
     """NER, canonicalisation and the entity contract for the day's articles."""
-    report = run_entities(
-        conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir, processes=settings.ner_processes
-    )
+    nlp = _nlp_if_needed(conn, settings, day)
+    report = run_entities(conn, day, nlp, docs_dir=settings.data_docs_dir, processes=settings.ner_processes)
     upsert_quarantine(conn, report.quarantined)
     return report
 
@@ -448,7 +453,7 @@ def stories_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date
 @task(name="events", cache_policy=NONE)
 def events_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> EventsReport:
     """Dated events from the day's articles, merged with earlier reports of the same happening."""
-    return run_events(conn, day, load_nlp(settings.ner_model), docs_dir=settings.data_docs_dir)
+    return run_events(conn, day, _nlp_if_needed(conn, settings, day), docs_dir=settings.data_docs_dir)
 
 
 def _rss_mb() -> int:
