@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -24,8 +23,6 @@ from expectations.data_docs import MARKER, OfflineReport, make_offline
 
 DAY = dt.date(2024, 6, 1)
 ARTICLE_PARAMS = {"max_published_at": DAY + dt.timedelta(days=2)}
-CHROMIUM = Path(os.environ.get("NEWSMON_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 
 def _doc_id(n: int) -> str:
@@ -223,20 +220,6 @@ def _visible_text(page: Path) -> str:
 
 
 # ---- in a browser, with the network cut ----------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium from the system (never a downloaded one), or skip."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _opened(browser, path: Path):

@@ -22,35 +22,11 @@ from transforms.web_summary import source_health_section
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples"
-CHROMIUM = Path(os.environ.get("NEWSMON_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DAYS = ["2026-03-02", "2026-03-03", "2026-03-04"]
 WEB_PAGE = "2026-03-04-web.html"  # the last day with a web section added, for the web health chart
 PAGES = [f"{d}.html" for d in DAYS] + [WEB_PAGE, "index.html"]
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium from the system (never a downloaded one), or skip."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")
