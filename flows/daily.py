@@ -431,7 +431,7 @@ def _insert_articles(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -
 
 def _nlp_if_needed(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> Any:
     """The spaCy pipeline, loaded (~1.5 s) only when the day has articles to read."""
-    (has_articles,) = conn.execute("select exists (select 1 from articles where day = ?)", [day]).fetchone()
+    has_articles = db.query(conn, "day_has_articles", day=day)[0]["has_articles"]
     return load_nlp(settings.ner_model) if has_articles else None
 
 

@@ -27,21 +27,16 @@ def _tree_size(folder: Path) -> tuple[int, int]:
 
 
 def _table_runs(conn, limit: int) -> list[journal.RunEntry]:
-    rows = conn.execute(
-        "select run_id, flow, day_from, day_to, started_at, finished_at, status from runs"
-        " order by started_at desc limit ?",
-        [limit],
-    ).fetchall()
     return [
         journal.RunEntry(
-            run_id=r[0],
-            command=r[1],
-            days=[str(r[2])] if r[2] == r[3] else [str(r[2]), str(r[3])],
-            started_at=r[4].isoformat() if r[4] else None,
-            ended_at=r[5].isoformat() if r[5] else None,
-            status=r[6],
+            run_id=r["run_id"],
+            command=r["flow"],
+            days=[str(r["day_from"])] if r["day_from"] == r["day_to"] else [str(r["day_from"]), str(r["day_to"])],
+            started_at=r["started_at"].isoformat() if r["started_at"] else None,
+            ended_at=r["finished_at"].isoformat() if r["finished_at"] else None,
+            status=r["status"],
         )
-        for r in rows
+        for r in db.query(conn, "recent_runs", limit=limit)
     ]
 
 
@@ -108,7 +103,8 @@ def warehouse_status(settings: Settings, runs: int = 10, api_url: str | None = N
         known = {e.run_id for e in entries}
         older = [r for r in _table_runs(conn, runs) if r.run_id not in known]  # runs from before the journal
         status.runs = sorted(entries + older, key=lambda r: r.started_at or r.ended_at or "", reverse=True)[:runs]
-        status.articles, status.latest_day = conn.execute("select count(*), max(day) from articles").fetchone()
+        totals = db.query(conn, "article_totals")[0]
+        status.articles, status.latest_day = totals["articles"], totals["latest_day"]
         status.quiet_sources = [QuietSource(**row) for row in db.query(conn, "quiet_source_days", days=WINDOW_DAYS)]
         status.quarantine = [QuarantineTotal(**row) for row in db.query(conn, "quarantine_totals")]
     finally:
