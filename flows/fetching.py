@@ -29,10 +29,10 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
-from urllib.robotparser import RobotFileParser
 
 import httpcore
 import httpx
+from protego import Protego
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flows.archive import archive_bytes
@@ -102,7 +102,7 @@ class FetchLimits(BaseModel):
     backoff_max: float = 30.0
     retry_after_cap: float = 60.0
     max_bytes: int = 10_000_000  # decompressed body; the wire size is held to it too
-    robots_max_bytes: int = 500_000
+    robots_max_bytes: int = 500 * 1024  # RFC 9309: parse at least 500 KiB; a longer robots.txt is cut there
     respect_robots: bool = True
     max_workers: int = 8
     per_host_concurrency: int = 2
@@ -199,6 +199,7 @@ class _Response:
     headers: httpx.Headers
     body: bytes = b""
     wire_bytes: int = 0
+    truncated: bool = False  # a robots.txt cut at robots_max_bytes
 
 
 @dataclass
@@ -212,8 +213,9 @@ class _HostGate:
 class _BoundedDecoder:
     """Content-Encoding decoder that refuses output beyond `limit` bytes."""
 
-    def __init__(self, encoding: str, limit: int) -> None:
+    def __init__(self, encoding: str, limit: int, *, truncate: bool = False) -> None:
         self.limit, self.size, self.encoding = limit, 0, encoding
+        self.truncate, self.full = truncate, False  # truncate: cut at `limit` instead of refusing
         if encoding in ("", "identity"):
             self._z = None
         elif encoding in ("gzip", "x-gzip"):
@@ -238,6 +240,8 @@ class _BoundedDecoder:
                     return self.feed(chunk)
                 raise _FetchError("bad_encoding", f"corrupt {self.encoding} data: {exc}") from exc
             self._first = False
+        if self.truncate and self.size + len(out) >= self.limit:
+            out, self.full = out[: self.limit - self.size], True
         self.size += len(out)
         if self.size > self.limit:
             raise _FetchError("too_large", f"body exceeds {self.limit} bytes once decompressed")
@@ -343,7 +347,7 @@ class Fetcher:
         self._allow_hosts = {a.lower() for a in lim.allow if not _is_network(a)}
         self._allow_nets = [ipaddress.ip_network(a, strict=False) for a in lim.allow if _is_network(a)]
         self._gates: dict[tuple[str, str, int], _HostGate] = {}
-        self._robots: dict[tuple[str, str, int], RobotFileParser | _FetchError | None] = {}
+        self._robots: dict[tuple[str, str, int], Protego | _FetchError | None] = {}
         self._robots_locks: dict[tuple[str, str, int], threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -566,18 +570,23 @@ class Fetcher:
         media_type, _charset = _media_type(response.headers)
         if expect in ("feed", "page", "sitemap") and not self._type_possible(media_type, expect):
             raise _FetchError("content_type", f"{media_type!r} is not a {expect}", status=status)
+        # RFC 9309: a crawler parses at least the first 500 KiB of a longer robots.txt (not: allow all).
+        truncate = expect == "robots"
         length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > max_bytes:
+        if length.isdigit() and int(length) > max_bytes and not truncate:
             raise _FetchError("too_large", f"Content-Length {length} exceeds {max_bytes} bytes", status=status)
-        decoder = _BoundedDecoder(response.headers.get("content-encoding", "").strip().lower(), max_bytes)
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        decoder = _BoundedDecoder(encoding, max_bytes, truncate=truncate)
         body = bytearray()
         wire = 0
         try:
             for chunk in response.iter_raw():  # no chunk_size: it would buffer
                 wire += len(chunk)
-                if wire > max_bytes:
+                if wire > max_bytes and not truncate:
                     raise _FetchError("too_large", f"body exceeds {max_bytes} bytes", status=status)
                 body += decoder.feed(chunk)
+                if truncate and (decoder.full or wire > max_bytes):
+                    break  # the rest is never read: the response is closed unread
                 if time.monotonic() - started > self.limits.total_timeout:
                     raise _FetchError(
                         "timeout",
@@ -600,6 +609,7 @@ class Fetcher:
             headers=response.headers,
             body=bytes(body),
             wire_bytes=wire,
+            truncated=truncate and (decoder.full or wire > max_bytes),
         )
 
     @staticmethod
@@ -642,11 +652,11 @@ class Fetcher:
         rules = self._robots[key]
         if isinstance(rules, _FetchError):
             raise _FetchError(rules.kind, rules.message)
-        if rules is not None and not rules.can_fetch(ROBOTS_AGENT, url):
+        if rules is not None and not rules.can_fetch(url, ROBOTS_AGENT):
             raise _FetchError("robots_disallowed", f"robots.txt disallows {url}")
 
-    def _load_robots(self, key: tuple[str, str, int]) -> RobotFileParser | _FetchError | None:
-        """Rules for one host (None: allow all), fetched once per run; RFC 9309 on errors."""
+    def _load_robots(self, key: tuple[str, str, int]) -> Protego | _FetchError | None:
+        """Rules for one host (None: allow all), fetched once per run; RFC 9309 rules and errors."""
         scheme, host, port = key
         default_port = port == (443 if scheme == "https" else 80)
         robots_url = f"{scheme}://{host}{'' if default_port else f':{port}'}/robots.txt"
@@ -668,11 +678,12 @@ class Fetcher:
                     "robots_disallowed",
                     f"robots.txt answered {refused.status}: disallow-all (RFC 9309)",
                 )
-            if refused.kind == "too_large":
-                return None  # RFC 9309 allows parsing only the first 500 KiB; we skip it
             return _FetchError(refused.kind, f"robots.txt: {refused.message}")
-        rules = RobotFileParser(robots_url)
-        rules.parse(response.body.decode("utf-8", errors="replace").splitlines())
+        body = response.body
+        if response.truncated:  # the first robots_max_bytes, less a last line cut in two
+            body = body[: body.rfind(b"\n") + 1]
+        # Protego: RFC 9309 matching (`*` and `$` wildcards, longest match wins), unlike urllib's parser.
+        rules = Protego.parse(body.decode("utf-8", errors="replace"))
         delay = rules.crawl_delay(ROBOTS_AGENT)
         if delay:
             self._gate(key).delay = min(float(delay), self.limits.crawl_delay_cap)

@@ -245,6 +245,7 @@ class FetchServer(ThreadingHTTPServer):
             return self._bomb
 
     def start(self) -> FetchServer:
+        self.bomb()  # built before serving: building it on the first request raced the client's read timeout
         self._thread.start()
         self._timer.start()
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import sys
 import time
@@ -23,7 +24,7 @@ from flows.fetching import (
     fetch_many,
 )
 from newsmon.sources import SourcesConfig, load_sources
-from tests.fetch_server import FEED, HUGE_BYTES, FetchServer
+from tests.fetch_server import FEED, HUGE_BYTES, FetchServer, _Handler
 from transforms.feeds import FeedError, feed_entries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,6 +253,60 @@ def test_unsafe_targets_refused_before_connecting(fetcher: Fetcher, url: str, ki
     result = _fetch(fetcher, url)
     assert result.error_kind == kind and result.attempts == 1
     assert _CONNECTS[before:] == []  # no socket was even opened
+
+
+WILDCARD_ROBOTS = b"User-agent: *\nDisallow: /*.pdf$\nDisallow: /*?print=\n"
+# 600 KB: a rule at the top, 6,000 comment lines, then a rule past the first 500 KiB.
+HUGE_ROBOTS = b"User-agent: *\nDisallow: /private/\n" + (b"# " + b"x" * 98 + b"\n") * 6000 + b"Disallow: /page/late/\n"
+
+
+class _RobotsSiteHandler(_Handler):
+    def _route(self, path: str, key: str, query: dict[str, list[str]]) -> None:
+        if path != "/robots.txt":
+            super()._route(path, key, query)
+        elif self.server.gzipped:
+            self._send(200, gzip.compress(self.server.robots), "text/plain", headers={"Content-Encoding": "gzip"})
+        else:
+            self._send(200, self.server.robots, "text/plain")
+
+
+class RobotsSite(FetchServer):
+    """The fault server with its own robots.txt (plain or gzipped)."""
+
+    def __init__(self, robots: bytes, *, gzipped: bool = False) -> None:
+        super().__init__(lifetime=60)
+        self.RequestHandlerClass = _RobotsSiteHandler
+        self.robots, self.gzipped = robots, gzipped
+
+
+@pytest.mark.parametrize(
+    ("robots", "gzipped", "path", "kind"),
+    [
+        (WILDCARD_ROBOTS, False, "/page/report.pdf", "robots_disallowed"),
+        (WILDCARD_ROBOTS, False, "/page/1?print=1", "robots_disallowed"),
+        (WILDCARD_ROBOTS, False, "/page/report.pdf?page=2", None),  # `$`: only URLs ending in .pdf
+        (WILDCARD_ROBOTS, False, "/page/1", None),
+        (HUGE_ROBOTS, False, "/private/secret", "robots_disallowed"),  # not "too large, so allow all"
+        (HUGE_ROBOTS, True, "/private/secret", "robots_disallowed"),  # 600 KB once decompressed
+        (HUGE_ROBOTS, False, "/page/1", None),
+        (HUGE_ROBOTS, False, "/page/late/1", None),  # past the first 500 KiB: not parsed
+    ],
+)
+def test_robots_rfc9309(
+    tmp_path: Path, limits: FetchLimits, robots: bytes, gzipped: bool, path: str, kind: str | None
+) -> None:
+    site = RobotsSite(robots, gzipped=gzipped).start()
+    patient = limits.model_copy(update={"connect_timeout": 5, "read_timeout": 5, "total_timeout": 10})
+    try:
+        with Fetcher(tmp_path, patient) as f:
+            result = _fetch(f, site.url(path))
+            again = _fetch(f, site.url(path))
+    finally:
+        site.stop()
+    assert (result.error_kind, again.error_kind) == (kind, kind)
+    assert (result.status, result.ok) == ((None, False) if kind else (200, True))
+    assert site.paths().count("/robots.txt") == 1  # once per host and run
+    assert (path in site.paths()) == (kind is None)  # a refused URL is never requested
 
 
 def test_loopback_refused_without_allow_list(tmp_path: Path, server: FetchServer) -> None:

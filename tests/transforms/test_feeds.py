@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -177,6 +178,187 @@ def test_trafilatura_feeds_and_sitemaps(corpora_dir: Path) -> None:
         "http://www.example.com/sitemap2.xml.gz",
     ]
     assert len(sitemap_entries((res / "sitemap-hreflang.xml").read_bytes()).entries) == 3
+
+
+@pytest.mark.shared
+def test_rss10_titles_are_read(corpora_dir: Path) -> None:
+    raw = (corpora_dir / "feeds" / "feedjira_sample_feeds" / "HREFConsideredHarmful.xml").read_bytes()
+    parsed = feed_entries(raw)
+    assert parsed.version == "rss1.0" and len(parsed.entries) == 10
+    assert all(e.title for e in parsed.entries)
+    assert parsed.entries[0].title == "Chrome, V8 and Strongtalk"
+
+
+_RDF = b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+_T0 = datetime(2003, 12, 31, 10, 14, 55, tzinfo=UTC)
+
+
+# Issue 12: one row per defect the old hand-written reader had (feedparser's conformance cases).
+@pytest.mark.parametrize(
+    ("raw", "field", "expected"),
+    [
+        pytest.param(
+            b"<rdf:RDF " + _RDF + b' xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://e.com/">'
+            b'<title>T</title></channel><item rdf:about="http://e.com/a"><title>RDF title</title></item></rdf:RDF>',
+            "title",
+            "RDF title",
+            id="rss1.0-title",
+        ),
+        pytest.param(
+            b"<rdf:RDF " + _RDF + b' xmlns="http://my.netscape.com/rdf/simple/0.9/"><channel><title>T</title>'
+            b"</channel><item><title>Netscape title</title><link>http://e.com/a</link></item></rdf:RDF>",
+            "title",
+            "Netscape title",
+            id="rss0.90-title",
+        ),
+        pytest.param(
+            b'<rss version="2.0" xmlns="http://backend.userland.com/rss2"><channel><title>T</title>'
+            b"<item><title>Userland title</title><link>http://e.com/a</link></item></channel></rss>",
+            "title",
+            "Userland title",
+            id="namespaced-rss2-title",
+        ),
+        pytest.param(
+            b'<rss version="2.0"><channel><title>T</title><item><title>x</title>'
+            b"<link>http://e.com/?a=1&b=2&c</link></item></channel></rss>",
+            "url",
+            "http://e.com/?a=1&b=2&c",
+            id="unescaped-ampersand-in-link",
+        ),
+        pytest.param(
+            b'<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><item><title>x</title>'
+            b"<dcterms:issued>2003-12-31T10:14:55Z</dcterms:issued></item></channel></rss>",
+            "published",
+            _T0,
+            id="dcterms-issued",
+        ),
+        pytest.param(
+            b'<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"><channel><item><title>x</title>'
+            b"<dcterms:created>2003-12-31T10:14:55Z</dcterms:created></item></channel></rss>",
+            "published",
+            _T0,
+            id="dcterms-created",
+        ),
+        pytest.param(
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title><id>urn:1</id>'
+            b"<updated>2001-01-01T00:00:00Z</updated><updated>2003-12-31T10:14:55Z</updated></entry></feed>",
+            "updated",
+            _T0,
+            id="repeated-updated-keeps-last",
+        ),
+        pytest.param(
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:1</id>'
+            b'<title type="text">History of the &lt;blink&gt; tag</title></entry></feed>',
+            "title",
+            "History of the <blink> tag",
+            id="literal-blink-in-text-title",
+        ),
+        pytest.param(
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:1</id>'
+            b'<title type="html">Safe &lt;script&gt;alert(1)&lt;/script&gt; title</title></entry></feed>',
+            "title",
+            "Safe title",
+            id="script-dropped-from-html-title",
+        ),
+        pytest.param(
+            b'<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><id>urn:1</id>'
+            b'<title mode="base64">QmFzZTY0IHRpdGxl</title></entry></feed>',
+            "title",
+            "Base64 title",
+            id="atom0.3-base64-title",
+        ),
+        pytest.param(
+            b'<feed version="0.3" xmlns="http://purl.org/atom/ns#"><entry><id>urn:1</id><title>x</title>'
+            b'<content type="text/html" mode="base64">PHA+SGVsbG88L3A+</content></entry></feed>',
+            "summary",
+            "<p>Hello</p>",
+            id="atom0.3-base64-content",
+        ),
+        pytest.param(
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>urn:1</id><title>x</title>'
+            b'<content type="application/octet-stream">SGVsbG8=</content></entry></feed>',
+            "summary",
+            "Hello",
+            id="atom1.0-base64-content",
+        ),
+        pytest.param(
+            b'<rss version="2.0"><channel><title>T</title></channel>'
+            b"<item><title>Outside</title><link>http://e.com/o</link></item></rss>",
+            "url",
+            "http://e.com/o",
+            id="rss-item-after-channel",
+        ),
+        pytest.param(
+            b'<rss version="2.0"><item><title>No channel</title><link>http://e.com/n</link></item></rss>',
+            "url",
+            "http://e.com/n",
+            id="rss-without-channel",
+        ),
+        pytest.param(
+            b'<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel>'
+            b"<item><title>x</title><link>http://feeds.feedburner.com/~r/x/1</link>"
+            b"<feedburner:origLink>http://e.com/real</feedburner:origLink></item></channel></rss>",
+            "url",
+            "http://e.com/real",
+            id="feedburner-origlink-kept",
+        ),
+    ],
+)
+def test_feedparser_defects_fixed(raw: bytes, field: str, expected: object) -> None:
+    entry = feed_entries(raw).entries[0]
+    assert getattr(entry, field) == expected
+
+
+# Files opened and sockets connected while _AUDIT is a list (hooks cannot be removed).
+_AUDIT: list[str] | None = None
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _AUDIT is not None and event in ("open", "socket.connect"):
+        _AUDIT.append(f"{event} {args[0]}")
+
+
+sys.addaudithook(_audit)
+_NAMED_FEED = b'<rss version="2.0">'  # also a legal file name (lxml reads it in recover mode)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        (b'<!DOCTYPE rss SYSTEM "{dtd}">', None),  # an external DTD: never read
+        (b'<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/evil.dtd">', None),
+        (b'<!DOCTYPE rss [<!ENTITY % ext SYSTEM "{dtd}"> %ext;]>', "refused_entities"),
+        (b'<!DOCTYPE rss [<!ENTITY secret SYSTEM "{dtd}">]>', "refused_entities"),
+        (_NAMED_FEED, None),  # feedparser opens bytes that name a file: it is given a stream
+    ],
+)
+def test_no_file_or_network_is_touched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: bytes, kind: str | None
+) -> None:
+    global _AUDIT
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ENTITY secret "LEAKED">')
+    leaky_feed = b'<rss version="2.0"><channel><item><title>LEAKED</title></item></channel></rss>'
+    (tmp_path / _NAMED_FEED.decode()).write_bytes(leaky_feed)
+    monkeypatch.chdir(tmp_path)
+    if raw != _NAMED_FEED:
+        raw = b'<?xml version="1.0"?>' + raw.replace(b"{dtd}", dtd.as_uri().encode())
+        raw += b'<rss version="2.0"><channel><title>T</title>'
+        raw += b"<item><title>a &secret; b</title><link>http://e.com/a</link></item></channel></rss>"
+    feed_entries(leaky_feed)  # feedparser imported and warmed up before recording
+    _AUDIT = []
+    try:
+        if kind is None:
+            parsed = feed_entries(raw)
+            assert all("LEAKED" not in (e.title or "") for e in parsed.entries)
+        else:
+            with pytest.raises(FeedError) as err:
+                feed_entries(raw)
+            assert err.value.kind == kind
+        touched, _AUDIT = _AUDIT, None
+    finally:
+        _AUDIT = None
+    assert touched == []
 
 
 @pytest.mark.parametrize(
