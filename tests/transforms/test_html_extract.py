@@ -25,10 +25,7 @@ GERMAN = (
 
 
 def _page(*, head: str = "", body: str = "", lang: str = "en") -> str:
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head>"
-        f"<body>{body}</body></html>"
-    )
+    return f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
 
 
 CHROME = """
@@ -38,13 +35,8 @@ CHROME = """
 <aside class="sidebar"><h3>Most read</h3><ul><li><a href="/a">Celebrity buys island</a></li>
 <li><a href="/b">Ten tips for summer</a></li></ul></aside>
 """
-FOOTER = (
-    "<footer><p>Subscribe to our newsletter</p>"
-    "<p>© Daily Example. All rights reserved.</p></footer>"
-)
-ARTICLE = (
-    f"<article><h1>Council passes budget</h1><p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"
-)
+FOOTER = "<footer><p>Subscribe to our newsletter</p><p>© Daily Example. All rights reserved.</p></footer>"
+ARTICLE = f"<article><h1>Council passes budget</h1><p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"
 META = """
 <title>Council passes budget | Daily Example</title>
 <meta property="og:title" content="Council passes budget">
@@ -54,14 +46,8 @@ META = """
 <meta property="article:published_time" content="2024-04-02T09:30:00+02:00">
 <meta property="og:image" content="https://example.org/hall.jpg">
 """
-CAPTIONED = (
-    f"<article><h1>Council passes budget</h1>{{caption}}<p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p>"
-    "</article>"
-)
-CAPTION = (
-    "<figure><img src='hall.jpg'><figcaption>The town hall, photographed on 3 March 1998."
-    "</figcaption></figure>"
-)
+CAPTIONED = f"<article><h1>Council passes budget</h1>{{caption}}<p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"
+CAPTION = "<figure><img src='hall.jpg'><figcaption>The town hall, photographed on 3 March 1998.</figcaption></figure>"
 
 CASES = [
     pytest.param(
@@ -143,8 +129,14 @@ CASES = [
         id="undeclared-cp1252-bytes",
     ),
     pytest.param(
-        b"\xef\xbb\xbf"
-        + _page(body=f"<article><p>{GERMAN}</p><p>{GERMAN}</p></article>", lang="de").encode(),
+        _page(body=f"<article><p>{GERMAN}</p><p>{GERMAN}</p></article>", lang="de")
+        .replace("utf-8", "iso-8859-1")
+        .encode(),
+        {"text_has": ["Straßen und die Stadtbücherei"], "encoding": "utf-8"},
+        id="utf8-bytes-declared-latin1",
+    ),
+    pytest.param(
+        b"\xef\xbb\xbf" + _page(body=f"<article><p>{GERMAN}</p><p>{GERMAN}</p></article>", lang="de").encode(),
         {"text_has": ["Straßen"], "encoding": "utf-8-sig"},
         id="utf8-bom",
     ),
@@ -158,9 +150,7 @@ CASES = [
 
 @pytest.mark.parametrize(("html", "expected"), CASES)
 def test_html_article(html: str | bytes, expected: dict[str, object]) -> None:
-    result = html_article(
-        html, url="https://example.org/news/budget", reference_day=date(2024, 5, 1)
-    )
+    result = html_article(html, url="https://example.org/news/budget", reference_day=date(2024, 5, 1))
     assert isinstance(result, HtmlExtraction)
     for snippet in expected.pop("text_has", []):
         assert snippet in result.text
@@ -194,6 +184,8 @@ def test_no_reference_day_keeps_a_recent_date() -> None:
             "cp1252",
         ),
         (b'<meta charset="utf-16"><p>caf\xc3\xa9</p>', "café", "utf-8"),
+        # Valid UTF-8 wins over a wrong declaration.
+        ('<meta charset="iso-8859-1"><p>Grüße, 東京</p>'.encode(), "Grüße, 東京", "utf-8"),
         ("<p>Привет</p>".encode("utf-16"), "Привет", "utf-16"),
     ],
 )
@@ -220,3 +212,182 @@ def test_detected_language(text: str, declared: str | None, expected_code: str |
     assert 0.0 <= confidence <= 1.0
     if len(text) < 40:
         assert confidence == 0.0
+
+
+# ---------------------------------------------------------------- title, date and author
+# Small invented pages (our own text): one site-name or date convention each.
+
+BODY_ZH = "<article><h1>{h1}</h1><p>市议会周二批准了新的年度预算，其中包括学校、道路和图书馆的开支。</p></article>"
+BODY_RU = "<article><p>Городской совет во вторник утвердил новый бюджет на следующий год.</p></article>"
+BODY_AR = "<article><p>أقر المجلس البلدي يوم الثلاثاء الميزانية الجديدة للعام المقبل.</p></article>"
+BODY_EN = f"<article><p>{PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>"
+SITE_ZH = "<meta property='og:site_name' content='东方晨报'>"
+HOME_LINK_ZH = "<nav><a href='https://www.example.org/'>晨报网</a></nav>"
+
+
+def _meta_page(title: str, head: str = "", body: str = BODY_EN) -> str:
+    return _page(head=f"<title>{title}</title>{head}", body=body)
+
+
+METADATA_CASES = [
+    pytest.param(
+        _meta_page("市议会通过新预算｜东方晨报", SITE_ZH, BODY_ZH.format(h1="")),
+        {"title": "市议会通过新预算"},
+        id="zh-fullwidth-bar-og-site-name",
+    ),
+    pytest.param(
+        _meta_page("市议会通过新预算-晨报网", body=HOME_LINK_ZH + BODY_ZH.format(h1="")),
+        {"title": "市议会通过新预算"},
+        id="zh-unspaced-hyphen-home-link-name",
+    ),
+    pytest.param(
+        _meta_page("东方晨报丨市议会通过新预算", SITE_ZH, BODY_ZH.format(h1="")),
+        {"title": "市议会通过新预算"},
+        id="zh-leading-site-name",
+    ),
+    pytest.param(
+        _meta_page("みなと新聞：市議会が新年度予算を可決", "<meta property='og:site_name' content='みなと新聞'>"),
+        {"title": "市議会が新年度予算を可決"},
+        id="ja-fullwidth-colon",
+    ),
+    pytest.param(
+        _meta_page(
+            "Горсовет утвердил бюджет — Вечерний Курьер",
+            body=BODY_RU,
+            head="<meta property='og:site_name' content='Вечерний Курьер'>",
+        ),
+        {"title": "Горсовет утвердил бюджет"},
+        id="ru-em-dash",
+    ),
+    pytest.param(
+        _meta_page(
+            "Горсовет утвердил бюджет|Вечерний Курьер",
+            body=BODY_RU,
+            head="<meta name='application-name' content='Вечерний Курьер'>",
+        ),
+        {"title": "Горсовет утвердил бюджет"},
+        id="ru-unspaced-bar-application-name",
+    ),
+    pytest.param(
+        _meta_page(
+            "المجلس البلدي يقر الميزانية الجديدة - صحيفة الميناء",
+            body=BODY_AR,
+            head="<meta property='og:site_name' content='صحيفة الميناء'>",
+        ),
+        {"title": "المجلس البلدي يقر الميزانية الجديدة"},
+        id="ar-hyphen",
+    ),
+    pytest.param(
+        _meta_page("Daily Example » Council passes budget", "<meta property='og:site_name' content='Daily Example'>"),
+        {"title": "Council passes budget"},
+        id="latin-guillemet-prefix",
+    ),
+    pytest.param(
+        _meta_page("Council passes budget :: example.org"),
+        {"title": "Council passes budget"},
+        id="latin-double-colon-hostname",
+    ),
+    pytest.param(
+        _meta_page(
+            "Council passes budget | Daily Example | News from the valley since 1901",
+            "<meta property='og:site_name' content='Daily Example'>",
+        ),
+        {"title": "Council passes budget"},
+        id="site-name-then-tagline",
+    ),
+    pytest.param(
+        _meta_page(
+            "Why Example sold its printing press - Daily Example",
+            "<meta property='og:site_name' content='Daily Example'>",
+        ),
+        {"title": "Why Example sold its printing press"},
+        id="headline-naming-the-site-is-kept",
+    ),
+    pytest.param(
+        _meta_page("Daily Example", "<meta property='og:site_name' content='Daily Example'>"),
+        {"title": "Daily Example"},  # the site's name, but what the page has: not nothing
+        id="never-cut-to-nothing",
+    ),
+    pytest.param(
+        _meta_page(
+            "Council approves budget after row over schools | Daily Example",
+            "<meta property='og:title' content='Council approves budget after row over schools'>",
+            f"<article><h1>Council passes budget after a long row over schools</h1><p>{PARAGRAPH_1}</p></article>",
+        ),
+        {"title": "Council passes budget after a long row over schools"},
+        id="h1-the-title-rewords",
+    ),
+    pytest.param(
+        _meta_page(
+            "Politics: Council passes budget",
+            "<meta property='og:title' content='Politics: Council passes budget'>",
+            f"<h1>Council passes budget</h1>{BODY_EN}",
+        ),
+        {"title": "Council passes budget"},
+        id="kicker-before-h1",
+    ),
+    pytest.param(
+        _meta_page(
+            "Council passes budget", "<meta property='article:published_time' content='2024-05-02T08:30:00+09:00'>"
+        ),
+        {"published": date(2024, 5, 2)},
+        id="utc-plus-9-next-day",
+    ),
+    pytest.param(
+        _meta_page(
+            "Council passes budget",
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+            ' "headline": "Council passes budget", "datePublished": "2024-03-14T10:00:00+01:00",'
+            ' "author": [{"@type": "Person", "name": "Jane Q. Doe"}]}</script>',
+            f"<article><p>Updated on 20 April 2024. {PARAGRAPH_1}</p><p>{PARAGRAPH_2}</p></article>",
+        ),
+        {"published": date(2024, 3, 14), "author": "Jane Q. Doe"},
+        id="json-ld-date-over-body-date",
+    ),
+    pytest.param(
+        _meta_page(
+            "Council passes budget",
+            body="<article><p>Posted <time datetime='2024-02-08'>8 February</time>. "
+            f"Last changed 20 April 2024.</p><p>{PARAGRAPH_1}</p></article>",
+        ),
+        {"published": date(2024, 2, 8)},
+        id="time-element-over-body-date",
+    ),
+    pytest.param(
+        _meta_page("Council passes budget", "<meta name='author' content='Mariko Tanaka'>"),
+        {"author": "Mariko Tanaka", "authors": ["Mariko Tanaka"]},
+        id="meta-author",
+    ),
+    pytest.param(
+        _meta_page("市议会通过新预算", "<meta name='author' content='作者：李明'>", BODY_ZH.format(h1="")),
+        {"authors": ["李明"]},
+        id="zh-meta-author-without-space",
+    ),
+    pytest.param(
+        _meta_page("Горсовет утвердил бюджет", "<meta name='author' content='Автор: Ольга Смирнова'>", BODY_RU),
+        {"authors": ["Ольга Смирнова"]},
+        id="ru-author-prefix",
+    ),
+    pytest.param(
+        _meta_page("Council passes budget", "<meta name='author' content='No Author'>"),
+        {"author": None, "authors": []},
+        id="boilerplate-author",
+    ),
+    pytest.param(
+        _meta_page(
+            "Council passes budget",
+            "<meta name='author' content='Example Media GmbH'>"
+            '<script type="application/ld+json">{"@type": "Article", "author": {"@type": "Person",'
+            ' "name": "Jan Kowalski"}}</script>',
+        ),
+        {"authors": ["Jan Kowalski"]},
+        id="publisher-beside-writer",
+    ),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), METADATA_CASES)
+def test_page_metadata(html: str, expected: dict[str, object]) -> None:
+    result = html_article(html, url="https://example.org/news/budget", reference_day=date(2024, 5, 1))
+    for key, value in expected.items():
+        assert getattr(result, key) == value, key
