@@ -39,5 +39,23 @@ def archive_bytes(raw: bytes, archive_dir: Path) -> tuple[str, Path]:
 
 
 def archived_bytes(archive_dir: Path, doc_id: str) -> bytes:
-    """Read back the raw bytes of an archived document."""
-    return archive_path(archive_dir, doc_id).read_bytes()
+    """Read back the raw bytes of an archived document (only its head, for one over the size cap)."""
+    path = archive_path(archive_dir, doc_id)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        head = path.with_suffix(".head")
+        if head.exists():
+            return head.read_bytes()
+        raise
+
+
+def archive_head(head: bytes, doc_id: str, archive_dir: Path) -> Path:
+    """Keep the first bytes of a file too big to archive whole, beside where the whole would be."""
+    path = archive_path(archive_dir, doc_id).with_suffix(".head")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        tmp.write_bytes(head)
+        os.replace(tmp, path)
+    return path

@@ -7,11 +7,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import multiprocessing
 import os
 import time as _time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,23 +22,27 @@ from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
 from expectations import Validation, validate_frame
-from flows.archive import archive_bytes, archived_bytes
+from flows.archive import archived_bytes
 from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
-from flows.extraction import extracted_document
+from flows.extraction import extracted_documents
+from flows.inbox import LoadReport
+from flows.inbox import load_inbox as read_inbox
 from flows.notify import notify_run_problem, notify_run_summary
 from flows.progress import progress_bar
 from flows.publish import publish_feed
 from flows.report import publish_index, publish_report, read_report_extras
-from flows.store import json_dumps, upsert_document, upsert_inbox_file, upsert_quarantine
+from flows.store import json_dumps, upsert_document, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
 from flows.web import FetchReport, run_fetch
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from newsmon.sources import SourcesConfig, load_sources
+from transforms.display import ShownLogFilter
 from transforms.entities import load_nlp
 from transforms.entity_summary import entity_section
-from transforms.sniff import sniffed, source_hint, source_key, source_name
+from transforms.ner_input import PUNCT_RUN, ner_text
+from transforms.sniff import sniffed, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
@@ -48,16 +50,9 @@ from warehouse import db, journal
 from warehouse.search import build_search_index
 
 log = logging.getLogger("newsmon")
+if not any(isinstance(f, ShownLogFilter) for f in log.filters):
+    log.addFilter(ShownLogFilter())  # file names and titles reach the logs: no terminal escapes
 _PROGRESS_EVERY = 250
-
-
-class LoadReport(BaseModel):
-    """What the inbox delivered."""
-
-    files: int = 0
-    loaded: int = 0
-    seen_before: int = 0
-    duplicates: int = 0
 
 
 class DayReport(BaseModel):
@@ -73,107 +68,10 @@ class DayReport(BaseModel):
 # ---------------------------------------------------------------- loading
 
 
-def inbox_paths(inbox: Path, day: date) -> list[Path]:
-    """Files arriving on `day`: the inbox's own files plus those under a `<day>/` folder."""
-    if not inbox.is_dir():
-        raise FileNotFoundError(f"inbox {inbox} is not a folder")
-    found = [p for p in inbox.iterdir() if p.is_file()]
-    day_dir = inbox / day.isoformat()
-    if day_dir.is_dir():
-        found += [p for p in day_dir.rglob("*") if p.is_file()]
-    return sorted(p for p in found if not p.name.startswith(".") and not p.name.endswith(".meta.json"))
-
-
-def _sidecar(path: Path) -> tuple[SidecarMeta, str | None]:
-    side = path.with_name(path.name + ".meta.json")
-    if not side.exists():
-        side = path.with_name(path.stem + ".meta.json")
-    if not side.exists():
-        return SidecarMeta(), None
-    try:
-        return SidecarMeta.model_validate_json(side.read_bytes()), None
-    except ValueError as exc:
-        return SidecarMeta(), f"sidecar {side.name} ignored: {str(exc).splitlines()[0]}"
-
-
 @task(name="load-inbox", cache_policy=NONE)
 def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path, day: date) -> LoadReport:
-    """Archive new inbox files and record them as documents of `day`."""
-    report = LoadReport()
-    for path in inbox_paths(inbox, day):
-        report.files += 1
-        rel = str(path.relative_to(inbox))
-        raw = path.read_bytes()
-        doc_id, stored = archive_bytes(raw, settings.archive_dir)
-        if db.query(conn, "inbox_file_seen_before", source_path=rel, doc_id=doc_id, day=day):
-            report.seen_before += 1
-            continue
-        same_bytes = db.query(conn, "document_elsewhere", doc_id=doc_id, source_path=rel)
-        if same_bytes:
-            original = same_bytes[0]
-            report.duplicates += 1
-            upsert_inbox_file(conn, rel, doc_id, day, "duplicate")
-            upsert_quarantine(
-                conn,
-                [
-                    QuarantineRecord(
-                        day=day,
-                        stage="load",
-                        item_id=f"{doc_id}:{rel}",
-                        doc_id=doc_id,
-                        expectation="unique_document",
-                        reason=(
-                            f"same bytes as {original['source_path']} (loaded {original['arrival_day']});"
-                            " kept once in the archive"
-                        ),
-                        details={"file": rel, "duplicate_of": original["source_path"]},
-                    )
-                ],
-            )
-            continue
-        meta, sidecar_problem = _sidecar(path)
-        sniff = sniffed(raw, path.name)
-        doc = Document(
-            doc_id=doc_id,
-            file_name=path.name,
-            source_path=rel,
-            origin="inbox",
-            arrival_day=day,
-            size_bytes=len(raw),
-            media_type=sniff.media_type,
-            encoding=sniff.encoding,
-            encoding_note=sniff.note,
-            archive_path=str(stored.relative_to(settings.warehouse_dir)),
-            source_hint=source_hint(rel),
-            meta=meta,
-        )
-        upsert_document(conn, doc)
-        upsert_inbox_file(conn, rel, doc_id, day, "loaded")
-        if sidecar_problem:
-            upsert_quarantine(
-                conn,
-                [
-                    QuarantineRecord(
-                        day=day,
-                        stage="load",
-                        item_id=f"{doc_id}:{rel}",
-                        doc_id=doc_id,
-                        expectation="valid_sidecar",
-                        reason=sidecar_problem,
-                    )
-                ],
-            )
-        report.loaded += 1
-    log.info(
-        "inbox %s, %s: %d files, %d new, %d seen before, %d duplicates",
-        inbox,
-        day,
-        report.files,
-        report.loaded,
-        report.seen_before,
-        report.duplicates,
-    )
-    return report
+    """Archive new inbox files and record them as documents of `day` (flows/inbox.py)."""
+    return read_inbox(conn, settings, inbox, day)
 
 
 # ---------------------------------------------------------------- processing
@@ -333,7 +231,9 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     jobs = [(settings.archive_dir, doc, boilerplate.get(_source_key(doc), frozenset())) for doc in passing]
     articles: list[Article] = []
     with progress_bar(f"{day} extract", len(jobs)) as advance:
-        for i, (found, problems) in enumerate(_extracted(jobs, settings.extract_workers), 1):
+        for i, (found, problems) in enumerate(
+            extracted_documents(jobs, settings.extract_workers, settings.extract_seconds, _PARALLEL_FROM), 1
+        ):
             articles += found
             quarantined += problems
             advance(1)
@@ -370,6 +270,7 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         )
         failed_articles.add(f.key)
     good = [a for a in articles if a.article_id not in failed_articles]
+    quarantined += _ner_budget_notes(day, good)
 
     conn.execute("delete from articles where day = ?", [day])
     conn.execute(
@@ -395,19 +296,33 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     return report
 
 
+def _ner_budget_notes(day: date, articles: list[Article]) -> list[QuarantineRecord]:
+    """A note for each article that NER will read only in part (transforms/ner_input.py); the article itself lands."""
+    notes = []
+    for a in articles:
+        _, cut = ner_text(a.text)
+        if cut is None:
+            continue
+        parts = []
+        if cut.read_chars < cut.chars:
+            parts.append(f"text is {cut.chars:,} characters; entities read from the first {cut.read_chars:,}")
+        if cut.punct_runs:
+            parts.append(f"{cut.punct_runs:,} runs of over {PUNCT_RUN} punctuation characters not read as words")
+        notes.append(
+            QuarantineRecord(
+                day=day,
+                stage="entities",
+                item_id=a.article_id,
+                doc_id=a.doc_id,
+                expectation="ner_budget",
+                reason="article kept; " + "; ".join(parts),
+                details={"chars": cut.chars, "read_chars": cut.read_chars, "punct_runs": cut.punct_runs},
+            )
+        )
+    return notes
+
+
 _PARALLEL_FROM = 64  # below this many documents, starting worker processes costs more than it saves
-
-
-def _extracted(
-    jobs: list[tuple[Path, Document, frozenset[str]]], workers: int
-) -> Iterator[tuple[list[Article], list[QuarantineRecord]]]:
-    """Each job's articles and problems, in job order; in a process pool for big days."""
-    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
-        yield from map(extracted_document, jobs)
-        return
-    # spawn, not fork: the parent holds DuckDB and Prefect threads that a fork would copy mid-flight.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(extracted_document, jobs, chunksize=8)
 
 
 def _require_rows_checked(checked: Validation) -> None:
@@ -456,6 +371,17 @@ def events_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date)
     return run_events(conn, day, _nlp_if_needed(conn, settings, day), docs_dir=settings.data_docs_dir)
 
 
+def _unify_source_names(conn: duckdb.DuckDBPyConnection) -> None:
+    """One outlet, one name: articles named by an inbox hint ("tidewater") take the one stated
+    name it abbreviates ("Tidewater Gazette"), on every day, whichever day stated it first."""
+    stated = [r["name"] for r in db.query(conn, "stated_source_names")]
+    for row in db.query(conn, "hinted_sources"):
+        name = source_name(row["hint"], stated)
+        if name != row["hint"]:
+            db.query(conn, "renamed_hint_articles", hint=row["hint"], name=name)
+            log.info("source %r is %r: its articles renamed", row["hint"], name)
+
+
 def _rss_mb() -> int:
     import psutil
 
@@ -465,6 +391,7 @@ def _rss_mb() -> int:
 def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, Any]:
     """Every stage after loading, in order, for one day; their reports for the run log."""
     processed = process_day(conn, settings, day)
+    _unify_source_names(conn)
     entities = entities_stage(conn, settings, day)
     stories = stories_stage(conn, settings, day)
     events = events_stage(conn, settings, day)
@@ -528,6 +455,31 @@ def publish_summary(settings: Settings, summary: DailySummary) -> Path:
         description=f"newsmon daily summary for {summary.day}",
     )
     return stem.with_suffix(".md")
+
+
+REPUBLISH_DAYS = 60  # how far back a run looks for days whose report files are missing
+
+
+def republish_missing(settings: Settings) -> list[date]:
+    """Publish the reports of recent days that are in the warehouse but have no report files.
+
+    A run killed after its swap but before it wrote the day's report leaves such a day; the
+    next run (of any day) writes it, from the warehouse as it is.
+    """
+    if not settings.database_path.exists():
+        return []
+    conn = db.reader(settings.database_path)
+    try:
+        days = [r["day"] for r in db.query(conn, "days_to_report", limit=REPUBLISH_DAYS)]
+        missing = sorted(d for d in days if not (settings.reports_dir / f"{d.isoformat()}.md").exists())
+        found = [(summarise(conn, d, settings.source_stale_days), read_report_extras(conn, d)) for d in missing]
+    finally:
+        conn.close()
+    for summary, extras in found:
+        publish_summary(settings, summary)
+        publish_report(settings, summary, extras, index=False)
+        log.info("%s: report written again (the run that wrote this day ended before publishing it)", summary.day)
+    return missing
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -655,6 +607,7 @@ def daily(
         if web_only and sources_path is None:
             raise FileNotFoundError("no sources file: pass --sources PATH or set NEWSMON_SOURCES_FILE")
         web_sources = load_sources(sources_path) if sources_path else None  # a bad file fails before the lock
+        republish_missing(settings)
         with db.writer(settings.database_path) as conn:
             _start_run(conn, run_id, command, day, day, params)
             counts: dict[str, Any] = {}
@@ -707,6 +660,7 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
     extras = []
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     with journaled(settings, run_id, "backfill", days, {}) as outcome:
+        republish_missing(settings)
         with db.writer(settings.database_path) as conn:
             _start_run(conn, run_id, "backfill", start, end, {})
             reports = {}

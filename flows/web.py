@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,6 +36,7 @@ from newsmon.sources import FeedSource, SitemapSource, Source, SourcesConfig, Ur
 from transforms.feeds import FeedEntry, FeedError, feed_entries, sitemap_entries
 from transforms.sniff import sniffed
 from transforms.urls import canonical_url
+from warehouse import db
 
 log = logging.getLogger("newsmon")
 
@@ -92,6 +93,7 @@ class FetchReport(BaseModel):
     not_modified: int = 0
     failures: dict[str, int] = Field(default_factory=dict)  # error kind -> URLs
     new_urls: int = 0
+    backed_off: list[str] = Field(default_factory=list)  # URLs not tried this run: they failed recently (see BACKOFF)
     loaded: int = 0
     duplicates: int = 0  # pages whose bytes were already a document
     sources: list[SourceFetch] = Field(default_factory=list)
@@ -132,6 +134,7 @@ def run_fetch(
     with Fetcher(settings.archive_dir, limits, run_id=run_id) as fetcher:
         listings, results, states = _listings(conn, settings, day, sources, fetcher, report)
         pages, page_meta = _new_pages(conn, sources, listings, per_source, fallback_max_items)
+        pages, report.backed_off = _after_backoff(conn, pages, datetime.now(UTC))
         report.new_urls = len(pages)
         with progress_bar(f"{day} fetch", len(pages)) as advance:
             fetched, new_states = (
@@ -303,6 +306,41 @@ def _new_pages(
             )
             page_meta[key] = (source, entry, language)
     return pages, page_meta
+
+
+# After a URL's n-th transient failure in a row it is not tried again for BACKOFF * 2**(n-1)
+# (1 h, 2 h, 4 h ... at most BACKOFF_MAX): a page that drips or hangs costs its timeout once
+# in a while, not on every run, and is still fetched once it answers.
+BACKOFF = timedelta(hours=1)
+BACKOFF_MAX = timedelta(days=7)
+
+
+def backoff_wait(failures: int) -> timedelta:
+    """How long to wait after `failures` transient failures in a row."""
+    return min(BACKOFF_MAX, BACKOFF * 2 ** min(max(failures - 1, 0), 20))
+
+
+def _after_backoff(
+    conn: duckdb.DuckDBPyConnection, pages: list[FetchTarget], now: datetime
+) -> tuple[list[FetchTarget], list[str]]:
+    """The pages to fetch now, and the URLs left for a later run because they failed recently."""
+    if not pages:
+        return pages, []
+    streaks = {
+        r["canonical_url"]: r
+        for r in db.query(conn, "fetch_failure_streaks", urls=[canonical_url(p.url) for p in pages])
+    }
+    now = _naive_utc(now)
+    kept, waiting = [], []
+    for page in pages:
+        streak = streaks.get(canonical_url(page.url))
+        if streak and now < streak["last_failed"] + backoff_wait(streak["failures"]):
+            waiting.append(page.url)
+        else:
+            kept.append(page)
+    if waiting:
+        log.info("web: %d URLs that failed recently are left for a later run (backoff)", len(waiting))
+    return kept, waiting
 
 
 def fetch_limits(settings: Settings, sources: SourcesConfig, limits: FetchLimits | None = None) -> FetchLimits:

@@ -24,6 +24,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from newsmon.prefect_api import prefect_api
+from transforms.display import ShownStream, shown
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DEGRADED, EXIT_BUSY = 0, 1, 2, 3, 75
 
 # Prefect reads these at import time: no telemetry (no network here), no chatter.
@@ -155,17 +158,20 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `newsmon` console script."""
     args = _parser().parse_args(argv)
     _quiet(args.command, args.debug)
+    if not isinstance(sys.stdout, ShownStream):
+        # Query results, titles and names come from the input: no terminal escapes or bidi overrides get through.
+        sys.stdout = ShownStream(sys.stdout)
     try:
         return _COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"newsmon {args.command}: {exc}", file=sys.stderr)
+        print(f"newsmon {args.command}: {shown(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except FileNotFoundError as exc:
         from warehouse.db import WarehouseMissingError
 
         if not isinstance(exc, WarehouseMissingError):
             raise
-        print(f"newsmon: {exc}", file=sys.stderr)
+        print(f"newsmon: {shown(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("newsmon: interrupted; the warehouse is unchanged by the unfinished run", file=sys.stderr)
@@ -177,11 +183,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         if isinstance(exc, WarehouseBusyError):
-            print(f"newsmon {args.command}: refused: {exc}", file=sys.stderr)
+            print(f"newsmon {args.command}: refused: {shown(str(exc))}", file=sys.stderr)
             return EXIT_BUSY
         hint = "" if args.debug else " (rerun with --debug for the traceback)"
         unchanged = ", the warehouse is unchanged" if args.command in _WRITERS else ""
-        print(f"newsmon {args.command}: failed{unchanged}: {reason_of(exc)}{hint}", file=sys.stderr)
+        print(f"newsmon {args.command}: failed{unchanged}: {shown(reason_of(exc))}{hint}", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -342,25 +348,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _run_days(settings, days: list[date], *, inbox, sources, web_only: bool, as_json: bool) -> int:
     from warehouse import journal
+    from warehouse.db import writer_lock
 
     _catch_signals()
-    from flows.daily import daily, summary_json
-    from transforms.summary import summary_markdown
-
     code, summary = EXIT_OK, None
-    for day in days:
-        run_id = journal.new_run_id()
-        summary = daily(
-            day=day,
-            inbox=str(inbox) if inbox else None,
-            sources=str(sources) if sources else None,
-            web_only=web_only,
-            run_id=run_id,
-        )
-        day_code, reason = _run_outcome(settings, run_id)
-        if day_code:
-            print(f"newsmon: {day}: {reason}", file=sys.stderr)
-            code = max(code, day_code)
+    # One lock for the whole range: no other run slips in between two days of this one.
+    with prefect_api() as api, writer_lock(settings.database_path):
+        from flows.daily import daily, summary_json  # imported while the temporary API boots
+        from transforms.summary import summary_markdown
+
+        if api is not None:
+            api.wait_ready()
+        for day in days:
+            run_id = journal.new_run_id()
+            summary = daily(
+                day=day,
+                inbox=str(inbox) if inbox else None,
+                sources=str(sources) if sources else None,
+                web_only=web_only,
+                run_id=run_id,
+            )
+            day_code, reason = _run_outcome(settings, run_id)
+            if day_code:
+                print(f"newsmon: {day}: {reason}", file=sys.stderr)
+                code = max(code, day_code)
     print(summary_json(summary) if as_json else summary_markdown(summary))
     return code
 
@@ -390,10 +401,14 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
         _refused(settings, "backfill", days, str(exc))
         raise
     _catch_signals()
-    from flows.daily import backfill
-    from transforms.summary import summary_markdown
+    with prefect_api() as api:
+        from flows.daily import backfill
+        from transforms.summary import summary_markdown
 
-    for summary in backfill(start=args.start, end=args.end):
+        if api is not None:
+            api.wait_ready()
+        summaries = backfill(start=args.start, end=args.end)
+    for summary in summaries:
         print(summary_markdown(summary))
     return EXIT_OK
 

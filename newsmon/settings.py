@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     sources_file: Path | None = None
     max_file_bytes: int = 5_000_000
     min_article_chars: int = 200
+    # Symbolic links in the inbox that lead outside it are refused (whoever can drop a link
+    # could otherwise copy any readable file on the server into the warehouse); true follows them.
+    inbox_follow_links: bool = False
+    # Budgets per document: extraction seconds (a document over it is quarantined as `timeout`).
+    extract_seconds: float = Field(default=30.0, gt=0)
     languages: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["en"])
     boilerplate_window_days: int = 30
     boilerplate_min_docs: int = 3

@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateparser
 
 from newsmon.models import Article, DateProvenance, Document, TitleProvenance
-from transforms.html_extract import html_article
+from transforms.display import shown
+from transforms.html_extract import FUTURE_SLACK, html_article
+from transforms.json_limits import DUPLICATE_KEYS
 from transforms.language import detected_language
 from transforms.normalize import match_key, normalized_text
-from transforms.sniff import Sniffed, json_records
+from transforms.sniff import Sniffed, json_items
 from transforms.text_clean import cleaned_text
 from transforms.urls import canonical_url
 
@@ -32,8 +34,9 @@ _WALL_PARAGRAPHS = [
     )
 ]
 
-# A stated date this far after the arrival day is a parsing error, not news from the future.
-_FUTURE_SLACK = timedelta(days=2)
+# A stated date further after the arrival day is a parsing error, not news from the future; up
+# to it, a time zone ahead of UTC. The same slack bounds html_article's publish date.
+_FUTURE_SLACK = FUTURE_SLACK
 _JSON_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
     "text": ("text", "body", "content", "article", "articleBody", "description_full"),
@@ -67,6 +70,7 @@ class _Draft:
     sitename: str | None = None
     description: str | None = None
     declared_language: str | None = None
+    language: str | None = None  # already identified from this text (HTML pages): not run twice
     dates: tuple[tuple[DateProvenance, date | datetime | None], ...] = ()
     dateline_place: str | None = None
     dateline_date: date | None = None
@@ -80,13 +84,22 @@ def document_articles(
         return [], [Problem(doc.doc_id, "decodable_text", sniff.note or f"not text ({sniff.media_type})")]
     if sniff.media_type == "json":
         try:
-            records = json_records(sniff.text)
-        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            records = json_items(sniff.text)
+        except ValueError as exc:  # json_limits.JsonLimitError is one
             return [], [Problem(doc.doc_id, "valid_json", f"not an article JSON file: {exc}")]
+        if not records:
+            return [], [Problem(doc.doc_id, "empty_record_list", "the JSON file's list of articles is empty")]
         drafts: list[tuple[str, _Draft | Problem]] = []
-        for i, record in enumerate(records):
+        for i, record in records:
             item_id = doc.doc_id if len(records) == 1 else f"{doc.doc_id}:{i}"
-            drafts.append((item_id, _json_draft(item_id, record, doc, boilerplate)))
+            if isinstance(record, str):
+                drafts.append((item_id, Problem(item_id, "article_record", record)))
+            elif repeated := record.get(DUPLICATE_KEYS):
+                keys = ", ".join(f'"{shown(k, one_line=True)}"' for k in repeated)
+                reason = f"JSON record has the key {keys} more than once with different values: ambiguous, not guessed"
+                drafts.append((item_id, Problem(item_id, "article_record", reason)))
+            else:
+                drafts.append((item_id, _json_draft(item_id, record, doc, boilerplate)))
     elif sniff.media_type == "html":
         drafts = [(doc.doc_id, _html_draft(sniff.text, doc))]
     else:
@@ -111,6 +124,7 @@ def _html_draft(html: str, doc: Document) -> _Draft:
         sitename=page.sitename,
         description=page.description,
         declared_language=page.language,
+        language=page.language,
         dates=(("html_metadata", page.published),),
     )
 
@@ -149,7 +163,8 @@ def _json_draft(item_id: str, record: dict[str, Any], doc: Document, boilerplate
     draft.url = _str(fields["url"]) or draft.url
     draft.source = _str(fields["source"])
     draft.author = _author(fields["author"]) or draft.author
-    draft.declared_language = _str(fields["language"]) or draft.declared_language
+    if declared := _str(fields["language"]):
+        draft.declared_language, draft.language = declared, None  # the record's own statement is weighed again
     draft.description = _str(fields["description"]) or draft.description
     draft.dates = (("json", _parsed_date(fields["published"])), *draft.dates)
     return draft
@@ -163,7 +178,10 @@ def _article(item_id: str, draft: _Draft, doc: Document) -> Article:
         title, title_provenance = normalized_text(meta.title), "sidecar"
     url = meta.url or draft.url
     published_at, provenance = _published((("sidecar", meta.published_at), *draft.dates), doc.arrival_day)
-    language, _ = detected_language(text, meta.language or draft.declared_language)
+    if draft.language and not meta.language:
+        language = draft.language
+    else:
+        language, _ = detected_language(text, meta.language or draft.declared_language)
     return Article(
         article_id=item_id,
         doc_id=doc.doc_id,

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from lxml import etree
 from pydantic import BaseModel
 
+from transforms.display import shown
 from transforms.notification import summary_headline
 from transforms.summary import DailySummary, EventItem, StoryChange, headline_figures
 
@@ -35,7 +36,7 @@ class FeedItem(BaseModel):
 
 
 def _clean(text: object) -> str:
-    return _NOT_XML.sub("", "" if text is None else str(text))
+    return shown(_NOT_XML.sub("", "" if text is None else str(text)))
 
 
 def _el(parent: etree._Element, tag: str, text: object = None, **attrs: str) -> etree._Element:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from transforms.display import shown
 from transforms.summary import DailySummary, StoryChange
 
 TOP_STORIES = 5
@@ -48,7 +49,7 @@ def _n(count: int, noun: str) -> str:
 
 def _one_line(text: str | None, limit: int) -> str:
     """Whitespace (newlines in a scraped title) collapsed; cut at `limit` characters with an ellipsis."""
-    flat = re.sub(r"\s+", " ", text or "").strip()
+    flat = shown(re.sub(r"\s+", " ", text or "").strip())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 

@@ -20,6 +20,7 @@ from jinja2 import DictLoader, Environment, StrictUndefined
 from pydantic import BaseModel, Field
 
 from transforms.charts_svg import BarChart, Chart, Group, Row, Segment, Strip, StripChart, Track, chart_svg, clipped
+from transforms.display import shown
 from transforms.entity_summary import EntityCount, EntitySection
 from transforms.summary import DailySummary, EventItem, StoryChange, StorySection
 from transforms.web_summary import SourceHealthSection
@@ -827,25 +828,27 @@ def day_report_html(
     extras = extras or ReportExtras(day=summary.day)
     links = _Links(summary, extras)
     t, p = summary.totals, summary.previous_totals
-    return _ENV.get_template("day").render(
-        s=summary,
-        css=_CSS,
-        charts=day_charts(summary, extras),
-        links=links,
-        sections=_sections(summary),
-        totals=[
-            ("documents", t.documents, p.documents),
-            ("articles", t.articles, p.articles),
-            ("distinct reports", t.reports, p.reports),
-            ("quarantined", t.quarantined, p.quarantined),
-            ("sources", t.sources, p.sources),
-        ],
-        draw=draw,
-        signed=_signed,
-        anchor=anchor,
-        when=_event_when,
-        what=_event_what,
-        max_refs=MAX_REFS,
+    return shown(
+        _ENV.get_template("day").render(
+            s=summary,
+            css=_CSS,
+            charts=day_charts(summary, extras),
+            links=links,
+            sections=_sections(summary),
+            totals=[
+                ("documents", t.documents, p.documents),
+                ("articles", t.articles, p.articles),
+                ("distinct reports", t.reports, p.reports),
+                ("quarantined", t.quarantined, p.quarantined),
+                ("sources", t.sources, p.sources),
+            ],
+            draw=draw,
+            signed=_signed,
+            anchor=anchor,
+            when=_event_when,
+            what=_event_what,
+            max_refs=MAX_REFS,
+        )
     )
 
 
@@ -878,10 +881,12 @@ def index_html(
         )
         for d, s in sorted(by_day.items(), reverse=True)
     ]
-    return _ENV.get_template("index").render(
-        rows=rows,
-        css=_CSS,
-        charts={"days": index_chart(list(by_day.values()))},
-        draw=draw,
-        signed=_signed,
+    return shown(
+        _ENV.get_template("index").render(
+            rows=rows,
+            css=_CSS,
+            charts={"days": index_chart(list(by_day.values()))},
+            draw=draw,
+            signed=_signed,
+        )
     )

@@ -4,9 +4,10 @@ with "Blinken" "Blink archive data"), and its text decoded."""
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import dataclass
+
+from transforms.json_limits import JsonLimitError, loaded_json
 
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -139,16 +140,30 @@ def _decoded(raw: bytes) -> tuple[str | None, str | None, str | None]:
     return str(best), encoding, f"not valid UTF-8 (byte {bad_at}); decoded as {encoding} (detected)"
 
 
-def json_records(text: str) -> list[dict]:
-    """Article records in a .json file: one object, a list of them, or {"articles": [...]}."""
-    data = json.loads(text)
+def json_items(text: str) -> list[tuple[int, dict | str]]:
+    """Article records in a .json file (one object, a list of them, or {"articles": [...]}),
+    each with its index; an element that is not an object comes back as the reason why.
+
+    Raises ValueError (with a readable reason) for a file that is not such JSON at all.
+    """
+    data = loaded_json(text)
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, dict):
-        return [data]
-    if isinstance(data, list) and all(isinstance(item, dict) for item in data):
-        return data
-    raise ValueError(f"expected an article object or a list of them, got {type(data).__name__}")
+        return [(0, data)]
+    if not isinstance(data, list):
+        raise JsonLimitError(f"expected an article object or a list of them, got {_json_kind(data)}")
+    return [
+        (i, item if isinstance(item, dict) else f"record {i} is {_json_kind(item)}, not an article object")
+        for i, item in enumerate(data)
+    ]
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    kinds = {bool: "true/false", int: "a number", float: "a number", str: "a string", list: "a list"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 _DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from transforms.display import shown
 from transforms.entity_summary import EntitySection, entity_section_markdown
 from transforms.web_summary import SourceHealthSection, source_health_markdown
 
@@ -274,4 +275,5 @@ def summary_markdown(summary: DailySummary) -> str:
         lines += ["", entity_section_markdown(summary.entities).rstrip("\n")]
     if summary.web is not None:
         lines += ["", "## Web sources", "", source_health_markdown(summary.web)]
-    return "\n".join(lines) + "\n"
+    # Titles, sources and names come from the input: no terminal escapes or bidi overrides in the output.
+    return shown("\n".join(lines) + "\n")

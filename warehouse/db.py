@@ -78,9 +78,19 @@ def query(conn: duckdb.DuckDBPyConnection, model: str, **params: Any) -> list[di
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
+# Writer locks this process holds (database -> lock file), so a multi-day run keeps its lock
+# between days while each day still swaps its own copy in.
+_held: dict[Path, Any] = {}
+_writing: set[Path] = set()
+
+
 @contextlib.contextmanager
-def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a private copy of the warehouse, swapped in only if the block succeeds."""
+def writer_lock(database: Path) -> Iterator[None]:
+    """Hold the warehouse's writer lock for the block (re-entrant within this process)."""
+    database = database.resolve()
+    if database in _held:
+        yield
+        return
     database.parent.mkdir(parents=True, exist_ok=True)
     lock_path = database.with_name(database.name + ".lock")
     with lock_path.open("a+") as lock:
@@ -90,33 +100,58 @@ def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise WarehouseBusyError(
                 f"another newsmon run is writing {database} (lock {lock_path}); try again when it ends"
             ) from exc
-        staging = database.with_name(f"{database.name}.next-{os.getpid()}")
-        _remove_db(staging)
-        for stray in database.parent.glob(f"{database.name}.next-*"):
-            _remove_db(stray)  # left by a killed run; we hold the lock, so nobody else uses it
-        _unfinished.add(staging)
-        if database.exists():
-            shutil.copy2(database, staging)
-        conn = duckdb.connect(str(staging))
+        _held[database] = lock
         try:
-            apply_schema(conn)
-            conn.execute("begin transaction")
-            yield conn
-            conn.execute("commit")
-            conn.execute("checkpoint")
+            yield
+        finally:
+            del _held[database]
+
+
+@contextlib.contextmanager
+def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the warehouse, swapped in only if the block succeeds."""
+    key = database.resolve()
+    if key in _writing:  # one writer at a time, in this process too (the range lock is re-entrant, this is not)
+        raise WarehouseBusyError(f"this process is already writing {database}")
+    with writer_lock(database):
+        _writing.add(key)
+        try:
+            with _private_copy(database) as conn:
+                yield conn
+        finally:
+            _writing.discard(key)
+
+
+@contextlib.contextmanager
+def _private_copy(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Copy the warehouse, yield a connection to the copy, and swap it in if the block succeeds."""
+    staging = database.with_name(f"{database.name}.next-{os.getpid()}")
+    _remove_db(staging)
+    for stray in database.parent.glob(f"{database.name}.next-*"):
+        _remove_db(stray)  # left by a killed run; we hold the lock, so nobody else uses it
+    _unfinished.add(staging)
+    if database.exists():
+        shutil.copy2(database, staging)
+    conn = duckdb.connect(str(staging))
+    try:
+        apply_schema(conn)
+        conn.execute("begin transaction")
+        yield conn
+        conn.execute("commit")
+        conn.execute("checkpoint")
+        conn.close()
+        _fsync(staging)
+        os.replace(staging, database)
+        _unfinished.discard(staging)
+        _fsync_dir(database.parent)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.execute("rollback")
+        with contextlib.suppress(Exception):
             conn.close()
-            _fsync(staging)
-            os.replace(staging, database)
-            _unfinished.discard(staging)
-            _fsync_dir(database.parent)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                conn.execute("rollback")
-            with contextlib.suppress(Exception):
-                conn.close()
-            _remove_db(staging)
-            _unfinished.discard(staging)
-            raise
+        _remove_db(staging)
+        _unfinished.discard(staging)
+        raise
 
 
 def writer_busy(database: Path) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from warehouse import journal
+from warehouse import db, journal
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWSMON = Path(sys.executable).parent / "newsmon"
@@ -197,3 +197,57 @@ def test_a_terminal_sees_progress_bars_and_a_pipe_sees_plain_lines(tmp_path):
     piped = _newsmon(*args[1:], env=_env(tmp_path / "pipe"))
     assert piped.returncode == 0
     assert "extract" not in piped.stderr.replace("extracted", "") and "documents -> " in piped.stderr
+
+
+@pytest.mark.slow
+def test_kill_9_leaves_no_temporary_prefect_server_behind(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_DAY, inbox)
+    warehouse = tmp_path / "warehouse"
+    proc = subprocess.Popen(
+        [str(NEWSMON), "run", "--inbox", str(inbox), "--day", "2026-03-02"],
+        env=_env(warehouse),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    servers: list[psutil.Process] = []
+    while not servers:
+        assert proc.poll() is None and time.monotonic() < deadline, "no temporary server seen"
+        servers = [c for c in psutil.Process(proc.pid).children(recursive=True) if "uvicorn" in " ".join(c.cmdline())]
+        time.sleep(0.1)
+    proc.kill()  # only the main process: what a supervisor or the OOM killer does
+    proc.wait(timeout=10)
+    _, alive = psutil.wait_procs(servers, timeout=15)
+    for p in alive:
+        p.kill()
+    assert not alive, "the temporary Prefect server outlived newsmon"
+
+
+@pytest.mark.slow
+def test_a_multi_day_run_holds_the_warehouse_between_days(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(ROOT / "samples" / "inbox", inbox)
+    warehouse = tmp_path / "warehouse"
+    proc = subprocess.Popen(
+        [str(NEWSMON), "run", "--inbox", str(inbox), "--day", "2026-03-02", "--to", "2026-03-03"],
+        env=_env(warehouse),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    journal_file = warehouse / "newsmon.runs.jsonl"
+
+    def completed() -> int:
+        return journal_file.read_text().count('"completed"') if journal_file.exists() else 0
+
+    samples = []
+    deadline = time.monotonic() + 300
+    while completed() < 2 and proc.poll() is None:
+        assert time.monotonic() < deadline
+        if completed() == 1:  # between the first day's swap and the second day's
+            samples.append(db.writer_busy(warehouse / "newsmon.duckdb"))
+        time.sleep(0.02)
+    assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    assert samples and all(samples), f"the lock was free {samples.count(False)} of {len(samples)} times"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flows.archive import archive_bytes
-from flows.daily import _PARALLEL_FROM, _extracted
+from flows.daily import _PARALLEL_FROM
+from flows.extraction import extracted_documents
 from newsmon.models import Document
 
 
@@ -29,8 +30,8 @@ def test_pool_and_serial_extraction_agree(tmp_path):
             archive_path=str(path),
         )
         jobs.append((tmp_path, doc, frozenset()))
-    serial = list(_extracted(jobs, workers=1))
-    pooled = list(_extracted(jobs, workers=2))
+    serial = list(extracted_documents(jobs, 1, 30.0, _PARALLEL_FROM))
+    pooled = list(extracted_documents(jobs, 2, 30.0, _PARALLEL_FROM))
     assert pooled == serial
     assert sum(len(found) for found, _ in serial) == len(jobs) - len(range(0, len(jobs), 7))
     assert all(problems for found, problems in serial if not found)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from flows.web import FetchReport, page_file_name, run_fetch
 from newsmon.settings import Settings
 from newsmon.sources import SourcesConfig
 from tests.fetch_server import FetchServer, _Handler
+from transforms.urls import canonical_url
 from transforms.web_summary import source_health_markdown, source_health_section
 from warehouse import db
 
@@ -444,3 +445,35 @@ def test_health_section_from_rows() -> None:
     text = source_health_markdown(section)
     assert "| a | 2 | 1 | 0 | 2 | timeout 1 |" in text and "b (4 days)" in text
     assert source_health_markdown(source_health_section(DAY2, [])) == "No web sources were fetched."
+
+
+def test_a_page_that_timed_out_backs_off(server: FetchServer, settings: Settings) -> None:
+    """A page that hangs costs its timeout once, then waits 1 h, 2 h, ... before the next try."""
+    sources = _sources(server, url_lists=[{"name": "hangs", "urls": ["/slow?s=3&page=b"]}])
+    first = _fetch(settings, DAY1, sources)
+    assert first.failures == {"timeout": 1} and first.backed_off == []
+
+    before = len(server.requests)
+    second = _fetch(settings, DAY2, sources)
+    assert second.backed_off == [server.url("/slow?s=3&page=b")] and second.new_urls == 0
+    assert not [p for p, _ in server.requests[before:] if p.startswith("/slow")]  # not even asked
+
+    # An hour and a bit later it is tried again; after a second timeout it waits two hours.
+    with db.writer(settings.database_path) as conn:
+        conn.execute("update fetches set fetched_at = fetched_at - interval 61 minute")
+    third = _fetch(settings, DAY3, sources)
+    assert third.failures == {"timeout": 1}
+    with db.writer(settings.database_path) as conn:
+        conn.execute("update fetches set fetched_at = fetched_at - interval 61 minute where day = ?", [DAY3])
+        assert (
+            db.query(conn, "fetch_failure_streaks", urls=[canonical_url(server.url("/slow?s=3&page=b"))])[0]["failures"]
+            == 2
+        )
+    assert _fetch(settings, DAY3 + timedelta(days=1), sources).backed_off  # 61 min < 2 h
+
+
+@pytest.mark.parametrize(("failures", "hours"), [(1, 1), (2, 2), (3, 4), (8, 128), (30, 168)])
+def test_backoff_doubles_up_to_a_week(failures: int, hours: int) -> None:
+    from flows.web import backoff_wait
+
+    assert backoff_wait(failures) == timedelta(hours=hours)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flows.archive import content_id
-from flows.daily import inbox_paths
+from flows.inbox import inbox_paths
 from newsmon.models import Article, Document, SidecarMeta
 from transforms.articles import document_articles
 from transforms.sniff import sniffed, source_hint, source_key

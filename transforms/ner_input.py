@@ -1,0 +1,81 @@
+"""What spaCy is given to read: a bounded, tokenizer-safe view of each text, offsets unchanged.
+
+spaCy's tokenizer is super-linear on runs of punctuation with no spaces (5k `&` take ~3 s,
+20k ~100 s: it peels one suffix at a time and rescans), and refuses texts over
+`nlp.max_length` (error E088). So before parsing, each run of punctuation longer than
+`PUNCT_RUN` keeps its first characters and the rest become spaces (same length, so every
+character offset still points into the article's own text), a text is cut at `max_chars`
+(a budget, reported to the caller), and what is left is parsed in chunks that end at
+whitespace and are joined back into one Doc.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+PUNCT_RUN = 8  # "........" and "--------" are still read; longer runs are not words
+_KEEP = 3
+_PUNCT_RUN = re.compile(rf"[^\w\s]{{{PUNCT_RUN + 1},}}")
+CHUNK_CHARS = 100_000  # well under spaCy's max_length, and bounds a parse's memory
+MAX_CHARS = 300_000  # ~75 pages of news; a longer text's entities are read from its start
+
+
+@dataclass(frozen=True)
+class NerBudget:
+    """How a text was cut down for NER, when it was."""
+
+    chars: int
+    read_chars: int
+    punct_runs: int
+
+
+def ner_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, NerBudget | None]:
+    """The text spaCy reads (same offsets, at most `max_chars`), and what was cut, if anything."""
+    runs = 0
+
+    def _blank(m: re.Match[str]) -> str:
+        nonlocal runs
+        runs += 1
+        s = m.group()
+        return s[:_KEEP] + " " * (len(s) - _KEEP)
+
+    read = _PUNCT_RUN.sub(_blank, text[:max_chars])
+    if runs == 0 and len(text) <= max_chars:
+        return text, None
+    return read, NerBudget(chars=len(text), read_chars=len(read), punct_runs=runs)
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Pieces of at most ~`size` characters, each ending just after whitespace where there is any."""
+    out, start = [], 0
+    while len(text) - start > size:
+        cut = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
+        end = cut + 1 if cut > start else start + size
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
+
+
+def parsed_texts(
+    nlp: Any, texts: Sequence[str], *, batch_size: int, n_process: int = 1, chunk_chars: int = CHUNK_CHARS
+) -> Iterator[Any]:
+    """One spaCy Doc per text, in order; long texts parsed in chunks and joined (Doc.from_docs)."""
+    from spacy.tokens import Doc
+
+    pieces: list[str] = []
+    counts: list[int] = []
+    for text in texts:
+        parts = _chunks(text, chunk_chars) if len(text) > chunk_chars else [text]
+        pieces += parts
+        counts.append(len(parts))
+    docs = nlp.pipe(pieces, batch_size=batch_size, n_process=n_process)
+    for n in counts:
+        if n == 1:
+            yield next(docs)
+        else:
+            # Every chunk but the last ends with whitespace, so the joined text is the original.
+            yield Doc.from_docs([next(docs) for _ in range(n)], ensure_whitespace=False)
