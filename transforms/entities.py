@@ -15,7 +15,7 @@ import logging
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,17 +24,30 @@ from pydantic import BaseModel, ConfigDict, Field
 from transforms.entity_rules import (
     ALLOWED_TYPES,
     HYPHEN_PAIR,
+    ORG_SUFFIXES,
     REPAIRABLE_TYPES,
     alias_key,
+    dateline_spans,
     entity_id,
+    has_org_or_place_word,
+    has_org_suffix,
     is_place_variant,
+    is_sports_text,
+    is_table_line,
+    is_title_only,
+    is_typo_of,
     junk_reason,
     leading_title,
     name_tokens,
+    org_context_keys,
+    place_context_keys,
+    plausible_person,
     title_before,
     trimmed_span,
     variant_canonical,
 )
+from transforms.gazetteer import Gazetteer, default_gazetteer
+from transforms.ner_input import ner_text, parsed_texts
 
 log = logging.getLogger("newsmon")
 
@@ -60,6 +73,7 @@ class ArticleText(_Record):
     article_id: str
     title: str | None = None
     text: str
+    source: str | None = None  # the outlet's name: a mention of it is that organisation, never a person
 
 
 class EntityMention(_Record):
@@ -109,6 +123,8 @@ class Registry:
         self.entities: dict[str, Entity] = {e.entity_id: e for e in entities}
         self.by_alias: dict[str, set[str]] = defaultdict(set)
         self.person_by_token: dict[str, set[str]] = defaultdict(set)
+        # people no one is called ("Barcelona Barcelona"): kept, but never a witness for other names
+        self.retired: set[str] = set()
         for e in self.entities.values():
             self._index(e)
         for a in aliases:
@@ -130,9 +146,26 @@ class Registry:
 
     def _index(self, e: Entity) -> None:
         self.by_alias[alias_key(e.canonical_name)].add(e.entity_id)
-        if e.type == "PERSON" and len(toks := name_tokens(e.canonical_name)) > 1:
-            for t in toks:
+        if e.type == "PERSON" and len(e.canonical_name.split()) > 1:
+            if not plausible_person(e.canonical_name):
+                self.retired.add(e.entity_id)
+                return
+            for t in name_words(e.canonical_name):
                 self.person_by_token[t].add(e.entity_id)
+
+    def one_word_places(self) -> set[str]:
+        """Keys of one-word places (GPE/LOC) the registry knows, where no known person has that word."""
+        return {
+            k
+            for e in self.entities.values()
+            if e.type in ("GPE", "LOC")
+            and " " not in (k := alias_key(e.canonical_name))
+            and not self.persons_with_token(k)
+        }
+
+    def persons_with_token(self, token: str) -> set[str]:
+        """Ids of the (plausible) people the registry knows with this name word."""
+        return set(self.person_by_token.get(token, ()))
 
 
 @dataclass(frozen=True)
@@ -223,6 +256,7 @@ class _Cand:
     title_start: int | None = None  # start of a title phrase before a person's name
     entity: Entity | None = None
     alias_how: str = "exact"
+    alias_of: _Cand | None = None  # the organisation a short form names ("Castellan")
 
 
 @dataclass
@@ -280,9 +314,9 @@ def _raw_candidates(doc: Any, in_headline: bool) -> list[_Cand]:
     return out
 
 
-def _clean(c: _Cand, text: str) -> _Cand | None:
+def _clean(c: _Cand, text: str, skip: Collection[str] = ()) -> _Cand | None:
     """Trim, strip titles inside person spans, drop junk."""
-    c.start, c.end, rules = trimmed_span(text, c.start, c.end)
+    c.start, c.end, rules = trimmed_span(text, c.start, c.end, numbers="number_trimmed" not in skip)
     c.rules += rules
     if c.type == "PERSON" and (cut := leading_title(text[c.start : c.end])):
         c.title_start = c.start
@@ -297,58 +331,350 @@ def _overlaps(a: _Cand, b: _Cand) -> bool:
     return a.in_headline == b.in_headline and a.start < b.end and b.start < a.end
 
 
-def _hyphen_pairs(parts: dict[bool, _Part], cands: list[_Cand], person_tokens: set[str]) -> list[_Cand]:
-    """'Biden-Xi', 'Blinken-Xi meeting', 'U.S.-China': two known names joined by a hyphen."""
+def _hyphen_pairs(
+    parts: dict[bool, _Part], cands: list[_Cand], surnames: set[str], surfaces: dict[int, str], gaz: Gazetteer
+) -> list[_Cand]:
+    """'Biden-Xi', 'Blinken-Xi meeting', 'U.S.-China': two people named in full, or two countries, joined by a hyphen.
+
+    A hyphenated name stays one name: no split inside a longer person span ("Jean-Luc Brassard",
+    "Kwame Asante-Boateng"), next to another capitalised name word, or when the left side is a
+    first name ("Jean-Luc").
+    """
     found = []
     for part in parts.values():
         for m in HYPHEN_PAIR.finditer(part.text):
+            inside_person = any(
+                c.in_headline == part.in_headline
+                and c.type == "PERSON"
+                and c.start <= m.start()
+                and m.end() <= c.end
+                and (c.start, c.end) != m.span()
+                for c in cands
+            ) or bool(
+                _NAME_BESIDE.search(part.text[max(0, m.start() - 30) : m.start()])
+                or _NAME_AFTER.match(part.text, m.end())
+            )
             sides = []
             for g in (1, 2):
                 word = m.group(g)
-                if alias_key(word) in person_tokens and not is_place_variant(word):
-                    sides.append("PERSON")
-                elif (v := variant_canonical(word)) is not None:
+                if (v := variant_canonical(word)) is not None:
                     sides.append(v[1])
+                elif alias_key(word) in surnames and not is_place_variant(word) and not inside_person:
+                    sides.append("PERSON")
                 else:
                     break
-            if len(sides) < 2:
+            if len(sides) < 2 or ("PERSON" in sides and gaz.is_first_name(m.group(1))):
                 continue
             for g, typ in zip((1, 2), sides, strict=True):
-                found.append(_Cand(part.in_headline, m.start(g), m.end(g), "", typ, ["hyphen_split"]))
+                c = _Cand(part.in_headline, m.start(g), m.end(g), "", typ, ["hyphen_split"])
+                surfaces[id(c)] = m.group(g)
+                found.append(c)
     # a split pair replaces whatever NER made of it ("Biden-Xi" PERSON, "China-US Relations" ORG)
     kept = [c for c in cands if not any(_overlaps(c, f) for f in found)]
     return kept + found
 
 
-def _repair_labels(cands: list[_Cand], surfaces: dict[int, str], registry: Registry, person_tokens: set[str]) -> None:
-    """label repair: a token of a person's name is that person; else the article's majority."""
+_NAME_BESIDE = re.compile(r"(?<![.!?:\n])\s[A-Z][a-z]+\s$")  # "Kwame Asante-Boateng" (not a sentence's first word)
+_NAME_AFTER = re.compile(r"\s[A-Z][a-z]+\b(?!['\u2019]s)")  # "Jean-Luc Brassard"
+
+
+def _layout_candidates(part: _Part | None, sports: bool, skip: Collection[str]) -> tuple[list[_Cand], list[_Cand]]:
+    """Names the page layout types: the dateline's place and team names in results tables.
+    The first list replaces overlapping NER spans, the second only fills gaps."""
+    if part is None:
+        return [], []
+    text = part.text
+    strong: list[_Cand] = []
+    spans = dateline_spans(text)
+    if spans and "dateline" not in skip:
+        strong += [_Cand(False, s, e, "", "GPE", ["dateline"]) for s, e in spans]
+    weak: list[_Cand] = []
+    if sports and "table_row" not in skip:
+        for line in re.finditer(r"[^\n]+", text):
+            if not is_table_line(line.group()):
+                continue
+            for m in _TABLE_NAME.finditer(line.group()):
+                s, e = line.start() + m.start(1), line.start() + m.end(1)
+                if not junk_reason(text[s:e]):
+                    weak.append(_Cand(False, s, e, "", "ORG", ["table_row"]))
+    return strong, weak
+
+
+# A team or player at the start of a results row, or after the other side's score: "Charlton 2
+# Crystal Palace 1", "NEW YORK 74 59 .556 -", "Haitai 64 2 43 .596".
+_TABLE_NAME = re.compile(r"(?:^|(?<=\d )|(?<=\d\t))([A-Z][\w.'&\-]*(?: [A-Z][\w.'&\-]*){0,3})(?= \(?\d)")
+
+
+def _with_layout(cands: list[_Cand], strong: list[_Cand], weak: list[_Cand]) -> list[_Cand]:
+    cands = [c for c in cands if not any(_overlaps(c, s) for s in strong)] + strong
+    return cands + [w for w in weak if not any(_overlaps(w, c) for c in cands)]
+
+
+@dataclass
+class _Evidence:
+    """What one article says about the names in it, beyond NER's labels."""
+
+    placed: set[str]  # keys the text places: "in X", "X-based", the dateline
+    companies: set[str]  # keys the text makes companies: "X's managing director", "the X yard"
+    titled: set[str]  # keys with a person's title before them: "Mr X", "Senator X"
+    speakers: set[str]  # keys a reporting verb follows: "X said", "X told reporters"
+    person_tokens: set[str]  # words of multi-word PERSON names in the article
+    orgs_by_word: dict[str, set[str]]  # first word (or generic last word) of a multi-word ORG -> ORG keys
+
+
+def _evidence(cands: list[_Cand], surfaces: dict[int, str], parts: dict[bool, _Part]) -> _Evidence:
+    body = parts.get(False)
+    placed = place_context_keys(body.text) if body else set()
+    companies = org_context_keys(body.text) if body else set()
+    placed |= {alias_key(surfaces[id(c)]) for c in cands if "dateline" in c.rules}
+    titled = set()
+    for c in cands:
+        text = parts[c.in_headline].text
+        if c.title_start is not None or title_before(text, c.start) < c.start:
+            titled.add(alias_key(surfaces[id(c)]))
+    person_tokens = {t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surfaces[id(c)])) > 1 for t in ts}
+    orgs: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        words = surfaces[id(c)].split()
+        if c.type == "ORG" and len(words) > 1:
+            orgs[alias_key(words[0])].add(alias_key(surfaces[id(c)]))
+            if words[-1].casefold() in ORG_SUFFIXES:
+                orgs[alias_key(words[-1])].add(alias_key(surfaces[id(c)]))
+    speakers = {alias_key(surfaces[id(c)]) for c in cands if _SPEAKS.match(parts[c.in_headline].text, c.end)}
+    return _Evidence(placed, companies, titled, speakers, person_tokens, orgs)
+
+
+_SPEAKS = re.compile(r"\s+(?:said|says|told|added|warned|argued|insisted|wrote|replied)\b")
+
+
+# Types NER gives names that evidence may correct, and the labels it reads only to rescue.
+_PLACE_TYPES = ("GPE", "LOC")
+_NOT_PERSON = ("ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "EVENT")
+
+
+def _typed_by_evidence(
+    cands: list[_Cand],
+    surfaces: dict[int, str],
+    parts: dict[bool, _Part],
+    gaz: Gazetteer,
+    outlets: Mapping[str, str],
+    skip: Collection[str],
+    known_places: Collection[str] = (),
+    sports: bool = False,
+) -> None:
+    """Type check against offline gazetteers and the article's own evidence (each change names its rule).
+
+    `known_places` are one-word names placed by evidence in other articles of the batch or known to the
+    registry as places: "Ashcombe" said with no "in" here is still the town named so elsewhere.
+    """
+    # names first: a whole name's evidence (suffix, first name) decides before its words are read
+    demonyms = {alias_key(surfaces[id(c)]) for c in cands if c.label == "NORP"}
+    body = parts.get(False)
+    companies = org_context_keys(body.text) if body else set()
+    for c in cands:
+        s = surfaces[id(c)]
+        words = s.split()
+        k = alias_key(s)
+        if k in outlets and "outlet_name" not in skip:
+            if c.type != "ORG":
+                c.type = "ORG"
+                c.rules.append("outlet_name")
+            continue
+        if len(words) < 2:
+            continue
+        if c.type != "ORG" and has_org_suffix(s) and not gaz.is_place(s) and "(" not in s and "org_suffix" not in skip:
+            c.type = "ORG"
+            c.rules.append("org_suffix")
+        elif c.type == "PERSON" and k in companies and "org_context" not in skip:
+            c.type = "ORG"  # "Werft Brückner's managing director", "the Werft Brückner yard"
+            c.rules.append("org_context")
+        elif (
+            c.type in _NOT_PERSON
+            and "first_name" not in skip
+            and len(words) <= 3
+            and gaz.is_first_name(words[0])
+            and alias_key(words[0]) not in demonyms
+            and not any(gaz.is_place(w) or is_place_variant(w) for w in (s, words[0], words[-1], " ".join(words[:2])))
+            and all(w[:1].isupper() and w[1:2].islower() for w in words)
+            and not re.search(r"[\d&()]", s)
+            and not is_title_only(words[0])
+            and not has_org_or_place_word(s)
+        ):
+            c.type = "PERSON"
+            c.rules.append("first_name")
+        elif c.type == "PERSON" and gaz.is_place(s) and not gaz.is_first_name(words[0]) and "gazetteer" not in skip:
+            c.type = "GPE"
+            c.rules.append("gazetteer_place")
+    ev = _evidence(cands, surfaces, parts)
+    orgs = {alias_key(surfaces[id(c)]): c for c in cands if c.type == "ORG"}
+    for c in cands:
+        s = surfaces[id(c)]
+        k = alias_key(s)
+        if len(s.split()) > 1 or k in ev.person_tokens or k in ev.titled or k in outlets:
+            continue  # a word of a person named in full, or titled: the person rules decide
+        if variant_canonical(s) is not None:
+            continue
+        short_of = ev.orgs_by_word.get(k, set())
+        here = k in ev.placed
+        placed = here or (k in known_places and "known_place" not in skip)
+        rule = "place_evidence" if here else "known_place"
+        if c.type == "PERSON":
+            if placed and rule not in skip:
+                c.type = "GPE"
+                c.rules.append(rule)
+            elif gaz.is_major_place(s) and not gaz.is_first_name(s) and "gazetteer_place" not in skip:
+                c.type = "GPE"
+                c.rules.append("gazetteer_place")
+            elif len(short_of) == 1 and "org_short_form" not in skip:
+                _short_org(c, orgs[next(iter(short_of))])
+        elif c.type in _PLACE_TYPES:
+            if len(short_of) == 1 and not placed and not gaz.is_place(s) and "org_short_form" not in skip:
+                _short_org(c, orgs[next(iter(short_of))])
+        elif c.type in ("ORG", "FAC"):
+            if len(short_of) == 1 and not placed and "org_short_form" not in skip:
+                _short_org(c, orgs[next(iter(short_of))])
+            elif placed and not s.isupper() and k not in ev.companies and k not in _INSTITUTIONS and rule not in skip:
+                c.type = "GPE"
+                c.rules.append(rule)
+            elif (
+                not sports
+                and gaz.is_major_place(s)
+                and k not in ev.companies
+                and not short_of
+                and "gazetteer_place" not in skip
+            ):
+                c.type = "GPE"  # "Police in Toulouse arrested ...": a city, outside the sports pages
+                c.rules.append("gazetteer_place")
+
+
+# One-word organisations that "in X" does not make places ("in Parliament", "in Congress").
+_INSTITUTIONS = frozenset(
+    [
+        *("parliament", "congress", "senate", "court", "government", "cabinet", "assembly", "police", "army"),
+        *("navy", "church", "commons", "lords"),
+    ]
+)
+
+
+def _short_org(c: _Cand, org: _Cand) -> None:
+    """'Castellan' beside 'Castellan Port Services', 'Club' beside 'Kellbridge Rugby Club'."""
+    if org is c:
+        return
+    c.type = "ORG"
+    c.alias_of = org
+    c.rules.append("org_short_form")
+
+
+def _repair_labels(
+    cands: list[_Cand],
+    surfaces: dict[int, str],
+    registry: Registry,
+    ev: _Evidence,
+    gaz: Gazetteer,
+    skip: Collection[str],
+) -> None:
+    """label repair: a word of a person named in the article is that person; the registry needs a second signal."""
     person_names = {alias_key(surfaces[id(c)]) for c in cands if c.type == "PERSON"}
     for c in cands:
         s = surfaces[id(c)]
-        if c.type == "PERSON" or is_place_variant(s):
+        if c.type == "PERSON" or is_place_variant(s) or c.alias_of is not None:
             continue
         k = alias_key(s)
         if " " in k:
-            if k in person_names:  # "Antony Blinken" FAC next to "Antony Blinken" PERSON
-                c.type = "PERSON"
+            if k in person_names and "label_repair_person_name" not in skip:
+                c.type = "PERSON"  # "Antony Blinken" FAC next to "Antony Blinken" PERSON
                 c.rules.append("label_repair_person_name")
-        elif k in person_tokens:
-            c.type = "PERSON"
-            c.rules.append("label_repair_person_token")
-        elif len(registry.person_by_token.get(k, ())) == 1 and all(
-            registry.entities[i].type == "PERSON" for i in registry.by_alias.get(k, ())
+        elif k in ev.person_tokens:
+            if "label_repair_person_token" not in skip:
+                c.type = "PERSON"
+                c.rules.append("label_repair_person_token")
+        elif (
+            len(k) >= 4
+            and "label_repair_person_typo" not in skip
+            and not gaz.is_place(s)
+            and len({t for t in ev.person_tokens if is_typo_of(k, t)}) == 1
+        ):
+            c.type = "PERSON"  # "Smtih" (ORG) beside "Mark Smith": a slip of a name in this article
+            c.rules.append("label_repair_person_typo")
+        elif (
+            "label_repair_registry_person" not in skip
+            and not gaz.is_place(s)
+            and len(known := registry.persons_with_token(k)) == 1
+            and all(registry.entities[i].type == "PERSON" for i in registry.by_alias.get(k, ()))
+            # the second signal, from this article: a title ("Mr Blinken"), or the known person's
+            # surname saying something ("Blinken said")
+            and (
+                k in ev.titled
+                or (k in ev.speakers and _surname(registry.entities[next(iter(known))].canonical_name) == k)
+            )
         ):
             c.type = "PERSON"
             c.rules.append("label_repair_registry_person")
+    if "label_repair_majority" in skip:
+        return
     by_key: dict[str, Counter[str]] = defaultdict(Counter)
     for c in cands:
         by_key[alias_key(surfaces[id(c)])][c.type] += 1
     for c in cands:
+        if any(r in _EVIDENCE_RULES for r in c.rules):
+            continue  # evidence outranks a head count of NER's labels
         counts = by_key[alias_key(surfaces[id(c)])]
         top, n = counts.most_common(1)[0]
         if top != c.type and n > counts[c.type]:
             c.type = top
             c.rules.append("label_repair_majority")
+
+
+_EVIDENCE_RULES = frozenset(
+    {
+        *("dateline", "outlet_name", "org_suffix", "org_context", "first_name", "gazetteer_place"),
+        *("place_evidence", "known_place", "org_short_form", "sports_club"),
+    }
+)
+_VENUE_BEFORE = re.compile(r"\b(?:in|at|near|AT|IN)\s*$")
+
+
+def _sports_clubs(
+    cands: list[_Cand], surfaces: dict[int, str], parts: dict[bool, _Part], ev: _Evidence, gaz: Gazetteer
+) -> None:
+    """In a sports story a town's name is its club ("Leicestershire beat Somerset", "BALTIMORE 70 63");
+    a country's is its national side (a place, as CoNLL has it), and a venue ("at Headingley") stays a place."""
+    for c in cands:
+        s = surfaces[id(c)]
+        k = alias_key(s)
+        if c.in_headline or k in ev.person_tokens or k in ev.titled or "dateline" in c.rules:
+            continue
+        if gaz.is_country(s) or is_place_variant(s) or variant_canonical(s) is not None:
+            if c.type == "ORG" and "table_row" in c.rules:
+                c.type = "GPE"
+            continue
+        words = s.split()
+        if "table_row" in c.rules:
+            if gaz.is_first_name(words[0]) or re.match(r"[A-Z]\.", s):
+                c.type = "PERSON"  # a player: "Paul Lawrie 70 71", "M. Atapattu"
+            continue
+        text = parts[c.in_headline].text
+        if _VENUE_BEFORE.search(text[text.rfind("\n", 0, c.start) + 1 : c.start]):
+            continue
+        if c.type in _PLACE_TYPES:
+            club = gaz.is_place(s) or k not in ev.placed
+        elif c.type == "PERSON":
+            # "Kent" or "Kansas City" with no person of that name in the story; "Rotor Volgograd"
+            club = gaz.is_place(s) or (len(words) > 1 and gaz.is_place(words[-1]) and not gaz.is_first_name(words[0]))
+        else:
+            club = False
+        if club:
+            c.type = "ORG"
+            c.rules.append("sports_club")
+
+
+def name_words(name: str) -> set[str]:
+    """Keys a short form of a person's name may take: each word, and each part of a hyphenated one."""
+    return set(name_tokens(name)) | {alias_key(w) for w in name.split()}
+
+
+def _surname(name: str) -> str:
+    return alias_key(name.split()[-1]) if name.split() else ""
 
 
 def _order(c: _Cand) -> tuple[int, int]:
@@ -359,36 +685,73 @@ def _new_entity(name: str, typ: str) -> Entity:
     return Entity(entity_id=entity_id(typ, name), canonical_name=name, type=typ)
 
 
-def _resolve(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry) -> None:
+def _resolve(
+    c: _Cand,
+    surface: str,
+    full_names: list[tuple[tuple[int, int], Entity]],
+    registry: Registry,
+    counts: Counter[str] | None = None,
+) -> None:
     """Pick the canonical entity for one candidate, recording the rule in `alias_how`."""
     if (v := variant_canonical(surface)) is not None:
         c.type = v[1]
         c.entity, c.alias_how = _new_entity(v[0], v[1]), v[2]
     elif c.entity is None:
-        _resolve_name(c, surface, full_names, registry)
+        _resolve_name(c, surface, full_names, registry, counts or Counter())
     if c.entity is not None and alias_key(c.entity.canonical_name) == alias_key(surface):
         c.alias_how = "exact"
 
 
-def _resolve_name(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int], Entity]], registry: Registry) -> None:
+def _resolve_name(
+    c: _Cand,
+    surface: str,
+    full_names: list[tuple[tuple[int, int], Entity]],
+    registry: Registry,
+    counts: Counter[str],
+) -> None:
     key = alias_key(surface)
-    if c.type == "PERSON" and len(name_tokens(surface)) == 1:
+    titled = c.title_start is not None
+    if c.type == "PERSON" and len(surface.split()) == 1:
         # short form: full names in this article first (nearest preceding if several) ...
-        cands = [(pos, e) for pos, e in full_names if key in name_tokens(e.canonical_name)]
+        cands = [(pos, e) for pos, e in full_names if key in name_words(e.canonical_name)]
+        if titled and (surnames := [(pos, e) for pos, e in cands if _surname(e.canonical_name) == key]):
+            cands = surnames  # "Senator Warren" is Elizabeth Warren, not Warren Buffett
         ids = {e.entity_id for _, e in cands}
+        how = "titled_short_form" if titled else "short_form"
         if len(ids) == 1:
-            c.entity, c.alias_how = cands[0][1], "short_form_same_article"
+            c.entity, c.alias_how = cands[0][1], f"{how}_same_article"
             return
         before = [(pos, e) for pos, e in cands if pos < _order(c)]
         if before:
-            c.entity, c.alias_how = (
-                max(before, key=lambda pe: pe[0])[1],
-                "short_form_nearest_preceding",
-            )
+            c.entity, c.alias_how = (max(before, key=lambda pe: pe[0])[1], f"{how}_nearest_preceding")
             return
         # ... then the registry, only when it knows exactly one such person
-        if not ids and len(ids := registry.person_by_token.get(key, set())) == 1:
-            c.entity, c.alias_how = registry.entities[next(iter(ids))], "short_form_registry"
+        if not ids:
+            known = registry.persons_with_token(key)
+            if titled and len(known) > 1:
+                known = {i for i in known if _surname(registry.entities[i].canonical_name) == key}
+            if len(known) == 1:
+                c.entity, c.alias_how = registry.entities[next(iter(known))], f"{how}_registry"
+                return
+            # a slip of the keyboard: "Smtih" in an article that names Smith in full
+            typo = {
+                e.entity_id: e for _, e in full_names if any(is_typo_of(key, t) for t in name_tokens(e.canonical_name))
+            }
+            if len(typo) == 1 and len(key) >= 4 and counts[key] == 1:
+                c.entity, c.alias_how = next(iter(typo.values())), "typo_same_article"
+                return
+    elif c.type == "PERSON":
+        # "John Smtih" beside "John Smith": the same words but one, and that one a slip of the other
+        toks = name_tokens(surface)
+        typo = {
+            e.entity_id: e
+            for _, e in full_names
+            if len(ts := name_tokens(e.canonical_name)) == len(toks)
+            and sum(a != b for a, b in zip(toks, ts, strict=True)) == 1
+            and all(a == b or is_typo_of(a, b) for a, b in zip(toks, ts, strict=True))
+        }
+        if len(typo) == 1 and counts[key] == 1:
+            c.entity, c.alias_how = next(iter(typo.values())), "typo_same_article"
             return
     known = [registry.entities[i] for i in registry.by_alias.get(key, ()) if registry.entities[i].type == c.type]
     if len(known) == 1:
@@ -399,27 +762,41 @@ def _resolve_name(c: _Cand, surface: str, full_names: list[tuple[tuple[int, int]
 
 
 def _article_mentions(
-    article: ArticleText, parts: dict[bool, _Part], docs: dict[bool, Any], registry: Registry
+    article: ArticleText,
+    parts: dict[bool, _Part],
+    docs: dict[bool, Any],
+    registry: Registry,
+    gaz: Gazetteer,
+    outlets: Mapping[str, str] | None = None,
+    skip: Collection[str] = (),
+    known_places: Collection[str] = (),
 ) -> list[_Cand]:
     cands = []
     for in_headline, doc in docs.items():
         if in_headline not in parts:
             continue
         text = parts[in_headline].text
-        cands += [c for raw in _raw_candidates(doc, in_headline) if (c := _clean(raw, text))]
+        cands += [c for raw in _raw_candidates(doc, in_headline) if (c := _clean(raw, text, skip))]
+    body = parts.get(False)
+    sports = body is not None and is_sports_text(body.text) and "sports_club" not in skip
+    strong, weak = _layout_candidates(body, sports, skip)
+    cands = _with_layout(cands, strong, weak)
+    outlets = outlets or {}
 
     def surface(c: _Cand) -> str:
         return parts[c.in_headline].text[c.start : c.end]
 
-    person_tokens = {
-        t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1 for t in ts
-    } | set(registry.person_by_token)
-    cands = _hyphen_pairs(parts, cands, person_tokens)
-    person_tokens = {
-        t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surface(c))) > 1 for t in ts
-    }  # same-article names only: the registry is a weaker witness (own rule below)
     surfaces = {id(c): surface(c) for c in cands}
-    _repair_labels(cands, surfaces, registry, person_tokens)
+    _typed_by_evidence(cands, surfaces, parts, gaz, outlets, skip, known_places, sports)
+    if "hyphen_split" not in skip:
+        surnames = {
+            t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surfaces[id(c)])) > 1 for t in ts
+        } | set(registry.person_by_token)
+        cands = _hyphen_pairs(parts, cands, surnames, surfaces, gaz)
+    ev = _evidence(cands, surfaces, parts)
+    _repair_labels(cands, surfaces, registry, ev, gaz, skip)
+    if sports:
+        _sports_clubs(cands, surfaces, parts, _evidence(cands, surfaces, parts), gaz)
     cands = [c for c in cands if c.type in ALLOWED_TYPES]  # NORP, PRODUCT ... not repaired
 
     # a title before a person's name: record it, and drop ORG/FAC fragments inside it
@@ -442,14 +819,28 @@ def _article_mentions(
     }
     cands = [c for c in cands if id(c) not in fragments]
 
+    for c in cands:
+        if (k := alias_key(surfaces[id(c)])) in outlets:
+            c.entity = _new_entity(outlets[k], "ORG")
+            c.alias_how = "outlet_name"
+    counts = Counter(alias_key(surfaces[id(c)]) for c in cands if c.type == "PERSON")
     full_names: list[tuple[tuple[int, int], Entity]] = []
     for c in sorted(cands, key=_order):
-        if c.type == "PERSON" and len(name_tokens(surfaces[id(c)])) > 1:
+        if c.type == "PERSON" and len(surfaces[id(c)].split()) > 1 and counts[alias_key(surfaces[id(c)])] > 1:
             _resolve(c, surfaces[id(c)], [], registry)
             full_names.append((_order(c), c.entity))
+    for c in sorted(cands, key=_order):
+        if c.type == "PERSON" and len(surfaces[id(c)].split()) > 1 and c.entity is None:
+            # a full name said once may be a slip of one said more often ("John Smtih")
+            _resolve(c, surfaces[id(c)], full_names, registry, counts)
+            if c.alias_how != "typo_same_article":
+                full_names.append((_order(c), c.entity))
     for c in cands:
-        if c.entity is None:
-            _resolve(c, surfaces[id(c)], full_names, registry)
+        if c.entity is None and c.alias_of is None:
+            _resolve(c, surfaces[id(c)], full_names, registry, counts)
+    for c in cands:
+        if c.alias_of is not None:
+            c.entity, c.alias_how = c.alias_of.entity, "org_short_form"
 
     # overlapping spans: keep the longer (hyphen splits already replaced what they cover)
     kept: list[_Cand] = []
@@ -466,31 +857,46 @@ def entity_mentions(
     *,
     batch_size: int = BATCH_SIZE,
     n_process: int = N_PROCESS,
+    gazetteer: Gazetteer | None = None,
+    skip_rules: Collection[str] = (),
 ) -> EntityResult:
-    """Entity mentions, canonical entities and learned aliases for a batch of articles."""
+    """Entity mentions, canonical entities and learned aliases for a batch of articles.
+
+    `gazetteer` defaults to the installed one; `skip_rules` names rules to leave out (to measure them).
+    """
     registry = _copy(registry or Registry())
+    gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    outlets = [_outlets(a, articles) for a in articles]
     jobs = [(a.title, (i, True)) for i, a in enumerate(articles) if a.title]
     jobs += [(a.text, (i, False)) for i, a in enumerate(articles)]
     # Syndicated copies repeat texts word for word: parse each distinct text once and share
     # the (read-only) Doc between the articles that carry it.
     distinct = list(dict.fromkeys(text for text, _ in jobs))
-    parsed = dict(zip(distinct, nlp.pipe(distinct, batch_size=batch_size, n_process=n_process), strict=True))
+    # What spaCy reads is bounded and tokenizer-safe (transforms/ner_input.py), offsets unchanged.
+    read = [ner_text(text)[0] for text in distinct]
+    parsed = dict(zip(distinct, parsed_texts(nlp, read, batch_size=batch_size, n_process=n_process), strict=True))
     docs: dict[int, dict[bool, Any]] = defaultdict(dict)
     for text, (i, in_headline) in jobs:
         docs[i][in_headline] = parsed[text]
     parts = [_parts(a, docs[i].get(True), docs[i].get(False)) for i, a in enumerate(articles)]
 
     # full names anywhere in the batch are known before short forms are resolved, so
-    # the result does not depend on the order of articles within a run
+    # the result does not depend on the order of articles within a run; so are the one-word
+    # places evidence found in any article of the batch (and the registry's)
+    places = registry.one_word_places()
     for i, article in enumerate(articles):
-        for c in _article_mentions(article, parts[i], docs[i], Registry()):
-            if c.type == "PERSON" and c.entity and len(name_tokens(c.entity.canonical_name)) > 1:
+        if False in parts[i]:
+            places |= {k for k in place_context_keys(parts[i][False].text) if " " not in k}
+        for c in _article_mentions(article, parts[i], docs[i], Registry(), gaz, outlets[i], skip_rules):
+            if c.type == "PERSON" and c.entity and len(c.entity.canonical_name.split()) > 1:
                 registry.add(c.entity)
+            if c.entity and c.type == "GPE" and {"dateline", "place_evidence"} & set(c.rules):
+                places.add(alias_key(parts[i][c.in_headline].text[c.start : c.end]))
     result = EntityResult()
     entities: dict[str, Entity] = {}
     aliases: dict[tuple[str, str], EntityAlias] = {}
     for i, article in enumerate(articles):
-        for c in _article_mentions(article, parts[i], docs[i], registry):
+        for c in _article_mentions(article, parts[i], docs[i], registry, gaz, outlets[i], skip_rules, places):
             part = parts[i][c.in_headline]
             surface = part.text[c.start : c.end]
             ent = c.entity
@@ -530,6 +936,15 @@ def entity_mentions(
     return _types_voted(result, registry)
 
 
+def _outlets(article: ArticleText, articles: Sequence[ArticleText]) -> dict[str, str]:
+    """Outlet names (key -> name) a mention in `article` may be: the batch's sources, and the
+    article's own outlet by its last word ("Follow the Gazette" in a Tidewater Gazette story)."""
+    out = {alias_key(a.source): a.source for a in articles if a.source and " " in a.source.strip()}
+    if article.source and len(words := article.source.split()) > 1 and words[-1].casefold() in ORG_SUFFIXES:
+        out.setdefault(alias_key(words[-1]), article.source)
+    return out
+
+
 # Places and organisations spaCy confuses with each other ("Harbourton" GPE in one article,
 # ORG in the next). One name among these types is one entity; PERSON is never merged.
 _VOTED_TYPES = ("GPE", "ORG", "LOC", "FAC")
@@ -539,9 +954,11 @@ def _types_voted(result: EntityResult, registry: Registry) -> EntityResult:
     """One type per place/organisation name: the registry's if it knows exactly one, else the
     type with most mentions in the batch (ties in _VOTED_TYPES order). Rule `type_vote`."""
     mentions = Counter(m.entity_id for m in result.mentions)
+    # a club named after its town ("Leicestershire beat Somerset") is not the town: never merged with it
+    clubs = {m.entity_id for m in result.mentions if "sports_club" in m.how or "table_row" in m.how}
     by_name: dict[str, list[Entity]] = defaultdict(list)
     for e in result.entities:
-        if e.type in _VOTED_TYPES:
+        if e.type in _VOTED_TYPES and e.entity_id not in clubs:
             by_name[alias_key(e.canonical_name)].append(e)
     remap: dict[str, Entity] = {}
     for key, ents in by_name.items():

@@ -88,13 +88,11 @@ class EventRecord(_Record):
     def block(self) -> str:
         """Records can only merge within a block: same type and participants.
 
-        Without participants the place (or, lacking that, the article) stands in, so two
-        unrelated participant-less meetings on one day do not become one event.
+        Records naming nobody share one block per type: two reports of "the agreement reached
+        late on Tuesday" are one event. Within it, places stated in the sentences must agree
+        (`_compatible`), so a meeting in Ashcombe and one in Kellbridge stay apart.
         """
-        who = ",".join(self.participant_ids)
-        if not who:
-            who = f"place:{self.place.casefold()}" if self.place else f"article:{self.article_id}"
-        return f"{self.type}|{who}"
+        return f"{self.type}|{','.join(self.participant_ids) or 'none'}"
 
 
 class Candidate(_Record):
@@ -628,8 +626,8 @@ def _participants_and_place(
         if m.in_headline or not (cs <= m.start and m.end <= ce):
             continue
         ent = ctx.entities.get(m.entity_id)
-        if ent is None:
-            continue
+        if ent is None or _is_outlet(ent, ctx.article):
+            continue  # the outlet reporting (or hosting) and its reporters are no party to the news
         before = ctx.text[max(cs, m.start - 60) : m.start]
         after = ctx.text[m.end : m.end + 30]
         lo, hi = sorted((m.end, hit.start)) if m.start < hit.start else (hit.end, m.start)
@@ -679,6 +677,30 @@ def _participants_and_place(
     return list(seen.values()), place
 
 
+# Words that make an organisation's name a news outlet's: "Norland Newswire", "Tidewater Gazette",
+# "Channel 6 Carrick", "Meridian Business Daily".
+_MEDIA_WORDS = frozenset(
+    [
+        *("newswire", "gazette", "courier", "wire", "times", "post", "herald", "daily", "news", "radio", "tv"),
+        *("television", "channel", "press", "tribune", "journal", "chronicle", "telegraph", "broadcasting"),
+        *("reuters", "bbc"),
+    ]
+)
+
+
+def _is_outlet(entity: Entity, article: Article) -> bool:
+    """The article's own outlet or byline, or any organisation named like a news outlet."""
+    key = _name_key(entity.canonical_name)
+    own = {article.source, article.sitename, *re.split(r"\s*(?:;|,|\band\b)\s*", article.author or "")}
+    if key and key in {_name_key(n) for n in own if n}:
+        return True
+    return entity.type == "ORG" and any(w in _MEDIA_WORDS for w in key.split())
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[^\w ]", "", name.casefold()).strip()
+
+
 def _subordinated(between: str) -> bool:
     """An 'after/before/since ...' opened between two positions and not closed by a comma."""
     words = _WORD.findall(between)
@@ -702,6 +724,20 @@ def _trigger_tense(sentence: str, start: int, end: int, modality: Modality) -> s
     if any(w in _PAST_CUES or w in _IRREGULAR_PAST for w in before):
         return "past"
     return None
+
+
+# A date anchors an event when it names a day, a month, a weekday or a year, or is today's
+# neighbour; "this year", "later this month" and "three days before" (another event) do not.
+_ANCHOR = re.compile(
+    rf"\d|\b{_MONTH}(?![a-z])|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|\b(?:today|tonight|yesterday|tomorrow|weekend)\b",
+    re.IGNORECASE,
+)
+_OFFSET = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+(?:before|after|earlier|later)\b", re.IGNORECASE)
+
+
+def _anchored(date_text: str) -> bool:
+    """The date names a concrete day or period of its own (see `_ANCHOR`)."""
+    return bool(_ANCHOR.search(date_text)) and not (_OFFSET.search(date_text) and not re.search(r"\d", date_text))
 
 
 def _attachment(d: DateMention, hit: _Hit) -> float:
@@ -737,6 +773,10 @@ def _pick_date(
             continue
         if any(_attachment(d, h) < _attachment(d, hit) for h in hits if h is not hit):
             continue  # a date belongs to the trigger it is nearest to
+        if re.search(r"['\u2019]s?$", d.text) and not (
+            d.end <= hit.start and re.fullmatch(r"(?:\s+[\w-]+){0,3}\s+", ctx.text[d.end : hit.start])
+        ):
+            continue  # "the weekend's flood": a possessive date dates the noun right after it
         near.append((_attachment(d, hit), d))
     if not near:
         return None
@@ -831,6 +871,8 @@ def event_candidates(
                 reason = modality
             elif picked is None:
                 reason = "undated"
+            elif not _anchored(picked[1]) and picked[2] == "sentence":
+                reason = "vague_date"  # "this year", "later this month", "three days before"
             elif picked[2] == "timeline" and _subordinate(text, s, hit.start):
                 reason = "relative_clause"  # "a month after Pelosi visited Taiwan"
             elif picked[0].start > ref and modality == "asserted":
@@ -996,7 +1038,15 @@ def _deduplicated(records: list[EventRecord]) -> list[EventRecord]:
 
 
 def _compatible(a: EventRecord, b: EventRecord) -> bool:
-    """Dates within a day of each other, or one span inside the other."""
+    """Dates within a day of each other, or one span inside the other; for records naming nobody,
+    no two different places stated in their sentences."""
+    if (
+        not a.participants
+        and a.place_source == "sentence"
+        and b.place_source == "sentence"
+        and (a.place or "").casefold() != (b.place or "").casefold()
+    ):
+        return False
     if a.precision == "day" and b.precision == "day":
         return abs((a.date_start - b.date_start).days) <= 1
     inside = (a.date_start >= b.date_start and a.date_end <= b.date_end) or (

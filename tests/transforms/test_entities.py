@@ -18,13 +18,19 @@ from transforms.entities import (
 )
 from transforms.entity_rules import (
     alias_key,
+    dateline_spans,
     entity_id,
+    is_table_line,
+    is_typo_of,
     junk_reason,
     leading_title,
+    place_context_keys,
+    plausible_person,
     title_before,
     trimmed_span,
     variant_canonical,
 )
+from transforms.gazetteer import Gazetteer, first_name_keys
 
 SCHEMA = Path(__file__).resolve().parents[2] / "warehouse" / "schema" / "030_entities.sql"
 
@@ -70,6 +76,10 @@ def _resolved(result, article_id: str = "a0") -> list[tuple[str, str, str]]:
         ("Facebook, Instagram and", "Facebook, Instagram", []),
         ("“Xi", "Xi", []),
         ("Antony Blinken", "Antony Blinken", []),
+        ("Blackpool 0", "Blackpool", ["number_trimmed"]),  # a score in a results table
+        ("DUBLIN 1996-08-31", "DUBLIN", ["number_trimmed"]),  # a dateline's date
+        ("1. Michael Johnson", "Michael Johnson", ["number_trimmed"]),  # a rank
+        ("Channel 6 Carrick", "Channel 6 Carrick", []),
     ],
 )
 def test_trimmed_span(text, expected, rules):
@@ -440,3 +450,199 @@ def test_records_load_into_the_schema(nlp):
     )
     assert isinstance(next(iter(reg.entities.values())), Entity)
     assert EntityAlias  # the registry round-trips through plain rows
+
+
+# --- layout, evidence and gazetteer rules ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("CRICKET - LEICESTERSHIRE WIN .\nLONDON 1996-08-30\nText", ["LONDON"]),
+        ("Headline\nLarry Fine\nNEW YORK 1996-08-30\nText", ["NEW YORK"]),
+        ("TOFTIR , Faroe Islands 1996-08-31\nText", ["TOFTIR", "Faroe Islands"]),
+        ("KELLBRIDGE, March 1: Production stopped.", ["KELLBRIDGE"]),
+        ("DUNMERE, March 1 \u2013 The harbour", ["DUNMERE"]),
+        ("HARBOURTON \u2014 Talks began.", ["HARBOURTON"]),
+        ("WASHINGTON, Aug 30 (Reuters) - The", ["WASHINGTON"]),
+        ("US - China talks resume", []),  # a headline, not a dateline
+        ("SOCCER - ROTOR FANS LOCKED OUT", []),
+    ],
+)
+def test_dateline_spans(text, places):
+    assert [text[s:e] for s, e in dateline_spans(text)] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "placed"),
+    [
+        ("Talks will be held in Ashcombe on Tuesday.", {"ashcombe"}),
+        ("The Harbourton-based operator said so.", {"harbourton"}),
+        ("It lies in the town of Dunmere.", {"dunmere"}),
+        ("The River Tallow burst its banks.", {"tallow"}),
+        ("Investors in Dutch bond futures lost money.", set()),  # "in X" + a noun it modifies
+        ("It aims to invest $200 million in Ruch.", set()),  # invest in: an organisation
+        ("She works in Castellan's offices.", set()),
+    ],
+)
+def test_place_context_keys(text, placed):
+    assert place_context_keys(text) == placed
+
+
+@pytest.mark.parametrize(
+    ("typo", "name", "same"),
+    [
+        ("smtih", "smith", True),  # neighbours swapped
+        ("smitth", "smith", True),  # a letter doubled
+        ("smyth", "smith", False),  # a substitution: another real name
+        ("jon", "john", False),  # another letter added: another real name
+        ("smith", "smith", False),
+    ],
+)
+def test_is_typo_of(typo, name, same):
+    assert is_typo_of(typo, name) is same
+
+
+@pytest.mark.parametrize(
+    ("name", "plausible"),
+    [("Barcelona Barcelona", False), ("Jean-Luc Brassard", True), ("Madonna", False), ("Agent 47", False)],
+)
+def test_plausible_person(name, plausible):
+    assert plausible_person(name) is plausible
+
+
+@pytest.mark.parametrize(
+    ("line", "table"),
+    [
+        ("Charlton 2 Crystal Palace 1", True),
+        ("NEW YORK 74 59 .556 -", True),
+        ("He scored 2 goals in 3 games for the club", False),
+    ],
+)
+def test_is_table_line(line, table):
+    assert is_table_line(line) is table
+
+
+def test_gazetteer_first_names_skip_particles_and_demonyms():
+    gaz = Gazetteer(first_names=frozenset({"jean", "van", "german"}), demonyms=frozenset({"german"}))
+    assert gaz.is_first_name("Jean-Luc")  # the first part of a hyphenated given name
+    assert not gaz.is_first_name("Van")  # "Van Houten Marine"
+    assert not gaz.is_first_name("German")  # "German Foreign Ministry"
+
+
+def test_first_name_list_reads_the_cached_derivation(tmp_path):
+    pytest.importorskip("names_dataset")
+    cached = tmp_path / "first_names.txt"
+    cached.write_text("anne\nluc\n", encoding="utf-8")
+    assert first_name_keys(cached) == {"anne", "luc"}
+
+
+def _types(res, article_id: str = "a0") -> dict[str, set[tuple[str, str]]]:
+    names = _names(res)
+    out: dict[str, set[tuple[str, str]]] = {}
+    for m in res.mentions:
+        if m.article_id == article_id:
+            out.setdefault(m.surface, set()).add(names[m.entity_id])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "expected"),
+    [
+        # a hyphenated given name stays one name (no hyphen_split into "Jean" + "Luc")
+        (
+            "Jean-Luc Brassard met Antony Blinken in Paris. Brassard said the talks went well.",
+            "Jean-Luc Brassard",
+            {("Jean-Luc Brassard", "PERSON")},
+        ),
+        # a town spaCy may call a person, placed by the article itself
+        ("The talks were held in Ashcombe on Tuesday. Ashcombe is a quiet town.", "Ashcombe", {("Ashcombe", "GPE")}),
+        # a company with a person-like name, by its suffix
+        (
+            "Seafood processors were among the worst affected. Kestrel Bay Seafoods, which employs 230 people in"
+            " Harbourton, said it had thrown away two container-loads of chilled langoustine on Monday.",
+            "Kestrel Bay Seafoods",
+            {("Kestrel Bay Seafoods", "ORG")},
+        ),
+        # a one-word short form of an organisation in the same article
+        (
+            "Castellan Port Services offered 3.5 per cent. The union asked Castellan to talk.",
+            "Castellan",
+            {("Castellan Port Services", "ORG")},
+        ),
+    ],
+)
+def test_type_check(nlp, text, surface, expected):
+    assert _types(_run(nlp, text)).get(surface) == expected
+
+
+def test_titled_short_form_takes_the_surname_and_never_merges_people(nlp):
+    text = (
+        "Senator Elizabeth Warren questioned the investor Warren Buffett on Tuesday. "
+        "Senator Warren said the hearing would resume."
+    )
+    res = _run(nlp, text)
+    names = _names(res)
+    titled = [m for m in res.mentions if m.surface == "Warren" and text[m.start - 8 : m.start] == "Senator "]
+    assert titled
+    assert {names[m.entity_id] for m in titled} == {("Elizabeth Warren", "PERSON")}
+    assert all(m.how.endswith("titled_short_form_same_article") for m in titled)
+    people = {n for n, t in names.values() if t == "PERSON"}
+    assert {"Elizabeth Warren", "Warren Buffett"} <= people
+
+
+def test_titled_short_form_resolves_through_registry(nlp):
+    reg = Registry.from_rows(
+        [{"entity_id": entity_id("PERSON", "Olaf Scholz"), "canonical_name": "Olaf Scholz", "type": "PERSON"}]
+    )
+    res = _run(nlp, "Chancellor Scholz met union leaders in Berlin on Monday.", registry=reg)
+    hits = [m for m in res.mentions if m.surface == "Scholz"]
+    assert hits
+    assert {m.entity_id for m in hits} == {entity_id("PERSON", "Olaf Scholz")}
+
+
+def test_one_letter_slip_resolves_and_another_name_does_not(nlp):
+    text = (
+        "Mark Smith and Mark Smyth sit on the board. Smith said the vote was close, "
+        "and Smyth agreed. Smtih added that a second vote would follow."
+    )
+    res = _run(nlp, text)
+    names = _names(res)
+    by_surface = _types(res)
+    if "Smtih" in by_surface:  # when the model tags the slip at all
+        assert by_surface["Smtih"] == {("Mark Smith", "PERSON")}
+        assert any(m.how.endswith("typo_same_article") for m in res.mentions if m.surface == "Smtih")
+    assert by_surface["Smyth"] == {("Mark Smyth", "PERSON")}  # a different person, never merged
+    assert {"Mark Smith", "Mark Smyth"} <= {n for n, t in names.values() if t == "PERSON"}
+
+
+def test_registry_retires_implausible_people_and_needs_a_second_signal(nlp):
+    bad = {"entity_id": entity_id("PERSON", "Barcelona Barcelona"), "canonical_name": "Barcelona Barcelona"}
+    reg = Registry.from_rows([{**bad, "type": "PERSON"}])
+    assert reg.retired == {bad["entity_id"]}
+    assert not reg.persons_with_token("barcelona")
+    res = _run(nlp, "Tourism in Barcelona grew by 4 per cent last year, officials in Barcelona said.", registry=reg)
+    assert all(t != "PERSON" for n, t in _names(res).values())
+
+
+def test_outlet_names_are_organisations(nlp):
+    art = ArticleText(
+        article_id="a0", text="Follow the Gazette on Facebook for updates from Dunmere.", source="Tidewater Gazette"
+    )
+    res = entity_mentions([art], nlp)
+    gazette = [m for m in res.mentions if m.surface == "Gazette"]
+    if gazette:  # when the model tags the word at all
+        assert {_names(res)[m.entity_id] for m in gazette} == {("Tidewater Gazette", "ORG")}
+
+
+def test_sports_clubs_and_results_tables(nlp):
+    text = (
+        "SOCCER - ENGLISH LEAGUE RESULTS .\nLONDON 2026-03-07\nResults on Saturday :\n"
+        "Stockport 2 Swindon 1\nBradford 0 Oldham 0\n"
+        "England beat Wales 2-0 at Wembley , with Barcelona watching ."
+    )
+    types = _types(_run(nlp, text))
+    assert types["LONDON"] == {("LONDON", "GPE")}  # the dateline stays a place
+    for club in ("Stockport", "Swindon", "Bradford", "Oldham"):
+        assert {t for _, t in types[club]} == {"ORG"}, club
+    assert {t for _, t in types["England"]} == {"GPE"}  # a national side is its country

@@ -381,12 +381,37 @@ MERGE_CASES = [
         2,
     ),
     (
+        # same day, same type, same (no) participants: one happening reported twice
         "nobody named, two articles",
         [
             _record("a", "meeting", (), date(2023, 6, 19)),
             _record("b", "meeting", (), date(2023, 6, 19)),
         ],
+        1,
+    ),
+    (
+        "nobody named, two stated places",
+        [
+            _record("a", "meeting", (), date(2023, 6, 19)).model_copy(
+                update={"place": "Ashcombe", "place_source": "sentence"}
+            ),
+            _record("b", "meeting", (), date(2023, 6, 19)).model_copy(
+                update={"place": "Kellbridge", "place_source": "sentence"}
+            ),
+        ],
         2,
+    ),
+    (
+        "nobody named, a stated place and a dateline",
+        [
+            _record("a", "agreement", (), date(2023, 6, 19)).model_copy(
+                update={"place": "Ashcombe", "place_source": "sentence"}
+            ),
+            _record("b", "agreement", (), date(2023, 6, 19)).model_copy(
+                update={"place": "Kellbridge", "place_source": "dateline"}
+            ),
+        ],
+        1,
     ),
 ]
 
@@ -423,3 +448,75 @@ def test_event_ids_are_stable_and_order_free():
     )
     assert merged_events(records[:1])[0].event_id == event.event_id
     assert event.article_count == 3 and event.confidence > 0.8
+
+
+# ---------------------------------------------------------------- outlets, date anchors
+
+OUTLETS = {
+    "org_newswire": Entity(entity_id="org_newswire", canonical_name="Norland Newswire", type="ORG"),
+    "org_courier": Entity(entity_id="org_courier", canonical_name="Harbourton Courier", type="ORG"),
+    "org_union": Entity(entity_id="org_union", canonical_name="Dock Union", type="ORG"),
+}
+
+
+def _with_orgs(text: str) -> list[EventRecord]:
+    mentions = _mentions(text)
+    for eid, ent in OUTLETS.items():
+        for m in re.finditer(re.escape(ent.canonical_name), text):
+            mentions.append(
+                EntityMention(
+                    article_id="a1",
+                    entity_id=eid,
+                    surface=m.group(),
+                    start=m.start(),
+                    end=m.end(),
+                    sentence_index=0,
+                    in_headline=False,
+                    in_lead=False,
+                    label="ORG",
+                    how="exact",
+                )
+            )
+    article = _article(text).model_copy(update={"source": "Harbourton Courier", "author": "Callum Reyes"})
+    return article_events(article, mentions, ENTITIES | OUTLETS)
+
+
+@pytest.mark.parametrize(
+    ("text", "participants"),
+    [
+        # an outlet hosting a debate is not a party to it; the union is
+        ("The debate will be held on Tuesday, March 3, hosted by Norland Newswire.", set()),
+        ("Dock Union and the Harbourton Courier met on Monday.", {"org_union"}),
+        ("The Harbourton Courier met Baptiste on Monday.", {"person_baptiste"}),
+    ],
+)
+def test_outlets_are_never_participants(text, participants):
+    records = _with_orgs(text)
+    assert records
+    assert {p.entity_id for r in records for p in r.participants} == participants
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The deal, announced outside the offices, offers a 5 per cent pay rise this year.", False),
+        ("Further debates are planned in Ashcombe later this month.", False),
+        ("Blinken met Xi on Monday.", True),
+        ("The settlement was reached in 2021.", True),  # a year named: the precision says so
+        ("Blinken and Xi met in March.", True),
+    ],
+)
+def test_events_need_a_date_anchor(text, kept):
+    assert bool(_events(text)) is kept, [(r.type, r.date_text) for r in _events(text)]
+
+
+@pytest.mark.parametrize("text", ["Ministers met this year.", "The ballot closed three days before."])
+def test_vague_dates_are_a_named_reason(text):
+    cands, records = event_candidates(_article(text), [], ENTITIES)
+    assert not records
+    assert [c.reason for c in cands] == ["vague_date"]
+
+
+def test_possessive_date_dates_the_noun_after_it():
+    text = "The strike at the port and the weekend's flood dominated the debate on Tuesday night."
+    assert {r.type: r.date_text for r in _events(text)}.get("strike") is None
