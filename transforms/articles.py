@@ -4,7 +4,6 @@ source and publish date with their provenance. Pure: no I/O, no clock."""
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -21,18 +20,6 @@ from transforms.normalize import match_key, normalized_text
 from transforms.sniff import Sniffed, json_items
 from transforms.text_clean import cleaned_text
 from transforms.urls import canonical_url
-
-_WALL_PARAGRAPHS = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"\b(we|our)\b.{0,40}\bpartners\b.{0,120}\b(cookies?|personal data|device)\b",
-        r"\b(accept|consent|agree) to (the use of|our use of|all)? ?cookies\b",
-        r"\bclick to consent\b|\bbefore consenting\b|\bmanage (your )?(cookie )?preferences\b",
-        r"^(this (article|story|content) is (only )?(available )?(for|to) (our )?(subscribers|members))",
-        r"^(sign|log) in to (your account|continue|read)|^subscribe (now )?(to|for) (get |read |unlimited )",
-        r"\b(already a subscriber|create a free account|to continue reading)\b",
-    )
-]
 
 # A stated date further after the arrival day is a parsing error, not news from the future; up
 # to it, a time zone ahead of UTC. The same slack bounds html_article's publish date.
@@ -116,7 +103,9 @@ def document_articles(
 def _html_draft(html: str, doc: Document) -> _Draft:
     page = html_article(html, url=doc.meta.url, reference_day=doc.arrival_day)
     return _Draft(
-        text=_without_walls(page.text or ""),
+        # html_article has dropped consent, sign-in and paywall paragraphs in a dozen languages
+        # (transforms/boilerplate.py): a page of only those comes back empty.
+        text=page.text or "",
         title=page.title,
         title_provenance="html_metadata" if page.title else None,
         author=page.author,
@@ -127,12 +116,6 @@ def _html_draft(html: str, doc: Document) -> _Draft:
         language=page.language,
         dates=(("html_metadata", page.published),),
     )
-
-
-def _without_walls(text: str) -> str:
-    """Drop cookie-consent, sign-in and paywall paragraphs: a page of only those has no article."""
-    kept = [p for p in text.split("\n\n") if not any(rx.search(p) for rx in _WALL_PARAGRAPHS)]
-    return "\n\n".join(kept)
 
 
 def _text_draft(text: str, doc: Document, boilerplate: frozenset[str]) -> _Draft:
