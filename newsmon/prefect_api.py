@@ -10,6 +10,7 @@ newsmon imports Prefect, Great Expectations and spaCy.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import functools
@@ -85,20 +86,20 @@ class TemporaryApi:
 
 @contextlib.contextmanager
 def prefect_api() -> Iterator[TemporaryApi | None]:
-    """The configured Prefect API (None) or a temporary one, as PREFECT_API_URL for the block.
+    """The configured Prefect API (None) or a temporary one, as PREFECT_API_URL from now on.
 
     Call `wait_ready()` on a temporary one before the first flow runs (after the slow imports).
+    The server stops at interpreter exit, after Prefect's own exit handlers have sent the last
+    logs and events (stopping it when the block ends left them retrying a dead port for ~90 s);
+    a signal or a kill ends it through the kernel (PR_SET_PDEATHSIG) or `_stop_children`.
     """
     if os.environ.get("PREFECT_API_URL"):
         yield None
         return
     api = TemporaryApi()
     os.environ["PREFECT_API_URL"] = api.url
-    try:
-        yield api
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        api.stop()
+    atexit.register(api.stop)  # registered before Prefect is imported, so it runs after Prefect's handlers
+    yield api
 
 
 def _die_with_parent(parent: int) -> None:
