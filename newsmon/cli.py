@@ -124,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("--day", type=_day, required=True)
     sm.add_argument("--json", action="store_true")
 
+    sub.add_parser("compact", help="rewrite the warehouse file without its free space (readers keep working)")
+
     st = sub.add_parser("status", help="last runs, next scheduled run, sizes, quiet sources, quarantine")
     st.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
     st.add_argument("--json", action="store_true")
@@ -576,7 +578,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_WRITERS = ("run", "fetch", "backfill")
+_WRITERS = ("run", "fetch", "backfill", "compact")
+def _cmd_compact(args: argparse.Namespace) -> int:
+    from warehouse.db import compact
+
+    settings = _settings()
+    before, after = compact(settings.database_path)  # busy: WarehouseBusyError, one line, exit 75
+    print(f"newsmon compact: {settings.database_path}: {before / 2**20:.1f} MB -> {after / 2**20:.1f} MB")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "run": _cmd_run,
     "fetch": _cmd_fetch,
@@ -584,6 +595,7 @@ _COMMANDS = {
     "sql": _cmd_sql,
     "summary": _cmd_summary,
     "status": _cmd_status,
+    "compact": _cmd_compact,
     "serve": _cmd_serve,
     "search": _cmd_search,
     "export": _cmd_export,
