@@ -29,13 +29,15 @@ from newsmon.models import QuarantineRecord
 from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates
 from transforms.embeddings import text_embeddings
 from transforms.stories import STORY_WINDOW, OpenStory, Similarity, Story, story, story_members
+from warehouse import db
 
 log = logging.getLogger("newsmon")
 
 # Members of an open story compared with new articles: its most recent ones. Older members
 # add little to the centroid and cost time on long-running stories.
 MAX_OPEN_MEMBERS = 50
-_ARTICLE_COLUMNS = "a.article_id, a.day, a.published_at, a.text, a.title, a.source, a.content_hash, a.canonical_url"
+# Per article: the entity ids it mentions, and those in its headline or lead.
+_Entities = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 
 
 class StoriesReport(BaseModel):
@@ -60,19 +62,19 @@ def run_stories(
 ) -> StoriesReport:
     """Detect the day's duplicates, cluster its articles into stories, replace the day's rows."""
     started = time.perf_counter()
-    entities = _entities_by_article(conn)
-    todo = _docs(conn, f"select {_ARTICLE_COLUMNS} from articles as a where a.day = ?", [day], entities)
-    report = StoriesReport(day=day, articles=len(todo))
-    earliest = min((d.published_at for d in todo), default=datetime.combine(day, datetime.min.time()))
-
-    earlier = _docs(
-        conn,
-        f"select {_ARTICLE_COLUMNS} from articles as a where a.day < ? and a.published_at >= ?",
-        [day, earliest - DUPLICATE_WINDOW],
-        entities,
+    todo_rows = db.query(conn, "story_day_articles", day=day)
+    earliest = min((r["published_at"] for r in todo_rows), default=datetime.combine(day, datetime.min.time()))
+    earlier_rows = db.query(conn, "story_earlier_articles", day=day, since=earliest - DUPLICATE_WINDOW)
+    open_rows = db.query(
+        conn, "open_story_members", day=day, since=earliest - STORY_WINDOW, max_members=MAX_OPEN_MEMBERS
     )
-    found = duplicates(todo, earlier)
-    open_stories = _open_stories(conn, day, earliest - STORY_WINDOW, entities)
+    articles = _Articles(conn)
+    articles.of(todo_rows + earlier_rows + open_rows)  # their entity mentions in one read
+    todo = articles.of(todo_rows)
+    report = StoriesReport(day=day, articles=len(todo))
+
+    found = duplicates(todo, articles.of(earlier_rows))
+    open_stories = _open_stories(articles, open_rows)
     members = story_members(todo, open_stories, duplicate_map(found), _embeddings(todo, open_stories, similarity))
     report.open_stories = len(open_stories)
     report.duplicates = dict(sorted(Counter(d.kind for d in found).items()))
@@ -89,7 +91,7 @@ def run_stories(
             [[m.article_id, m.story_id, m.day, m.similarity] for m in members],
         )
     touched = before | {m.story_id for m in members}
-    stories = _refreshed_stories(conn, sorted(touched), entities)
+    stories = _refreshed_stories(conn, articles, sorted(touched))
     joined = {m.story_id for m in members}
     report.new_stories = len(joined - {s.story_id for s in open_stories})
     report.grown_stories = len(joined) - report.new_stories
@@ -140,103 +142,62 @@ def _embeddings(todo: list[TextDoc], open_stories: list[OpenStory], similarity: 
     return dict(zip(docs, vectors, strict=True))
 
 
-def _docs(
-    conn: duckdb.DuckDBPyConnection,
-    sql: str,
-    params: list[Any],
-    entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-) -> list[TextDoc]:
-    rows = conn.execute(sql, params).fetchall()
-    return [
-        TextDoc(
-            article_id=r[0],
-            day=r[1],
-            published_at=r[2],
-            text=r[3],
-            title=r[4],
-            source=r[5],
-            content_hash=r[6],
-            canonical_url=r[7],
-            **_entity_fields(entities, r[0]),
-        )
-        for r in rows
-    ]
+class _Articles:
+    """The articles a run reads, each made into one TextDoc (so its terms, names and shingles
+    are computed at most once a run), with the entity ids the entity stage found in it."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+        self.docs: dict[str, TextDoc] = {}
+
+    def of(self, rows: list[dict[str, Any]]) -> list[TextDoc]:
+        """TextDocs of article rows (columns as in story_day_articles), made once per article."""
+        new = sorted({r["article_id"] for r in rows} - set(self.docs))
+        entities = _entities_by_article(self.conn, new)
+        for r in rows:
+            if r["article_id"] not in self.docs:
+                self.docs[r["article_id"]] = TextDoc(
+                    article_id=r["article_id"],
+                    day=r["day"],
+                    published_at=r["published_at"],
+                    text=r["text"],
+                    title=r["title"],
+                    source=r["source"],
+                    content_hash=r["content_hash"],
+                    canonical_url=r["canonical_url"],
+                    **_entity_fields(entities, r["article_id"]),
+                )
+        return [self.docs[r["article_id"]] for r in rows]
 
 
-def _has_rows(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
-    exists = conn.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()[0]
-    return bool(exists) and conn.execute(f"select count(*) from {table}").fetchone()[0] > 0
-
-
-def _entities_by_article(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def _entities_by_article(conn: duckdb.DuckDBPyConnection, article_ids: list[str]) -> _Entities:
     """Per article, when the entity stage has run: the entity ids it mentions (headline first,
     then text order) and those mentioned in its headline or lead (the story's central-people rule)."""
-    if not _has_rows(conn, "entity_mentions"):
+    if not article_ids:
         return {}
-    ids: dict[str, list[str]] = {}
-    lead: dict[str, list[str]] = {}
-    rows = conn.execute(
-        "select article_id, entity_id, in_headline or in_lead from entity_mentions"
-        " order by article_id, in_headline desc, start_char"
-    ).fetchall()
-    for article_id, entity_id, central in rows:
-        ids.setdefault(article_id, []).append(entity_id)
-        if central:
-            lead.setdefault(article_id, []).append(entity_id)
-    return {k: (tuple(v), tuple(lead.get(k, ()))) for k, v in ids.items()}
+    rows = db.query(conn, "article_entity_mentions", article_ids=article_ids)
+    return {r["article_id"]: (tuple(r["entity_ids"]), tuple(r["central_ids"])) for r in rows}
 
 
-def _entity_fields(entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]], article_id: str) -> dict[str, Any]:
+def _entity_fields(entities: _Entities, article_id: str) -> dict[str, Any]:
     ids, lead = entities.get(article_id, ((), ()))
     return {"entities": ids, "lead_entities": lead}
 
 
-def _entity_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    if not _has_rows(conn, "entities"):
+def _entity_names(conn: duckdb.DuckDBPyConnection, names: set[str]) -> dict[str, str]:
+    """Canonical names of the entities among `names` (lowercased entity ids), by id."""
+    if not names:
         return {}
-    return {k.lower(): v for k, v in conn.execute("select entity_id, canonical_name from entities").fetchall()}
+    rows = db.query(conn, "entity_names", entity_ids=sorted(names))
+    return {r["entity_id"]: r["canonical_name"] for r in rows}
 
 
-def _open_stories(
-    conn: duckdb.DuckDBPyConnection,
-    day: date,
-    since: datetime,
-    entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-) -> list[OpenStory]:
-    """Stories of earlier days whose latest article is recent enough to take new ones."""
-    rows = conn.execute(
-        f"""
-        with members as (
-            select sa.story_id, {_ARTICLE_COLUMNS},
-                row_number() over (
-                    partition by sa.story_id order by a.published_at desc, a.article_id desc
-                ) as rn,
-                max(a.published_at) over (partition by sa.story_id) as latest
-            from story_articles as sa
-            inner join articles as a on a.article_id = sa.article_id
-            where sa.day < ?
-        )
-        select * exclude (rn, latest) from members as a
-        where latest >= ? and rn <= ?
-        order by story_id, published_at, article_id
-        """,
-        [day, since, MAX_OPEN_MEMBERS],
-    ).fetchall()
+def _open_stories(articles: _Articles, rows: list[dict[str, Any]]) -> list[OpenStory]:
+    """Stories of earlier days whose latest article is recent enough to take new ones, from the
+    rows of open_story_members."""
     grouped: dict[str, list[TextDoc]] = {}
-    for r in rows:
-        grouped.setdefault(r[0], []).append(
-            TextDoc(
-                article_id=r[1],
-                day=r[2],
-                published_at=r[3],
-                text=r[4],
-                title=r[5],
-                source=r[6],
-                content_hash=r[7],
-                canonical_url=r[8],
-                **_entity_fields(entities, r[1]),
-            )
-        )
+    for r, doc in zip(rows, articles.of(rows), strict=True):
+        grouped.setdefault(r["story_id"], []).append(doc)
     return [OpenStory(story_id=k, members=tuple(v)) for k, v in sorted(grouped.items())]
 
 
@@ -248,43 +209,19 @@ def _insert_duplicates(conn: duckdb.DuckDBPyConnection, found: list[Duplicate], 
         )
 
 
-def _refreshed_stories(
-    conn: duckdb.DuckDBPyConnection, story_ids: list[str], entities: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-) -> list[Story]:
+def _refreshed_stories(conn: duckdb.DuckDBPyConnection, articles: _Articles, story_ids: list[str]) -> list[Story]:
     """Recompute the rows of these stories from all their members; drop the emptied ones."""
     if not story_ids:
         return []
     conn.execute("delete from stories where story_id in (select unnest(?))", [story_ids])
-    rows = conn.execute(
-        f"""
-        select sa.story_id, {_ARTICLE_COLUMNS}, d.duplicate_of
-        from story_articles as sa
-        inner join articles as a on a.article_id = sa.article_id
-        left join article_duplicates as d on d.article_id = sa.article_id
-        where sa.story_id in (select unnest(?))
-        order by sa.story_id, a.article_id
-        """,
-        [story_ids],
-    ).fetchall()
+    rows = db.query(conn, "story_all_members", story_ids=story_ids)
     grouped: dict[str, list[TextDoc]] = {}
     dup_of: dict[str, str] = {}
-    for r in rows:
-        grouped.setdefault(r[0], []).append(
-            TextDoc(
-                article_id=r[1],
-                day=r[2],
-                published_at=r[3],
-                text=r[4],
-                title=r[5],
-                source=r[6],
-                content_hash=r[7],
-                canonical_url=r[8],
-                **_entity_fields(entities, r[1]),
-            )
-        )
-        if r[9]:
-            dup_of[r[1]] = r[9]
-    names = _entity_names(conn)
+    for r, doc in zip(rows, articles.of(rows), strict=True):
+        grouped.setdefault(r["story_id"], []).append(doc)
+        if r["duplicate_of"]:
+            dup_of[r["article_id"]] = r["duplicate_of"]
+    names = _entity_names(conn, {n for docs in grouped.values() for d in docs for n in d.names})
     stories = [story(k, v, dup_of, names) for k, v in sorted(grouped.items())]
     if stories:
         conn.executemany(

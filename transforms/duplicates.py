@@ -10,7 +10,8 @@ topics and names but rarely whole sentences. See docs/stories.md for the figures
 
 from __future__ import annotations
 
-import hashlib
+import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -229,6 +230,7 @@ _STOPWORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W\d_](?:[\w'’.&-]*[^\W_])?|\d[\d,.]*\d|\d", re.UNICODE)
+_POSSESSIVE = re.compile(r"'s?$")
 _US = re.compile(r"^u\.?s\.?a?\.?$|^us$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.&-]*|[A-Z]\.)$")
@@ -338,9 +340,11 @@ class TextDoc:
         return [s for s in sets if len(s) >= _MIN_SENTENCE_TERMS]
 
     @cached_property
-    def word_shingles(self) -> frozenset[int]:
-        words = [m.group().lower() for m in _WORD.finditer(self.text)]
-        return frozenset(_hash(" ".join(words[i : i + 3])) for i in range(len(words) - 2))
+    def word_shingles(self) -> frozenset[str]:
+        # The shingles themselves, not 64-bit digests of them: the same Jaccard (short of a
+        # digest collision), without a blake2b call per shingle.
+        words = [w.lower() for w in _WORD.findall(self.text)]
+        return frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
 
 
 class Duplicate(BaseModel):
@@ -356,19 +360,24 @@ class Duplicate(BaseModel):
 
 def content_terms(text: str) -> list[str]:
     """Lowercased, lightly stemmed content words (no stopwords, no 1-letter words)."""
+    return list(itertools.chain.from_iterable(map(_word_terms, _WORD.findall(text))))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_terms(raw: str) -> tuple[str, ...]:
+    """The content terms of one word as written (a word's terms depend on nothing else, and
+    news repeats its words: remembered, a window's articles are read several times faster)."""
     out: list[str] = []
-    for m in _WORD.finditer(text):
-        raw = m.group()
-        head, _, rest = raw.partition("-")
-        if head in {"US", "U.S", "U.S.", "USA", "U.S.A."}:  # not the pronoun "us"
-            out.append("usa")
-            raw = rest
-        word = raw.lower().replace("’", "'")
-        word = re.sub(r"'s?$", "", word).replace(".", "").replace(",", "")
-        for part in word.split("-"):
-            if len(part) > 1 and part not in _STOPWORDS:
-                out.append(_stem(part))
-    return out
+    head, _, rest = raw.partition("-")
+    if head in {"US", "U.S", "U.S.", "USA", "U.S.A."}:  # not the pronoun "us"
+        out.append("usa")
+        raw = rest
+    word = raw.lower().replace("’", "'")
+    word = _POSSESSIVE.sub("", word).replace(".", "").replace(",", "")
+    for part in word.split("-"):
+        if len(part) > 1 and part not in _STOPWORDS:
+            out.append(_stem(part))
+    return tuple(out)
 
 
 def name_terms(text: str) -> list[str]:
@@ -413,15 +422,18 @@ def tfidf_matrix(
     Terms starting with a key of `prefix_weights` (a one-character family prefix such as
     `NAME_PREFIX`) get that weight times their IDF.
     """
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, terms in enumerate(term_lists):
-        for term, n in Counter(terms).items():
-            c = vocab.setdefault(term, len(vocab))
-            rows.append(r)
-            cols.append(c)
-            vals.append(1.0 + math.log(n))
+    # Columns in order of first occurrence; one entry per (document, term) with its count.
+    vocab = {term: c for c, term in enumerate(dict.fromkeys(itertools.chain.from_iterable(term_lists)))}
     n_docs = len(term_lists)
+    lengths = np.fromiter(map(len, term_lists), dtype=np.int64, count=n_docs)
+    tokens = np.fromiter(map(vocab.__getitem__, itertools.chain.from_iterable(term_lists)), dtype=np.int64)
+    keys, counts = np.unique(
+        np.repeat(np.arange(n_docs, dtype=np.int64), lengths) * len(vocab) + tokens, return_counts=True
+    )
+    rows, cols = np.divmod(keys, max(len(vocab), 1))
+    # 1 + log(n) by math.log, as a table over the counts that occur
+    sublinear = np.array([1.0 + math.log(n) if n else 0.0 for n in range(int(counts.max(initial=0)) + 1)])
+    vals = sublinear[counts]
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocab)), dtype=np.float64)
     df = np.bincount(matrix.indices, minlength=len(vocab))
     idf = np.log((1 + n_docs) / (1 + df)) + 1.0
@@ -472,25 +484,22 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
             for j in group or ()
         }
         candidates = set(np.flatnonzero(cosines[i] >= CANDIDATE_COSINE).tolist()) | exact
-        best: Duplicate | None = None
-        best_key = None
+        # First seen first: the first candidate that is a duplicate is the one kept.
         for j in sorted(candidates, key=lambda j: pool[j].order_key):
             other = pool[j]
             if other.order_key >= article.order_key:
-                continue
+                break
             kind_score = ("exact", 1.0) if j in exact else _near_or_rewrite(article, other, float(cosines[i, j]))
-            if kind_score is None:
-                continue
-            if best_key is None or other.order_key < best_key:
-                best = Duplicate(
-                    article_id=article.article_id,
-                    duplicate_of=other.article_id,
-                    kind=kind_score[0],
-                    score=round(kind_score[1], 4),
+            if kind_score is not None:
+                found.append(
+                    Duplicate(
+                        article_id=article.article_id,
+                        duplicate_of=other.article_id,
+                        kind=kind_score[0],
+                        score=round(kind_score[1], 4),
+                    )
                 )
-                best_key = other.order_key
-        if best is not None:
-            found.append(best)
+                break
     return found
 
 
@@ -508,14 +517,25 @@ def _near_or_rewrite(a: TextDoc, b: TextDoc, cosine: float) -> tuple[DuplicateKi
 
 def aligned_share(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> float:
     """Share of one text's sentences (the better side) that have a close sentence in the other."""
-
-    def share(xs: Sequence[frozenset[str]], ys: Sequence[frozenset[str]]) -> float:
-        if not xs or not ys:
-            return 0.0
-        hits = sum(1 for x in xs if any(_jaccard(x, y) >= ALIGN_JACCARD for y in ys))
-        return hits / len(xs)
-
-    return max(share(a, b), share(b, a))
+    if not a or not b:
+        return 0.0
+    # Only sentences sharing a term can be close, so each sentence of `a` is compared with those
+    # of `b` found through an index of b's terms, by the same counts `_jaccard` takes.
+    postings: dict[str, list[int]] = {}
+    for j, y in enumerate(b):
+        for term in y:
+            postings.setdefault(term, []).append(j)
+    hits_a = 0
+    hits_b: set[int] = set()
+    for x in a:
+        shared: Counter[int] = Counter()
+        for term in x:
+            shared.update(postings.get(term, ()))
+        close = [j for j, inter in shared.items() if inter / (len(x) + len(b[j]) - inter) >= ALIGN_JACCARD]
+        if close:
+            hits_a += 1
+            hits_b.update(close)
+    return max(hits_a / len(a), len(hits_b) / len(b))
 
 
 def duplicate_map(found: Iterable[Duplicate]) -> Mapping[str, str]:
@@ -537,7 +557,3 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) >= min_len:
             return word[: len(word) - len(suffix)] + replacement
     return word
-
-
-def _hash(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")

@@ -141,43 +141,43 @@ def story_members(
     people: list[set[str]] = []  # each story's central people: union over its members
     ids: list[str] = []
     story_of: dict[str, int] = {}
+    member_cols: list[list[int]] = []
     for s in stories:
         cols = sorted({pool_index[m.article_id] for m in s.members if m.article_id not in todo_ids})
         if not cols:
             continue
         k = len(ids)
-        total = np.asarray(vectors[cols].sum(axis=0)).ravel()
-        norms2[k] = float(total @ total)
+        member_cols.append(cols)
         sums[:, k] = sims[:, cols].sum(axis=1)
         last_seen.append(max(m.published_at for m in s.members))
         people.append(set().union(*(central_people(m) for m in s.members)))
         ids.append(s.story_id)
         for m in s.members:
             story_of.setdefault(m.article_id, k)
+    norms2[: len(ids)] = _squared_norms_of_sums(vectors, member_cols)
 
     out: list[StoryMember] = []
     for i, article in enumerate(todo):
-        n = len(ids)
-        scores = np.full(n, -1.0)
-        needed = np.full(n, threshold)
         mine = central_people(article)
-        for k in range(n):
-            gap = (article.published_at - last_seen[k]).total_seconds() / 86400
+        original = duplicate_of.get(article.article_id)
+        scores: dict[int, float] = {}  # stories in the window, scored
+        k, best = -1, -math.inf
+        for j in _reachable(sums[i, : len(ids)], norms2[: len(ids)], threshold) | (
+            {story_of[original]} if original in story_of else set()
+        ):
+            gap = (article.published_at - last_seen[j]).total_seconds() / 86400
             if gap * 86400 > STORY_WINDOW.total_seconds():
                 continue
             decay = 0.5 ** (max(gap, 0.0) / DECAY_HALF_LIFE_DAYS)
-            scores[k] = sums[i, k] / math.sqrt(norms2[k]) * decay if norms2[k] > 0 else 0.0
-            if mine and people[k] and not mine & people[k]:
-                needed[k] = max(threshold, mismatch_threshold)  # about someone else
-        original = duplicate_of.get(article.article_id)
-        if original in story_of and scores[story_of[original]] >= 0:
-            k = story_of[original]
-        else:
+            scores[j] = sums[i, j] / math.sqrt(norms2[j]) * decay if norms2[j] > 0 else 0.0
+            needed = threshold
+            if mine and people[j] and not mine & people[j]:
+                needed = max(threshold, mismatch_threshold)  # about someone else
             # the best story whose bar the article clears; first best: stories in founding order
-            eligible = np.where(scores >= needed, scores, -np.inf)
-            k = int(np.argmax(eligible)) if n else -1
-            if k < 0 or not np.isfinite(eligible[k]):
-                k = -1
+            if scores[j] >= needed and (scores[j] > best or (scores[j] == best and j < k)):
+                k, best = j, scores[j]
+        if original in story_of and scores.get(story_of[original], -1.0) >= 0:
+            k = story_of[original]
         if k < 0:
             k = len(ids)
             ids.append(story_id(article.article_id))
@@ -200,6 +200,30 @@ def story_members(
             )
         )
     return out
+
+
+def _squared_norms_of_sums(vectors: sparse.csr_matrix, member_cols: list[list[int]]) -> np.ndarray:
+    """Per story, the squared norm of the sum of its members' rows, from sparse rows: a dense
+    vector over the whole vocabulary per story made a BLAS call per story, which on more than
+    one core starts threads that spin for longer than the sum takes."""
+    if not member_cols:
+        return np.zeros(0)
+    rows = np.repeat(np.arange(len(member_cols)), [len(c) for c in member_cols])
+    indicator = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, np.concatenate(member_cols))), shape=(len(member_cols), vectors.shape[0])
+    )
+    totals = sparse.csr_matrix(indicator @ vectors)
+    return np.asarray(totals.multiply(totals).sum(axis=1)).ravel()
+
+
+def _reachable(sums: np.ndarray, norms2: np.ndarray, threshold: float) -> set[int]:
+    """The stories an article could join: a story's score is its cosine to the article (the
+    sum over its members divided by the norm of their sum) times a decay of at most 1, so a
+    story whose cosine is below the threshold cannot clear it. The same operations as the
+    scores (IEEE division and square root), so no story that could clear it is left out."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cosines = np.where(norms2 > 0, sums / np.sqrt(norms2), 0.0)
+    return set(np.flatnonzero(cosines >= threshold).tolist())
 
 
 def _joint_vectors(tfidf: sparse.csr_matrix, dense: np.ndarray) -> sparse.csr_matrix:

@@ -184,3 +184,79 @@ def test_entity_rows_in_the_warehouse_are_used(seed_articles, nlp):
     assert report.entity_source == "warehouse" and report.mentions > 0 and not report.quarantined
     names = db.query(conn, "daily_events", day=DAYS[2])
     assert any(r["participants"] == "Antony Blinken, Xi Jinping" for r in names)
+
+
+def _warehouse_with_entity_rows(seed_articles, nlp, day: date, unrelated: int) -> duckdb.DuckDBPyConnection:
+    """The seeds with the entity stage's rows for `day`'s articles, and `unrelated` other entities."""
+    from transforms.entities import ArticleText, entity_mentions
+
+    conn = _warehouse(seed_articles)
+    result = entity_mentions(
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in seed_articles if a.day == day],
+        nlp,
+    )
+    entities = [[e.entity_id, e.canonical_name, e.type, day, day, 1] for e in result.entities]
+    entities += [[f"person_unrelated{i:05d}", f"Someone {i}", "PERSON", day, day, 1] for i in range(unrelated)]
+    conn.executemany("insert into entities values (?, ?, ?, ?, ?, ?)", entities)
+    conn.executemany(
+        "insert into entity_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [
+                m.article_id,
+                m.entity_id,
+                m.surface,
+                m.start,
+                m.end,
+                m.sentence_index,
+                m.in_headline,
+                m.in_lead,
+                m.label,
+                m.how,
+            ]
+            for m in result.mentions
+        ],
+    )
+    return conn
+
+
+@pytest.mark.parametrize(
+    ("unknown", "known_only_to_the_table"),
+    [
+        pytest.param([], False, id="all known"),
+        pytest.param([], True, id="one known from the table only"),
+        pytest.param(["person_nobody"], False, id="one unknown"),
+        pytest.param(["person_nobody", "org_nothing"], True, id="two unknown"),
+    ],
+)
+def test_unknown_participants_fail_as_against_the_whole_registry(seed_articles, nlp, unknown, known_only_to_the_table):
+    """The suite is given only the day's participants that exist (found in SQL), not every id the
+    warehouse knows: the same mentions fail the same expectation with the same value."""
+    from flows.events import _day_articles, _entity_inputs, _existing_participants, _failures
+    from transforms.events import Participant, article_events
+
+    day = DAYS[2]
+    conn = _warehouse_with_entity_rows(seed_articles, nlp, day, unrelated=2000)
+    articles = _day_articles(conn, day)
+    mentions, entities, _ = _entity_inputs(conn, articles, None)
+    records = [r for a in articles for r in article_events(a, mentions[a.article_id], entities)]
+    with_people = [i for i, r in enumerate(records) if r.participants]
+    for n, entity_id in enumerate(unknown):  # participants the warehouse never heard of
+        i = with_people[n]
+        extra = Participant(entity_id=entity_id, role="counterpart")
+        records[i] = records[i].model_copy(update={"participants": (*records[i].participants, extra)})
+    if known_only_to_the_table:  # a participant the run did not compute but the registry holds
+        entities = {k: v for k, v in entities.items() if k != records[with_people[-1]].participants[0].entity_id}
+    registry = {r[0] for r in conn.execute("select entity_id from entities").fetchall()}
+
+    before = _failures(day, records, articles, set(entities) | registry, None)  # what the stage gave GE
+    allowed = _existing_participants(conn, records, entities)
+    after = _failures(day, records, articles, allowed, None)
+
+    assert [(q.item_id, q.expectation, q.details) for q in after] == [
+        (q.item_id, q.expectation, q.details) for q in before
+    ]
+    assert sorted(q.details["value"] for q in after) == sorted(unknown)
+    assert allowed == {p.entity_id for r in records for p in r.participants} - set(unknown)
+    for q in after:
+        assert q.reason.startswith(f"participant_id {q.details['value']!r} is not one of [")
+        assert "person_unrelated" not in q.reason  # the day's participants, not the registry

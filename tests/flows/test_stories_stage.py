@@ -4,7 +4,7 @@ seed replay, and re-running a day or a range changes nothing."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
@@ -144,3 +144,90 @@ def test_schema_declares_keys(tmp_path, table):
         [table],
     ).fetchone()[0]
     assert keys == 1
+
+
+# How the stage chose open stories when it read every story of every earlier day with its text.
+_OPEN_STORIES_BEFORE = """
+    with members as (
+        select sa.story_id, a.article_id, a.published_at,
+            row_number() over (
+                partition by sa.story_id order by a.published_at desc, a.article_id desc
+            ) as rn,
+            max(a.published_at) over (partition by sa.story_id) as latest
+        from story_articles as sa
+        inner join articles as a on a.article_id = sa.article_id
+        where sa.day < ?
+    )
+    select story_id, article_id from members
+    where latest >= ? and rn <= ?
+    order by story_id, published_at, article_id
+"""
+
+
+@pytest.mark.parametrize(
+    ("days_back", "max_members"),
+    [(7, 50), (1, 50), (0, 2), (30, 1)],
+    ids=["story window", "a day", "two members", "one member"],
+)
+def test_open_story_members_are_the_stories_read_before(tmp_path, days_back, max_members):
+    conn, _, days = _sample_warehouse(tmp_path)
+    _run(conn, days)
+    for day in [*days, days[-1] + timedelta(days=1)]:
+        since = datetime.combine(day, time.min) - timedelta(days=days_back)
+        rows = db.query(conn, "open_story_members", day=day, since=since, max_members=max_members)
+        want = conn.execute(_OPEN_STORIES_BEFORE, [day, since, max_members]).fetchall()
+        assert [(r["story_id"], r["article_id"]) for r in rows] == want
+
+
+def _entities_read_before(conn: duckdb.DuckDBPyConnection) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """How the stage read entity ids when it loaded every mention of the warehouse."""
+    ids: dict[str, list[str]] = {}
+    lead: dict[str, list[str]] = {}
+    rows = conn.execute(
+        "select article_id, entity_id, in_headline or in_lead from entity_mentions"
+        " order by article_id, in_headline desc, start_char"
+    ).fetchall()
+    for article_id, entity_id, central in rows:
+        ids.setdefault(article_id, []).append(entity_id)
+        if central:
+            lead.setdefault(article_id, []).append(entity_id)
+    return {k: (tuple(v), tuple(lead.get(k, ()))) for k, v in ids.items()}
+
+
+def _made_up_mentions(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Three mentions per sample article, out of text order, one in the headline, some in the lead."""
+    ids = [r[0] for r in conn.execute("select article_id from articles order by article_id").fetchall()]
+    rows = []
+    for n, a in enumerate(ids):
+        rows += [
+            (a, f"person_{n:04d}", "P", 40, 45, 1, False, n % 2 == 0, "PERSON", "exact"),
+            (a, f"org_{n % 3:04d}", "O", 0, 3, 0, True, False, "ORG", "exact"),
+            (a, f"gpe_{n % 5:04d}", "G", 10, 14, 0, False, True, "GPE", "exact"),
+        ]
+    conn.executemany("insert into entity_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return ids
+
+
+def test_entity_ids_are_read_for_the_articles_asked_only(tmp_path):
+    from flows.stories import _entities_by_article
+
+    conn, _, _ = _sample_warehouse(tmp_path)
+    ids = _made_up_mentions(conn)
+    whole = _entities_read_before(conn)
+    for asked in (ids, ids[:2], ids[-1:], [], ["no_such_article"]):
+        assert _entities_by_article(conn, asked) == {k: v for k, v in whole.items() if k in asked}
+
+
+def test_with_entity_rows_reruns_and_backfill_change_nothing(tmp_path):
+    conn, _, days = _sample_warehouse(tmp_path)
+    _made_up_mentions(conn)
+    conn.executemany(
+        "insert into entities values (?, ?, 'PERSON', ?, ?, 1)",
+        [[f"person_{n:04d}", f"Person {n}", days[0], days[0]] for n in range(40)],
+    )
+    _run(conn, days)
+    first = _snapshot(conn)
+    assert any("Person" in (r[-1] or "") for r in first["stories"])  # names come from the entities table
+    _run(conn, [days[1]])
+    _run(conn, days)
+    assert _snapshot(conn) == first

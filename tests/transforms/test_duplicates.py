@@ -9,7 +9,15 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.transforms.corpus_articles import HARD_CASES, sample_articles, seed_articles
-from transforms.duplicates import TextDoc, content_terms, duplicates, name_terms
+from transforms.duplicates import (
+    ALIGN_JACCARD,
+    TextDoc,
+    aligned_share,
+    content_terms,
+    duplicates,
+    name_terms,
+    tfidf_matrix,
+)
 from transforms.stories import story
 
 
@@ -49,17 +57,13 @@ def _pairwise(found, keys, expected_pairs) -> tuple[int, int, int]:
 
 
 def test_seed_000_and_001_are_the_only_pair_and_a_rewrite(seeds_dir):
-    expected = json.loads((seeds_dir / "expected.json").read_text())["duplicates"][
-        "near_duplicate_pairs"
-    ]
+    expected = json.loads((seeds_dir / "expected.json").read_text())["duplicates"]["near_duplicate_pairs"]
     docs = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()]
     # The seeds arrive over three days: each day's run sees the earlier days.
     found = []
     for day in sorted({d.day for d in docs}):
         found += duplicates([d for d in docs if d.day == day], [d for d in docs if d.day < day])
-    assert [({d.article_id, d.duplicate_of}, d.kind) for d in found] == [
-        (set(expected[0]), "rewrite")
-    ]
+    assert [({d.article_id, d.duplicate_of}, d.kind) for d in found] == [(set(expected[0]), "rewrite")]
     correct, total, _ = _pairwise(found, [d.article_id for d in docs], expected)
     print(f"\nseeds: {correct}/{total} pairs right; 000/001 rewrite score {found[0].score}")
 
@@ -73,9 +77,7 @@ def test_same_story_reports_are_not_duplicates_of_the_seeds(seeds_dir):
 
 def test_sample_rewrite_pair_only():
     articles = {k: a for k, a in sample_articles().items() if a.word_count >= 40}
-    want = json.loads(
-        (sample_articles.__globals__["ROOT"] / "samples" / "expected.json").read_text()
-    )
+    want = json.loads((sample_articles.__globals__["ROOT"] / "samples" / "expected.json").read_text())
     docs = [_doc(k, a) for k, a in articles.items()]
     found = []
     for day in sorted({d.day for d in docs}):
@@ -118,9 +120,7 @@ def _t(article_id, text=_BASE, day=date(2026, 3, 2), hour=9, **kw) -> TextDoc:
         pytest.param(
             [
                 _t("a", canonical_url="https://x.example/s"),
-                _t(
-                    "b", text="A later version. " + _BASE[:200], canonical_url="https://x.example/s"
-                ),
+                _t("b", text="A later version. " + _BASE[:200], canonical_url="https://x.example/s"),
             ],
             [("b", "a", "exact")],
             id="same canonical url",
@@ -169,10 +169,9 @@ def test_earlier_days_are_candidates_within_the_window_only():
     assert [(d.duplicate_of, d.kind) for d in duplicates([new], [recent])] == [("recent", "near")]
     assert duplicates([new], [old]) == []
     # Rows come only for the run's articles, never for the earlier ones.
-    assert [
-        d.article_id
-        for d in duplicates([new], [recent, _t("r2", text=_BASE + " x", day=date(2026, 3, 1))])
-    ] == ["new"]
+    assert [d.article_id for d in duplicates([new], [recent, _t("r2", text=_BASE + " x", day=date(2026, 3, 1))])] == [
+        "new"
+    ]
 
 
 def test_a_later_day_article_never_becomes_the_original():
@@ -184,21 +183,15 @@ def test_a_later_day_article_never_becomes_the_original():
         published_at=datetime(2026, 2, 28),
         text=_BASE + " Extra.",
     )
-    assert [(d.article_id, d.duplicate_of) for d in duplicates([back_dated], [earlier_day])] == [
-        ("a", "late")
-    ]
+    assert [(d.article_id, d.duplicate_of) for d in duplicates([back_dated], [earlier_day])] == [("a", "late")]
 
 
 def test_features():
     assert content_terms("U.S. officials said the talks were meetings")[:1] == ["usa"]
     assert (
-        "talk" in content_terms("talks")
-        and "us" not in content_terms("let us go")
-        and "usa" in content_terms("the US")
+        "talk" in content_terms("talks") and "us" not in content_terms("let us go") and "usa" in content_terms("the US")
     )
-    assert "antony blinken" in name_terms(
-        "Secretary of State Antony Blinken flew. Then Antony Blinken met Xi."
-    )
+    assert "antony blinken" in name_terms("Secretary of State Antony Blinken flew. Then Antony Blinken met Xi.")
     assert "then" not in name_terms("Then he left.")
 
 
@@ -210,3 +203,105 @@ def test_story_counts_a_duplicate_once():
     assert (s.article_count, s.report_count, s.source_count) == (3, 2, 2)
     assert s.first_seen == a.published_at and s.last_seen == c.published_at
     assert (s.last_seen - s.first_seen) == timedelta(hours=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("U.S.-led talks resumed", ["usa", "led", "talk", "resum"]),
+        ("The US said the U.S.A. would", ["usa", "usa"]),
+        ("let us go", []),
+        ("Mr O’Neil’s co-operation with the UN’s envoy", ["o'neil", "co", "operation", "un", "envoy"]),
+        ("Talks, meetings and ratings", ["talk", "meeting", "rating"]),
+        ("3,500 jobs in 2026; 7.5 per cent", ["3500", "job", "2026", "75"]),
+        ("glasses classes stress", ["glass", "class", "stress"]),
+        ("A-B-C e-mail x-ray", ["mail", "ray"]),
+        ("Boris Johnson's children's charities", ["bori", "johnson", "children", "charity"]),
+    ],
+)
+def test_content_terms_cases(text, terms):
+    # the same words twice: the second time they come from the per-word memo
+    assert content_terms(text) == terms
+    assert content_terms(f"{text} {text}") == terms + terms
+
+
+def _aligned_share_by_pairs(a, b) -> float:
+    """The definition aligned_share implements: every sentence against every sentence."""
+
+    def jaccard(x, y) -> float:
+        return len(x & y) / len(x | y) if x and y else 0.0
+
+    def share(xs, ys) -> float:
+        if not xs or not ys:
+            return 0.0
+        return sum(1 for x in xs if any(jaccard(x, y) >= ALIGN_JACCARD for y in ys)) / len(xs)
+
+    return max(share(a, b), share(b, a))
+
+
+def _terms(n: int, prefix: str = "t") -> frozenset[str]:
+    return frozenset(f"{prefix}{i}" for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        pytest.param([], [_terms(6)], 0.0, id="no sentences"),
+        pytest.param([_terms(6)], [_terms(6)], 1.0, id="the same sentence"),
+        # 7 shared of 20 in all: exactly the bar (7 / 20 = 0.35) counts
+        pytest.param([_terms(13)], [_terms(7) | _terms(7, "y")], 1.0, id="at the bar"),
+        pytest.param([_terms(14)], [_terms(7) | _terms(7, "y")], 0.0, id="just under the bar"),
+        pytest.param([_terms(6), _terms(6, "z")], [_terms(6)], 1.0, id="the better side counts"),
+        pytest.param(
+            [_terms(6), _terms(6, "z"), _terms(6, "q")], [_terms(6), _terms(6, "w")], 0.5, id="half of each side"
+        ),
+    ],
+)
+def test_aligned_share_cases(a, b, expected):
+    assert aligned_share(a, b) == expected == _aligned_share_by_pairs(a, b)
+
+
+def test_aligned_share_is_the_pairwise_definition_on_real_text(seeds_dir):
+    articles = [*seed_articles(seeds_dir).values(), *sample_articles().values()]
+    docs = [_doc(str(i), a) for i, a in enumerate(articles)] + _hard_docs()
+    sentences = [d.sentence_terms for d in docs]
+    for a, b in itertools.product(sentences, repeat=2):
+        assert aligned_share(a, b) == _aligned_share_by_pairs(a, b)
+
+
+def _tfidf_by_loops(term_lists, prefix_weights=None):
+    """tfidf_matrix as first written, term by term: the numbers it must keep to the last bit."""
+    import math
+    from collections import Counter
+
+    import numpy as np
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, terms in enumerate(term_lists):
+        for term, n in Counter(terms).items():
+            rows.append(r)
+            cols.append(vocab.setdefault(term, len(vocab)))
+            vals.append(1.0 + math.log(n))
+    matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(term_lists), len(vocab)), dtype=np.float64)
+    df = np.bincount(matrix.indices, minlength=len(vocab))
+    idf = np.log((1 + len(term_lists)) / (1 + df)) + 1.0
+    if prefix_weights:
+        idf = idf * np.array([prefix_weights.get(t[:1], 1.0) for t in vocab])
+    matrix = matrix @ sparse.diags(idf)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+@pytest.mark.parametrize("weights", [None, {"@": 1.5}], ids=["words", "words and names"])
+def test_tfidf_matrix_keeps_its_numbers(seeds_dir, weights):
+    articles = [*seed_articles(seeds_dir).values(), *sample_articles().values()]
+    docs = [_doc(str(i), a) for i, a in enumerate(articles)] + _hard_docs()
+    term_lists = [d.terms + ["@" + n for n in d.names] for d in docs]
+    for lists in (term_lists, term_lists[:1], [[], *term_lists[:3], []], [], [["x", "x", "y"]]):
+        got, want = tfidf_matrix(lists, weights), _tfidf_by_loops(lists, weights)
+        assert got.shape == want.shape
+        assert (got.indptr == want.indptr).all() and (got.indices == want.indices).all()
+        assert (got.data == want.data).all()

@@ -304,3 +304,98 @@ def test_entity_ids_replace_name_guesses():
         "entity_id": "person_1",
         "articles": 1,
     }
+
+
+def _many_stories() -> list[TextDoc]:
+    """Forty short reports of a dozen invented stories over four days: enough open stories that
+    most are below the bar for any one article."""
+    rng = random.Random(11)  # noqa: S311 (a fixed test corpus, not security)
+    topics = [
+        ("ferry", "Brantley harbour council ferry timetable Northway sailings pier"),
+        ("mill", "Brennock mill flood River Tallow machine hall wages insurers"),
+        ("strike", "Harbourton dockers strike Castellan cranes rosters pay offer"),
+        ("bypass", "Ashcombe bypass consultation route viaduct contractor fares"),
+        ("election", "Fenwick Dale mayoral election ballot turnout hustings count"),
+        ("hospital", "Kellbridge hospital wards waiting lists nurses beds surgery"),
+        ("festival", "Dunmere festival stage tickets stewards campsite fireworks"),
+        ("budget", "Carrick Valley budget deficit levy grants pensions treasury"),
+        ("trial", "Gull Point fraud trial jury verdict witness sentencing"),
+        ("takeover", "Northway takeover bid shareholders valuation regulator board"),
+        ("dredging", "Dunmere dredging channel silt harbour master vessels"),
+        ("school", "Millrace school roof repairs pupils governors classrooms"),
+    ]
+    filler = "officials said the plan would be reviewed next month after residents raised concerns"
+    docs = []
+    for i in range(40):
+        name, words = topics[rng.randrange(len(topics))]
+        day = date(2026, 3, 2 + i % 4)
+        text = ". ".join(
+            " ".join(rng.sample(words.split(), 5) + rng.sample(filler.split(), 4)).capitalize() for _ in range(6)
+        )
+        docs.append(
+            TextDoc(
+                article_id=f"{name}-{i:02d}",
+                day=day,
+                published_at=datetime(day.year, day.month, day.day, 6 + i % 12),
+                text=text + ".",
+                title=f"{name.title()} update {i}",
+            )
+        )
+    return docs
+
+
+@pytest.mark.parametrize("corpus", ["seeds and hard cases", "sample", "many stories"])
+def test_stories_below_the_bar_are_not_scored_and_nothing_changes(seeds_dir, entity_rows, monkeypatch, corpus):
+    """story_members scores only the stories whose cosine can clear the bar (`_reachable`);
+    scoring every open story, as it first did, gives the same members and similarities."""
+    if corpus == "seeds and hard cases":
+        docs = [_with_entities(_doc(k, a), entity_rows) for k, a in seed_articles(seeds_dir).items()]
+        docs += [_with_entities(d, entity_rows) for d in _hard_docs().values()]
+    elif corpus == "sample":
+        docs = [_doc(k, a) for k, a in sample_articles().items() if a.word_count >= 40]
+    else:
+        docs = _many_stories()
+
+    def members_by_day(docs):
+        by_day: dict[date, list[TextDoc]] = defaultdict(list)
+        for d in docs:
+            by_day[d.day].append(d)
+        found: dict[str, list[TextDoc]] = defaultdict(list)
+        out = []
+        for day in sorted(by_day):
+            open_stories = [OpenStory(k, tuple(v)) for k, v in sorted(found.items())]
+            for m in story_members(by_day[day], open_stories):
+                out.append(m)
+                found[m.story_id].append(next(d for d in by_day[day] if d.article_id == m.article_id))
+        return out, found
+
+    reachable = stories_mod._reachable
+    left_out = []
+
+    def counted(sums, norms2, threshold):
+        kept = reachable(sums, norms2, threshold)
+        left_out.append(len(norms2) - len(kept))
+        return kept
+
+    monkeypatch.setattr(stories_mod, "_reachable", counted)
+    pruned, stories = members_by_day(docs)
+    monkeypatch.setattr(stories_mod, "_reachable", lambda sums, norms2, threshold: set(range(len(norms2))))
+    assert members_by_day(docs)[0] == pruned
+    if corpus == "many stories":  # where the bound does leave stories out
+        assert len(stories) > 6 and sum(left_out) > 0
+
+
+@pytest.mark.parametrize(
+    "member_cols", [[[0]], [[0, 1], [2]], [[1, 2, 3], [0], [3, 4]], []], ids=["one", "two", "overlapping", "none"]
+)
+def test_squared_norms_of_story_sums(member_cols):
+    import numpy as np
+
+    docs = _many_stories()[:5]
+    vectors = stories_mod.tfidf_matrix([stories_mod.story_features(d) for d in docs])
+    got = stories_mod._squared_norms_of_sums(vectors, member_cols)
+    want = [
+        float(np.asarray(vectors[cols].sum(axis=0)).ravel() @ np.asarray(vectors[cols].sum(axis=0)).ravel())
+        for cols in member_cols
+    ]
+    assert np.allclose(got, want, rtol=1e-12, atol=0)
