@@ -457,11 +457,12 @@ def publish_summary(settings: Settings, summary: DailySummary) -> Path:
     return stem.with_suffix(".md")
 
 
-REPUBLISH_DAYS = 60  # how far back a run looks for days whose report files are missing
+REPUBLISH_RUNS = 3  # the latest completed runs whose days must have report files
+REPUBLISH_DAYS = 60  # and at most this many of their days (a long backfill)
 
 
 def republish_missing(settings: Settings) -> list[date]:
-    """Publish the reports of recent days that are in the warehouse but have no report files.
+    """Publish the reports of the latest runs' days that are in the warehouse but have no report files.
 
     A run killed after its swap but before it wrote the day's report leaves such a day; the
     next run (of any day) writes it, from the warehouse as it is.
@@ -470,7 +471,7 @@ def republish_missing(settings: Settings) -> list[date]:
         return []
     conn = db.reader(settings.database_path)
     try:
-        days = [r["day"] for r in db.query(conn, "days_to_report", limit=REPUBLISH_DAYS)]
+        days = [r["day"] for r in db.query(conn, "days_to_report", runs=REPUBLISH_RUNS, limit=REPUBLISH_DAYS)]
         missing = sorted(d for d in days if not (settings.reports_dir / f"{d.isoformat()}.md").exists())
         found = [(summarise(conn, d, settings.source_stale_days), read_report_extras(conn, d)) for d in missing]
     finally:
