@@ -41,7 +41,7 @@ from newsmon.sources import SourcesConfig, load_sources
 from transforms.display import ShownLogFilter
 from transforms.entities import load_nlp
 from transforms.entity_summary import entity_section
-from transforms.ner_input import PUNCT_RUN, ner_text
+from transforms.ner_input import ner_text
 from transforms.sniff import sniffed, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
@@ -303,11 +303,6 @@ def _ner_budget_notes(day: date, articles: list[Article]) -> list[QuarantineReco
         _, cut = ner_text(a.text)
         if cut is None:
             continue
-        parts = []
-        if cut.read_chars < cut.chars:
-            parts.append(f"text is {cut.chars:,} characters; entities read from the first {cut.read_chars:,}")
-        if cut.punct_runs:
-            parts.append(f"{cut.punct_runs:,} runs of over {PUNCT_RUN} punctuation characters not read as words")
         notes.append(
             QuarantineRecord(
                 day=day,
@@ -315,7 +310,7 @@ def _ner_budget_notes(day: date, articles: list[Article]) -> list[QuarantineReco
                 item_id=a.article_id,
                 doc_id=a.doc_id,
                 expectation="ner_budget",
-                reason="article kept; " + "; ".join(parts),
+                reason=cut.reason,
                 details={"chars": cut.chars, "read_chars": cut.read_chars, "punct_runs": cut.punct_runs},
             )
         )

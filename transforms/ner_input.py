@@ -31,6 +31,16 @@ class NerBudget:
     read_chars: int
     punct_runs: int
 
+    @property
+    def reason(self) -> str:
+        """What NER did not read, for a person (the article itself is kept whole)."""
+        parts = []
+        if self.read_chars < self.chars:
+            parts.append(f"text is {self.chars:,} characters; entities read from the first {self.read_chars:,}")
+        if self.punct_runs:
+            parts.append(f"{self.punct_runs:,} runs of over {PUNCT_RUN} punctuation characters not read as words")
+        return "article kept; " + "; ".join(parts)
+
 
 def ner_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, NerBudget | None]:
     """The text spaCy reads (same offsets, at most `max_chars`), and what was cut, if anything."""
