@@ -8,14 +8,19 @@ compile once per process, not once per validation).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import json
 import logging
 import os
 import sys
 import threading
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +132,49 @@ def validate_frame(
     return _validation(suite_name, key, result, index)
 
 
+class _DocsBatch:
+    """How many `docs_batch` blocks are open, in any thread (Prefect may run tasks in threads)."""
+
+    depth = 0
+
+
+_DOCS_BATCH = _DocsBatch()
+
+
+@contextlib.contextmanager
+def docs_batch() -> Iterator[None]:
+    """Validations inside write their data docs pages once, at the end, instead of one by one.
+
+    Building the pages and the index (GE's site builder, then `make_offline`) is most of a
+    small validation's cost, and the index is rebuilt whole each time: a run that validates
+    six stages a day builds it once. The pages are written however the block ends, so a failed
+    run's validations can be looked at; an error writing them does not hide the run's own.
+    """
+    _DOCS_BATCH.depth += 1
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        _DOCS_BATCH.depth -= 1
+        if not _DOCS_BATCH.depth:
+            _build_pending_docs(quiet=failed)
+
+
+def _build_pending_docs(quiet: bool) -> None:
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for context in list(_CONTEXTS.values()):
+            try:
+                context.build_docs()
+            except Exception:
+                if not quiet:
+                    raise
+                logging.getLogger(__name__).warning("data docs not written", exc_info=True)
+
+
 class _Context:
     """One ephemeral GE context, with a local data docs site when a folder is given."""
 
@@ -176,6 +224,10 @@ class _Context:
         self.site = _site_builder(self.context) if docs_dir is not None else None
         self._suites: dict[str, ExpectationSuite] = {}
         self._runners: dict[tuple[str, str], Any] = {}
+        # Validations whose data docs pages are not written yet (inside `docs_batch`), and the
+        # parameter values each suite's page shows: those of its latest validation.
+        self._pending: list[tuple[Any, Any]] = []
+        self._pending_values: dict[str, dict[str, Any]] = {}
 
     def run(
         self,
@@ -204,13 +256,25 @@ class _Context:
             run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
         )
         ((result_id, result),) = checkpoint_result.run_results.items()
-        # The pages UpdateDataDocsAction would write: this result's, its suite's, and the index.
-        self.site.build(resource_identifiers=[result_id, ExpectationSuiteIdentifier(name=suite_name)])
+        self._pending.append((result_id, ExpectationSuiteIdentifier(name=suite_name)))
+        self._pending_values[suite_name] = values
+        if not _DOCS_BATCH.depth:
+            self.build_docs()
+        return result
+
+    def build_docs(self) -> None:
+        """Write the data docs pages of the validations not yet shown, and the index, once."""
+        if self.site is None or not self._pending:
+            return
+        pending, values = self._pending, self._pending_values
+        self._pending, self._pending_values = [], {}
+        # The pages UpdateDataDocsAction would write: each result's, its suite's, and the index.
+        identifiers = list(dict.fromkeys(identifier for pair in pending for identifier in pair))
+        self.site.build(resource_identifiers=identifiers)
         # GE's pages load CDN assets, lose suite pages that others link to, and show $PARAMETER.
         from expectations.data_docs import make_offline
 
-        make_offline(self.docs_index.parent, {suite_name: values})
-        return result
+        make_offline(self.docs_index.parent, values)
 
     def _runner(self, suite_name: str, key: str, result_format: dict[str, Any]) -> Any:
         """A batch definition (no docs) or a checkpoint (docs), made once per suite and key."""
@@ -264,6 +328,39 @@ def _context(docs_dir: Path | None) -> _Context:
     return _CONTEXTS[folder]
 
 
+# Modules great_expectations imports at start-up for expectations and renderers newsmon's suites
+# do not use (KL divergence, distribution charts): about 0.7 s of CPU per process. They are
+# imported lazily: the module object is made at once, and its code runs on first use.
+_UNUSED_BY_OUR_SUITES = frozenset({"scipy.stats", "altair"})
+
+
+class _LazyFinder(importlib.abc.MetaPathFinder):
+    """Finds the named modules with the usual finders, and defers running their code."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name not in self.names:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or not isinstance(spec.loader, importlib.abc.Loader) or not hasattr(spec.loader, "exec_module"):
+            return spec
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+
+@contextlib.contextmanager
+def _deferred(names: frozenset[str]):
+    """While open, importing one of `names` (not yet imported) gives a lazily loaded module."""
+    finder = _LazyFinder(names - sys.modules.keys())
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
 def _imported_gx() -> Any:
     """great_expectations, imported quietly (analytics off, log chatter away from the user).
 
@@ -281,7 +378,8 @@ def _imported_gx() -> Any:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        import great_expectations
+        with _deferred(_UNUSED_BY_OUR_SUITES):
+            import great_expectations
 
         gc.freeze()
     finally:

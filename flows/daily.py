@@ -21,11 +21,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
-from expectations import Validation, validate_frame
+from expectations import Validation, docs_batch, validate_frame
 from flows.archive import archived_bytes
 from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
-from flows.extraction import extracted_documents
+from flows.extraction import Job, Result, extracted_documents
 from flows.inbox import LoadReport
 from flows.inbox import load_inbox as read_inbox
 from flows.notify import notify_run_problem, notify_run_summary
@@ -46,7 +46,7 @@ from transforms.sniff import sniffed, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
 from transforms.text_clean import boilerplate_lines
 from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
-from warehouse import db, journal
+from warehouse import db, journal, reuse
 from warehouse.search import build_search_index
 
 log = logging.getLogger("newsmon")
@@ -62,6 +62,7 @@ class DayReport(BaseModel):
     documents: int = 0
     articles: int = 0
     quarantined: int = 0
+    reused: int = 0  # documents whose stored extraction was used (inputs and code unchanged)
     seconds: float = 0.0
 
 
@@ -230,10 +231,9 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     # Pass 2: extraction, in worker processes when the day is big enough to pay for them.
     jobs = [(settings.archive_dir, doc, boilerplate.get(_source_key(doc), frozenset())) for doc in passing]
     articles: list[Article] = []
+    reused: list[str] = []
     with progress_bar(f"{day} extract", len(jobs)) as advance:
-        for i, (found, problems) in enumerate(
-            extracted_documents(jobs, settings.extract_workers, settings.extract_seconds, _PARALLEL_FROM), 1
-        ):
+        for i, (found, problems) in enumerate(_extractions(conn, settings, jobs, reused), 1):
             articles += found
             quarantined += problems
             advance(1)
@@ -283,17 +283,69 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         documents=len(docs),
         articles=len(good),
         quarantined=len({(q.stage, q.item_id) for q in quarantined}),
+        reused=len(reused),
         seconds=round(_time.perf_counter() - started, 3),
     )
     log.info(
-        "%s: %d documents -> %d articles, %d quarantined (%.1f s)",
+        "%s: %d documents -> %d articles, %d quarantined%s (%.1f s)",
         day,
         report.documents,
         report.articles,
         report.quarantined,
+        f", {report.reused} extractions reused" if report.reused else "",
         _time.perf_counter() - started,
     )
     return report
+
+
+# Extraction problems that may not happen again (a loaded machine, a killed worker): never reused.
+_TRANSIENT = frozenset({"timeout", "extraction_crashed", "extraction_error"})
+
+
+def _extractions(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, jobs: list[Job], reused: list[str]
+) -> Iterator[Result]:
+    """Each job's (articles, problems) in job order: stored ones whose inputs and code did not change, else extracted.
+
+    The key of a document's result is its record (bytes' sha256, sniffed type, sidecar
+    metadata, arrival day), its source's boilerplate lines and the code fingerprint of the
+    extraction (warehouse/reuse.py): a backfill after a change to a later stage extracts nothing.
+    The ids of the documents whose stored result was used are added to `reused`.
+    """
+    fingerprint = reuse.code_fingerprint("flows.extraction")
+    keys = {
+        doc.doc_id: reuse.result_key(fingerprint, doc.model_dump_json(), "\n".join(sorted(boilerplate)))
+        for _, doc, boilerplate in jobs
+    }
+    stored = {doc_id: _result_from_json(value) for doc_id, value in reuse.stored_results(conn, "extract", keys).items()}
+    todo = [job for job in jobs if job[1].doc_id not in stored]
+    reused += [doc.doc_id for _, doc, _ in jobs if doc.doc_id in stored]
+    fresh = extracted_documents(todo, settings.extract_workers, settings.extract_seconds, _PARALLEL_FROM)
+    kept = []
+    for _, doc, _ in jobs:
+        if doc.doc_id in stored:
+            yield stored[doc.doc_id]
+            continue
+        found, problems = next(fresh)
+        if not any(p.expectation in _TRANSIENT for p in problems):
+            kept.append((doc.doc_id, keys[doc.doc_id], _result_json(found, problems)))
+        yield found, problems
+    fresh.close()  # a worker pool ends here, not when the generator is collected
+    reuse.store_results(conn, "extract", kept)
+
+
+def _result_json(found: list[Article], problems: list[QuarantineRecord]) -> dict[str, Any]:
+    return {
+        "articles": [a.model_dump(mode="json") for a in found],
+        "problems": [p.model_dump(mode="json") for p in problems],
+    }
+
+
+def _result_from_json(value: dict[str, Any]) -> Result:
+    return (
+        [Article.model_validate(a) for a in value["articles"]],
+        [QuarantineRecord.model_validate(p) for p in value["problems"]],
+    )
 
 
 def _ner_budget_notes(day: date, articles: list[Article]) -> list[QuarantineRecord]:
@@ -604,7 +656,7 @@ def daily(
             raise FileNotFoundError("no sources file: pass --sources PATH or set NEWSMON_SOURCES_FILE")
         web_sources = load_sources(sources_path) if sources_path else None  # a bad file fails before the lock
         republish_missing(settings)
-        with db.writer(settings.database_path) as conn:
+        with db.writer(settings.database_path) as conn, docs_batch():
             _start_run(conn, run_id, command, day, day, params)
             counts: dict[str, Any] = {}
             if not web_only:
@@ -657,7 +709,7 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     with journaled(settings, run_id, "backfill", days, {}) as outcome:
         republish_missing(settings)
-        with db.writer(settings.database_path) as conn:
+        with db.writer(settings.database_path) as conn, docs_batch():
             _start_run(conn, run_id, "backfill", start, end, {})
             reports = {}
             for n, day in enumerate(days, 1):

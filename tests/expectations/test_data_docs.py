@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from expectations import runner, validate_frame
+from expectations import docs_batch, runner, validate_frame
 
 DAY = dt.date(2024, 6, 1)
 PARAMS = {"max_published_at": DAY + dt.timedelta(days=2)}
@@ -129,3 +129,30 @@ def test_without_a_docs_folder_nothing_is_written(tmp_path: Path, fresh_contexts
     assert validation.failed_keys == [_doc_id(1)]
     assert runner._context(None).site is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_batch_writes_its_pages_once_at_the_end(tmp_path: Path, fresh_contexts, monkeypatch) -> None:
+    """Inside `docs_batch` the pages wait; at its end one site build writes them all and the index."""
+    docs = tmp_path / "data_docs"
+    builds = []
+    with docs_batch():
+        for day in ("2024-06-01", "2024-06-02"):
+            validate_frame("documents", _documents("text", "binary"), "doc_id", None, docs, day)
+            validate_frame("articles", _articles("en", "fr"), "article_id", PARAMS, docs, day)
+        site = runner._context(docs).site
+        monkeypatch.setattr(site, "build", lambda **kw: builds.append(kw) or type(site).build(site, **kw))
+        assert not (docs / "index.html").exists()
+        assert len(list((docs / runner.RESULTS_SUBDIR).rglob("*.json"))) == 4  # results are stored at once
+    assert len(builds) == 1
+    pages = _pages(docs, "validations")
+    assert len(pages) == 4
+    assert _index_links(docs) == set(pages)
+
+
+def test_a_failed_batch_still_writes_its_pages(tmp_path: Path, fresh_contexts) -> None:
+    docs = tmp_path / "data_docs"
+    with pytest.raises(RuntimeError, match="stage failed"), docs_batch():
+        validate_frame("documents", _documents("text"), "doc_id", None, docs, "2024-06-01")
+        raise RuntimeError("stage failed")
+    assert len(_pages(docs, "validations")) == 1
+    assert len(_index_links(docs)) == 1

@@ -39,3 +39,18 @@ def test_a_second_use_freezes_nothing_more() -> None:
         "print(gc.get_freeze_count() <= frozen)\n"
     )
     assert _run(code) == ["True"]
+
+
+def test_modules_our_suites_do_not_use_are_loaded_only_when_used() -> None:
+    """scipy.stats and altair (KL divergence, distribution charts) are not run at start-up; used, they work."""
+    code = (
+        "import sys, importlib.util\n"
+        "from expectations import load_suite\n"
+        "from expectations.runner import validate_frame\n"
+        "load_suite('documents')\n"
+        "lazy = [type(sys.modules[name]).__name__ for name in ('scipy.stats', 'altair')]\n"
+        "import scipy.stats\n"
+        "print(*lazy, round(float(scipy.stats.entropy([0.5, 0.5], [0.5, 0.5])), 3), type(sys.modules['scipy.stats']).__name__)\n"
+        "print(any(type(f).__name__ == '_LazyFinder' for f in sys.meta_path))\n"
+    )
+    assert _run(code) == ["_LazyModule", "_LazyModule", "0.0", "module", "False"]

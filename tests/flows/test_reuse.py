@@ -1,0 +1,71 @@
+"""Backfills reuse what did not change (warehouse/reuse.py): real Prefect, DuckDB and GE."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from warehouse import reuse
+
+SAMPLE_INBOX = Path(__file__).resolve().parents[2] / "samples" / "inbox"
+DAY = date(2026, 3, 2)
+TABLES = ["articles", "quarantine", "entity_mentions", "stories", "events"]
+
+
+def _state(database: Path) -> tuple[dict[str, list[tuple]], list[dict]]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = {t: con.execute(f"select * from {t} order by all").fetchall() for t in TABLES}
+        runs = [json.loads(c) for (c,) in con.execute("select counts from runs order by started_at").fetchall()]
+        return tables, runs
+    finally:
+        con.close()
+
+
+def test_a_rerun_and_a_backfill_reuse_every_extraction_and_change_nothing(prefect_harness, warehouse_dir) -> None:
+    from flows.daily import backfill, daily
+
+    daily(day=DAY, inbox=str(SAMPLE_INBOX))
+    database = warehouse_dir / "newsmon.duckdb"
+    first, runs = _state(database)
+    assert runs[-1]["process"]["reused"] == 0
+    with duckdb.connect(str(database), read_only=True) as con:
+        (extracted,) = con.execute("select count(*) from stage_results where stage = 'extract'").fetchone()
+
+    daily(day=DAY, inbox=str(SAMPLE_INBOX))
+    again, runs = _state(database)
+    assert again == first
+    assert runs[-1]["process"]["reused"] == extracted > 0
+
+    backfill(start=DAY, end=DAY)
+    after, runs = _state(database)
+    assert after == first
+    assert runs[-1]["days"][DAY.isoformat()]["process"]["reused"] == extracted
+
+
+def test_a_stored_result_is_used_only_under_its_own_key(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    from warehouse import db
+
+    db.apply_schema(con)
+    assert reuse.store_results(con, "extract", [("doc-a", "k1", {"articles": ["é"]}), ("doc-b", "k1", {"x": 1})]) == 2
+    assert reuse.stored_results(con, "extract", {"doc-a": "k1", "doc-b": "k2", "doc-c": "k1"}) == {
+        "doc-a": {"articles": ["é"]}
+    }
+    reuse.store_results(con, "extract", [("doc-a", "k3", {"articles": []})])  # a newer result replaces the older
+    assert con.execute("select count(*) from stage_results").fetchone() == (2,)
+    assert reuse.stored_results(con, "extract", {"doc-a": "k3"}) == {"doc-a": {"articles": []}}
+    assert reuse.stored_results(con, "ner", {"doc-a": "k3"}) == {}
+
+
+def test_the_extraction_key_follows_the_extraction_code_and_not_later_stages() -> None:
+    """A change to extraction's rules changes its key; a change to stories or events does not."""
+    files = {p.relative_to(reuse.ROOT).as_posix() for p in reuse.module_files(["flows.extraction"])}
+    assert {"flows/extraction.py", "transforms/articles.py", "transforms/html_extract.py", "newsmon/models.py"} <= files
+    assert not files & {"transforms/stories.py", "transforms/events.py", "flows/stories.py", "flows/daily.py"}
+    assert any(name.startswith("trafilatura-") for name in reuse.installed_distributions())
+    a, b = reuse.result_key("fp", "doc", "lines"), reuse.result_key("fp", "doc", "lines2")
+    assert a != b and a == reuse.result_key("fp", "doc", "lines") != reuse.result_key("fp2", "doc", "lines")
