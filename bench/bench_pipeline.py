@@ -1,7 +1,23 @@
-"""End-to-end benchmark: the daily flow on N varied copies of real pages, against a bare
-trafilatura.extract loop over the same documents. Prints figures; asserts nothing.
+"""End to end: `newsmon run` on N documents made from real pages, against the bare loop a team
+would write instead (trafilatura, then spaCy's md model, on the same documents). Prints figures;
+asserts nothing.
 
-    python bench/bench_pipeline.py [--docs 3000] [--corpus ../shared/corpora/trafilatura-eval]
+    .venv/bin/python bench/bench_pipeline.py [--docs 1000] [--rounds 1] [--corpus DIR] [--keep DIR]
+
+The documents are the pages of ../shared/corpora/trafilatura-eval, repeated with a marker and,
+from the second copy on, a changed sentence in a few paragraphs (near copies downstream, not
+byte-identical files). Both sides run as fresh processes, in alternating order per round:
+
+- bare: read each file, `trafilatura.extract(raw, with_metadata=True)`, then spaCy md
+  (`nlp.pipe`, the pipes newsmon keeps: tok2vec, senter, ner) over the texts. Imports and the
+  model load are in its figures, as newsmon's are in its own;
+- newsmon: `newsmon run --inbox X --day D` into an empty warehouse, against a `prefect server
+  start` this script runs on 127.0.0.1 (the server is a long-running service on a real
+  deployment; its CPU is not newsmon's).
+
+Figures are CPU seconds (user + sys of the process and its children, from getrusage), which
+hold on a shared machine, with wall time beside them, the bare/newsmon CPU ratio (issue 10's
+"speed relative to the bare loop": 1.0 = as fast), documents per CPU second and peak RSS.
 """
 
 from __future__ import annotations
@@ -11,14 +27,35 @@ import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+DAY = date(2026, 1, 15)
+
+BARE = r"""
+import json, sys
+from pathlib import Path
+files = sorted(Path(sys.argv[1]).iterdir())
+import trafilatura
+texts = []
+for f in files:
+    text = trafilatura.extract(f.read_bytes(), with_metadata=True)
+    if text:
+        texts.append(text)
+from transforms.entities import installed_ner_model
+import spacy
+nlp = spacy.load(installed_ner_model("md").model_path(), exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+nlp.enable_pipe("senter")
+ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=8))
+print(json.dumps({"texts": len(texts), "ents": ents}))
+"""
 
 
 def build_corpus(pages: list[Path], n: int, inbox: Path, day: date) -> int:
@@ -32,8 +69,6 @@ def build_corpus(pages: list[Path], n: int, inbox: Path, day: date) -> int:
         copy = i // len(pages)
         marker = f"<!-- bench copy {copy} of {page.name} -->".encode()
         if copy:
-            # Change the article text itself (a sentence at the end of a few paragraphs), so
-            # copies are near-duplicates downstream, not byte-identical texts.
             raw = raw.replace(b"</p>", f" Revised {copy}.</p>".encode(), 3)
         raw = marker + b"\n" + raw
         (day_dir / f"{i:05d}_{page.name}").write_bytes(raw)
@@ -41,78 +76,110 @@ def build_corpus(pages: list[Path], n: int, inbox: Path, day: date) -> int:
     return total
 
 
-def bare_trafilatura(files: list[Path]) -> float:
-    """Seconds for trafilatura.extract over the same files (the floor we compare to)."""
-    import trafilatura
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
-    started = time.perf_counter()
-    for f in files:
-        trafilatura.extract(f.read_bytes(), with_metadata=True)
-    return time.perf_counter() - started
+
+def _timed(cmd: list[str], env: dict[str, str], log: Path) -> dict[str, float]:
+    """Run `cmd`; its CPU (with its children), wall time, peak RSS (GNU time's %M) and stdout."""
+    rss = log.with_suffix(".rss")
+    cpu0, wall0 = _children_cpu(), time.perf_counter()
+    with log.open("a") as fh:
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", str(rss), *cmd],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=fh,
+            text=True,
+            check=False,
+        )
+    figures = {"cpu": _children_cpu() - cpu0, "wall": time.perf_counter() - wall0}
+    if done.returncode:
+        sys.exit(f"{cmd[0]} failed ({done.returncode}); see {log}")
+    figures["stdout"] = done.stdout
+    figures["rss_mb"] = int(rss.read_text().split()[-1]) / 1024
+    return figures
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--docs", type=int, default=3000)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "trafilatura-eval")
-    ap.add_argument("--keep", action="store_true", help="keep the temporary warehouse")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = ap.parse_args()
     pages = sorted((args.corpus / "html").glob("*.htm*")) or sorted(args.corpus.rglob("*.htm*"))
     if not pages:
         sys.exit(f"no pages under {args.corpus}")
-    work = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
-    inbox, day = work / "inbox", date(2026, 1, 15)
-    size = build_corpus(pages, args.docs, inbox, day)
-    files = sorted((inbox / day.isoformat()).iterdir())
-    print(f"corpus: {len(files)} documents from {len(pages)} real pages, {size / 1e6:.1f} MB")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="newsmon-pipeline-"))
+    work.mkdir(parents=True, exist_ok=True)
+    inbox = work / "inbox"
+    shutil.rmtree(inbox, ignore_errors=True)
+    size = build_corpus(pages, args.docs, inbox, DAY)
+    print(f"corpus: {args.docs} documents from {len(pages)} real pages, {size / 1e6:.1f} MB")
 
-    os.environ["NEWSMON_WAREHOUSE_DIR"] = str(work / "warehouse")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    import logging
+    import bench_incremental as synth
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s newsmon %(message)s", "%H:%M:%S"))
-    logging.getLogger("newsmon").addHandler(handler)
-    logging.getLogger("newsmon").setLevel(logging.INFO)
-    logging.getLogger("newsmon").propagate = False
-    t0 = time.perf_counter()
-    from flows.daily import daily
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSMON_", "PREFECT_"))}
+    env |= {"PREFECT_HOME": str(work / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    log = work / "runs.log"
+    runs: dict[str, list[dict]] = {"bare": [], "newsmon": []}
+    with synth._prefect_server(env, work / "server.log") as api:
+        env["PREFECT_API_URL"] = api
+        for n in range(args.rounds):
+            for side in ("bare", "newsmon") if n % 2 == 0 else ("newsmon", "bare"):
+                if side == "bare":
+                    run = _timed([sys.executable, "-c", BARE, str(inbox / DAY.isoformat())], env, log)
+                    run |= json.loads(run.pop("stdout").strip().splitlines()[-1])
+                else:
+                    warehouse = work / f"warehouse-{n}"
+                    shutil.rmtree(warehouse, ignore_errors=True)
+                    cmd = [
+                        str(Path(sys.executable).parent / "newsmon"),
+                        "run",
+                        "--inbox",
+                        str(inbox),
+                        "--day",
+                        str(DAY),
+                    ]
+                    run = _timed(cmd, {**env, "NEWSMON_WAREHOUSE_DIR": str(warehouse)}, log)
+                    run.pop("stdout")
+                    run |= _warehouse_figures(warehouse / "newsmon.duckdb")
+                runs[side].append(run)
+                extra = {k: v for k, v in run.items() if k not in ("cpu", "wall")}
+                print(f"  round {n + 1} {side:7s}: cpu {run['cpu']:7.1f} s  wall {run['wall']:7.1f} s  {extra}")
 
-    t_import = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    summary = daily(day=day, inbox=str(inbox))
-    t_flow = time.perf_counter() - t1
-    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-    import duckdb
-
-    con = duckdb.connect(str(work / "warehouse" / "newsmon.duckdb"), read_only=True)
-    stage_counts = con.execute("select stage, count(*) from quarantine group by 1 order by 1").fetchall()
-    counts = json.loads(con.execute("select counts from runs where flow = 'daily'").fetchone()[0])
-    con.close()
-    stage_seconds = {name: counts[name]["seconds"] for name in ("process", "entities", "stories", "events")}
-
-    t_bare = bare_trafilatura(files)
-    n = len(files)
-    print(f"articles: {summary.totals.articles}, quarantined: {summary.totals.quarantined} {dict(stage_counts)}")
-    print(f"imports: {t_import:.1f} s")
-    print(f"daily flow end-to-end: {t_flow:.1f} s = {n / t_flow:.1f} docs/s (incl. Prefect server start)")
-    print(f"bare trafilatura.extract loop: {t_bare:.1f} s = {n / t_bare:.1f} docs/s")
-    print(f"overhead ratio (flow / bare): {t_flow / t_bare:.2f}x")
-    for name, seconds in stage_seconds.items():
-        print(f"  stage {name:9s} {seconds:7.1f} s  {seconds / t_flow:5.1%} of the flow")
-    ner_docs = counts["entities"]["articles"]
+    cpu = {side: median(r["cpu"] for r in rs) for side, rs in runs.items()}
+    wall = {side: median(r["wall"] for r in rs) for side, rs in runs.items()}
+    print(f"\nmedians of {args.rounds} round(s), load average {os.getloadavg()[0]:.1f}:")
+    for side in ("bare", "newsmon"):
+        print(f"  {side:7s} cpu {cpu[side]:7.1f} s ({args.docs / cpu[side]:5.1f} docs/cpu s)  wall {wall[side]:7.1f} s")
+    print(f"  bare / newsmon: cpu {cpu['bare'] / cpu['newsmon']:.2f}  wall {wall['bare'] / wall['newsmon']:.2f}")
+    stages = runs["newsmon"][-1].get("stage_seconds", {})
+    for name, seconds in stages.items():
+        print(f"    newsmon stage {name:9s} {seconds:7.1f} s wall")
     print(
-        f"NER: {ner_docs} articles in {stage_seconds['entities']:.1f} s = "
-        f"{ner_docs / max(stage_seconds['entities'], 1e-9):.1f} docs/s"
+        "  peak RSS: bare {:.0f} MB; newsmon {:.0f} MB (largest process of its tree)".format(
+            max(r["rss_mb"] for r in runs["bare"]), max(r["rss_mb"] for r in runs["newsmon"])
+        )
     )
-    print(f"peak RSS: {rss_self:.0f} MB (this process), {rss_children:.0f} MB (largest child: Prefect server)")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    else:
-        print(f"kept: {work}")
+
+
+def _warehouse_figures(database: Path) -> dict:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        counts = json.loads(con.execute("select counts from runs where flow = 'daily'").fetchone()[0])
+        articles = con.execute("select count(*) from articles").fetchone()[0]
+    return {
+        "articles": articles,
+        "stage_seconds": {k: counts[k]["seconds"] for k in ("process", "entities", "stories", "events") if k in counts},
+    }
 
 
 if __name__ == "__main__":

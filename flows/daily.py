@@ -5,6 +5,7 @@ logic in transforms/."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -39,7 +40,7 @@ from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from newsmon.sources import SourcesConfig, load_sources
 from transforms.display import ShownLogFilter
-from transforms.entities import load_nlp
+from transforms.entities import installed_ner_model, load_nlp
 from transforms.entity_summary import entity_section
 from transforms.ner_input import ner_text
 from transforms.sniff import sniffed, source_key, source_name
@@ -320,7 +321,12 @@ def _extractions(
     stored = {doc_id: _result_from_json(value) for doc_id, value in reuse.stored_results(conn, "extract", keys).items()}
     todo = [job for job in jobs if job[1].doc_id not in stored]
     reused += [doc.doc_id for _, doc, _ in jobs if doc.doc_id in stored]
-    fresh = extracted_documents(todo, settings.extract_workers, settings.extract_seconds, _PARALLEL_FROM)
+    if settings.dask_address and todo:
+        from flows.fanout import extracted_on_cluster
+
+        fresh = extracted_on_cluster(settings.dask_address, todo, settings.extract_seconds)
+    else:
+        fresh = extracted_documents(todo, settings.extract_workers, settings.extract_seconds, _PARALLEL_FROM)
     kept = []
     for _, doc, _ in jobs:
         if doc.doc_id in stored:
@@ -391,17 +397,45 @@ def _insert_articles(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -
         conn.unregister("_new_articles")
 
 
+class _Pipeline:
+    """The spaCy pipeline, loaded (~1.5 s) on first use: a day whose texts were all read before
+    (a backfill: flows/entities.py StoredReads) never loads it."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(load_nlp(self.model), name)
+
+
 def _nlp_if_needed(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> Any:
-    """The spaCy pipeline, loaded (~1.5 s) only when the day has articles to read."""
+    """The spaCy pipeline (loaded when first used) when the day has articles to read, else None."""
     has_articles = db.query(conn, "day_has_articles", day=day)[0]["has_articles"]
-    return load_nlp(settings.ner_model) if has_articles else None
+    return _Pipeline(settings.ner_model) if has_articles else None
+
+
+def _remote_reader(settings: Settings) -> Any:
+    """With a Dask cluster, texts the model has not read are read there (flows/fanout.py)."""
+    if not settings.dask_address:
+        return None
+    from flows.fanout import read_on_cluster
+
+    return functools.partial(read_on_cluster, settings.dask_address, model=settings.ner_model)
 
 
 @task(name="entities", cache_policy=NONE)
 def entities_stage(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> EntitiesReport:
     """NER, canonicalisation and the entity contract for the day's articles."""
     nlp = _nlp_if_needed(conn, settings, day)
-    report = run_entities(conn, day, nlp, docs_dir=settings.data_docs_dir, processes=settings.ner_processes)
+    report = run_entities(
+        conn,
+        day,
+        nlp,
+        docs_dir=settings.data_docs_dir,
+        processes=settings.ner_processes,
+        model=installed_ner_model(settings.ner_model).package,
+        remote=_remote_reader(settings),
+    )
     upsert_quarantine(conn, report.quarantined)
     return report
 

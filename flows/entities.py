@@ -11,6 +11,7 @@ order, gives the same tables.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time as _time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import Validation, validate_frame
+from flows.gazetteer import installed_gazetteer
 from flows.progress import progress_bar
 from newsmon.models import QuarantineRecord
 from transforms.entities import (
@@ -33,7 +35,11 @@ from transforms.entities import (
     EntityResult,
     Registry,
     entity_mentions,
+    read_texts,
 )
+from transforms.gazetteer import Gazetteer
+from transforms.ner_input import Parsed, ner_text
+from warehouse import reuse
 
 log = logging.getLogger("newsmon")
 
@@ -54,6 +60,7 @@ class EntitiesReport(BaseModel):
     new_entities: int = 0  # first seen on the day
     aliases: int = 0  # learned from the day's articles and written
     quarantined: list[QuarantineRecord] = Field(default_factory=list)
+    reused: int = 0  # texts whose stored model output was used (text, model and code unchanged)
     seconds: float = 0.0
 
 
@@ -124,19 +131,26 @@ def day_entity_result(
     chunk_articles: int = CHUNK_ARTICLES,
     n_process: int = 1,
     advance: Callable[[int], None] | None = None,
+    gazetteer: Gazetteer | None = None,
+    reader: Callable[[Sequence[str]], list[Parsed]] | None = None,
 ) -> EntityResult:
     """`entity_mentions` over the articles in chunks; later chunks know what earlier ones found.
 
-    `advance(n)` is told after each chunk how many articles it held (a progress bar).
+    `advance(n)` is told after each chunk how many articles it held (a progress bar). `gazetteer`
+    defaults to the installed one, loaded on the first day with articles (once per process).
     """
     result = EntityResult()
+    if articles and gazetteer is None:
+        gazetteer = installed_gazetteer()
     entities: dict[str, Entity] = dict(registry.entities)
     aliases: dict[tuple[str, str], EntityAlias] = {}
     day_entities: dict[str, Entity] = {}
     for i in range(0, len(articles), chunk_articles):
         if i:
             registry = _grown(registry, entities, aliases)
-        part = entity_mentions(articles[i : i + chunk_articles], nlp, registry, n_process=n_process)
+        part = entity_mentions(
+            articles[i : i + chunk_articles], nlp, registry, n_process=n_process, gazetteer=gazetteer, reader=reader
+        )
         result.mentions += part.mentions
         for e in part.entities:
             entities.setdefault(e.entity_id, e)
@@ -450,6 +464,51 @@ def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
 # ---------------------------------------------------------------- the stage
 
 
+class StoredReads:
+    """What the model read in each text, reused from `stage_results` when the text, the model and
+    the reading code (transforms/ner_input.py, the installed libraries) are unchanged; texts not
+    read before go to the model, loaded only then. A backfill after a change to the entity rules,
+    stories or events reads the stored reads and runs no model at all."""
+
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        nlp: Any,
+        model: str,
+        n_process: int = 1,
+        remote: Callable[[list[str]], list[dict]] | None = None,
+    ) -> None:
+        self.conn, self.nlp, self.n_process, self.remote = conn, nlp, n_process, remote
+        self.key = reuse.result_key(reuse.code_fingerprint("transforms.ner_input"), model)
+        self.fresh: dict[str, tuple[str, dict]] = {}
+        self.reused = 0
+
+    def __call__(self, texts: Sequence[str]) -> list[Parsed]:
+        ids = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+        stored = reuse.stored_results(self.conn, "ner", dict.fromkeys(ids, self.key))
+        missing = [t for t, i in zip(texts, ids, strict=True) if i not in stored and i not in self.fresh]
+        read = dict(zip(missing, self._read(missing), strict=True)) if missing else {}
+        out = []
+        for text, item in zip(texts, ids, strict=True):
+            if text in read:
+                out.append(read[text])
+                self.fresh[item] = (self.key, read[text].to_json())
+            else:
+                value = stored[item] if item in stored else self.fresh[item][1]
+                out.append(Parsed.from_json(ner_text(text)[0], value))
+                self.reused += item in stored
+        return out
+
+    def _read(self, texts: list[str]) -> list[Parsed]:
+        if self.remote is None:
+            return read_texts(self.nlp, texts, n_process=self.n_process)
+        return [Parsed.from_json(ner_text(t)[0], value) for t, value in zip(texts, self.remote(texts), strict=True)]
+
+    def store(self) -> None:
+        """Keep the reads made in this run (in the run's transaction)."""
+        reuse.store_results(self.conn, "ner", [(item, key, value) for item, (key, value) in self.fresh.items()])
+
+
 def run_entities(
     conn: duckdb.DuckDBPyConnection,
     day: date,
@@ -458,8 +517,17 @@ def run_entities(
     docs_dir: Path | None = None,
     chunk_articles: int = CHUNK_ARTICLES,
     processes: int = 1,
+    model: str | None = None,
+    remote: Callable[[list[str]], list[dict]] | None = None,
 ) -> EntitiesReport:
-    """Find, check and store the day's entity mentions; quarantined rows come back in the report."""
+    """Find, check and store the day's entity mentions; quarantined rows come back in the report.
+
+    `model` names the pipeline `nlp` is (its package), for the key of the stored model output
+    (`StoredReads`); by default it is read from `nlp` itself. `remote` reads texts elsewhere (a
+    Dask cluster: flows/fanout.py) instead of `nlp`.
+    """
+    if model is None:
+        model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}" if nlp is not None else "none"
     started = _time.perf_counter()
     articles = day_articles(conn, day)
     registry = registry_before(conn, day)
@@ -467,10 +535,18 @@ def run_entities(
     # docs/entities.md: 81 long articles (630k chars) took 18.6 s in one process, 12.2 s in two.
     total_chars = sum(len(a.text) for _, a in articles)
     n_process = processes if total_chars >= PARALLEL_NER_CHARS else 1
+    reader = StoredReads(conn, nlp, model, n_process, remote)
     with progress_bar(f"{day} entities", len(articles)) as advance:
         result = day_entity_result(
-            [a for _, a in articles], nlp, registry, chunk_articles=chunk_articles, n_process=n_process, advance=advance
+            [a for _, a in articles],
+            nlp,
+            registry,
+            chunk_articles=chunk_articles,
+            n_process=n_process,
+            advance=advance,
+            reader=reader,
         )
+    reader.store()
     good, quarantined = checked_result(day, articles, result, docs_dir=docs_dir)
     aliases = write_day(conn, day, good)
     new = conn.execute("select count(*) from entities where first_seen = ?", [day]).fetchone()
@@ -482,6 +558,7 @@ def run_entities(
         new_entities=int(new[0]) if new else 0,
         aliases=aliases,
         quarantined=quarantined,
+        reused=reader.reused,
         seconds=round(_time.perf_counter() - started, 3),
     )
     log.info(

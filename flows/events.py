@@ -21,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import validate_frame
+from flows.gazetteer import installed_gazetteer
 from flows.store import upsert_quarantine
 from newsmon.models import Article, QuarantineRecord
 from transforms.entities import ArticleText, Entity, EntityMention, entity_mentions
@@ -245,7 +246,11 @@ def _entity_inputs(
             return by_article, {e["entity_id"]: Entity(**e) for e in ents}, "warehouse"
     if nlp is None:
         raise ValueError("no entity mentions in the warehouse for this day and no nlp to compute them")
-    result = entity_mentions([ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp)
+    result = entity_mentions(
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles],
+        nlp,
+        gazetteer=installed_gazetteer(),
+    )
     for m in result.mentions:
         by_article[m.article_id].append(m)
     return by_article, {e.entity_id: e for e in result.entities}, "computed"

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # workers, and forking a process that runs Prefect and DuckDB threads is unsafe (see
     # docs/entities.md for the measurements).
     ner_processes: int = 1
+    # A Dask scheduler (tcp://host:8786): extraction and NER run in batches on its workers
+    # (flows/fanout.py, docs/scaling.md). Unset: everything runs on this machine.
+    dask_address: str | None = None
     fetch_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="hosts/networks the fetcher may contact although not public (tests, intranets)",

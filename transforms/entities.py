@@ -1,7 +1,8 @@
 """Offline NER and a canonical entity registry: articles in, mentions/entities/aliases out.
 
-`entity_mentions` is pure: it takes a loaded spaCy pipeline and the registry as plain
-records (no DuckDB), and every canonicalisation step is a named rule recorded in `how`.
+`entity_mentions` is pure: it takes a loaded spaCy pipeline, the registry as plain records
+(no DuckDB) and the gazetteer (loaded by flows/gazetteer.py), and every canonicalisation step
+is a named rule recorded in `how`.
 See docs/entities.md for the rules and the model choice.
 """
 
@@ -15,7 +16,7 @@ import logging
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -46,8 +47,8 @@ from transforms.entity_rules import (
     trimmed_span,
     variant_canonical,
 )
-from transforms.gazetteer import Gazetteer, default_gazetteer
-from transforms.ner_input import ner_text, parsed_texts
+from transforms.gazetteer import Gazetteer
+from transforms.ner_input import Parsed, ner_text, parsed_views
 
 log = logging.getLogger("newsmon")
 
@@ -441,7 +442,20 @@ def _evidence(cands: list[_Cand], surfaces: dict[int, str], parts: dict[bool, _P
             if words[-1].casefold() in ORG_SUFFIXES:
                 orgs[alias_key(words[-1])].add(alias_key(surfaces[id(c)]))
     speakers = {alias_key(surfaces[id(c)]) for c in cands if _SPEAKS.match(parts[c.in_headline].text, c.end)}
-    return _Evidence(placed, companies, titled, speakers, person_tokens, orgs)
+    return _Evidence(
+        placed, companies, titled, speakers, person_tokens, {w: _one_per_org(ks) for w, ks in orgs.items()}
+    )
+
+
+def _one_per_org(keys: set[str]) -> set[str]:
+    """ORG keys without those that are another key minus its organisation words: "Brennock Fibre" and
+    "Brennock Fibre Ltd" are one company, so a bare "Brennock" beside both is its short form."""
+    return {k for k in keys if not any(_with_org_suffix(k, o) for o in keys)}
+
+
+def _with_org_suffix(short: str, long: str) -> bool:
+    """True when key `long` is key `short` plus organisation words ("brennock fibre" + "ltd")."""
+    return long.startswith(short + " ") and all(w in ORG_SUFFIXES for w in long[len(short) + 1 :].split())
 
 
 _SPEAKS = re.compile(r"\s+(?:said|says|told|added|warned|argued|insisted|wrote|replied)\b")
@@ -556,6 +570,19 @@ _INSTITUTIONS = frozenset(
 )
 
 
+def _org_names_with_suffix(cands: list[_Cand], surfaces: dict[int, str]) -> None:
+    """'Brennock Fibre' beside 'Brennock Fibre Ltd': the same company, named with its suffix words and without."""
+    by_key: dict[str, list[_Cand]] = defaultdict(list)
+    for c in cands:
+        if c.type == "ORG" and c.alias_of is None:
+            by_key[alias_key(surfaces[id(c)])].append(c)
+    for key, short in by_key.items():
+        full = _one_per_org({k for k in by_key if _with_org_suffix(key, k)})  # the longest: "X Group Ltd"
+        if len(full) == 1:
+            for c in short:
+                _short_org(c, by_key[next(iter(full))][0])
+
+
 def _short_org(c: _Cand, org: _Cand) -> None:
     """'Castellan' beside 'Castellan Port Services', 'Club' beside 'Kellbridge Rugby Club'."""
     if org is c:
@@ -577,7 +604,13 @@ def _repair_labels(
     person_names = {alias_key(surfaces[id(c)]) for c in cands if c.type == "PERSON"}
     for c in cands:
         s = surfaces[id(c)]
-        if c.type == "PERSON" or is_place_variant(s) or c.alias_of is not None:
+        if c.type == "PERSON":
+            typ = _registry_nonperson_type(s, registry, ev, gaz)
+            if typ is not None and "label_repair_registry_nonperson" not in skip:
+                c.type = typ  # a lone "Brennock" the registry knows only as a company, with no person cue here
+                c.rules.append("label_repair_registry_nonperson")
+            continue
+        if is_place_variant(s) or c.alias_of is not None:
             continue
         k = alias_key(s)
         if " " in k:
@@ -628,9 +661,23 @@ def _repair_labels(
 _EVIDENCE_RULES = frozenset(
     {
         *("dateline", "outlet_name", "org_suffix", "org_context", "first_name", "gazetteer_place"),
-        *("place_evidence", "known_place", "org_short_form", "sports_club"),
+        *("place_evidence", "known_place", "org_short_form", "sports_club", "label_repair_registry_nonperson"),
     }
 )
+
+
+def _registry_nonperson_type(surface: str, registry: Registry, ev: _Evidence, gaz: Gazetteer) -> str | None:
+    """The type of the one non-person entity the registry knows a lone person-labelled word as, when nothing
+    in the article or the registry makes it a person: no full name with that word, no title, no first name."""
+    k = alias_key(surface)
+    if " " in k or k in ev.person_tokens or k in ev.titled or gaz.is_first_name(surface):
+        return None
+    if registry.persons_with_token(k):
+        return None
+    known = [registry.entities[i].type for i in registry.by_alias.get(k, ())]
+    return known[0] if len(known) == 1 and known[0] != "PERSON" else None
+
+
 _VENUE_BEFORE = re.compile(r"\b(?:in|at|near|AT|IN)\s*$")
 
 
@@ -819,6 +866,8 @@ def _article_mentions(
     }
     cands = [c for c in cands if id(c) not in fragments]
 
+    if "org_short_form" not in skip:
+        _org_names_with_suffix(cands, surfaces)
     for c in cands:
         if (k := alias_key(surfaces[id(c)])) in outlets:
             c.entity = _new_entity(outlets[k], "ORG")
@@ -850,6 +899,14 @@ def _article_mentions(
     return sorted(kept, key=_order)
 
 
+def read_texts(
+    nlp: Any, texts: Sequence[str], *, batch_size: int = BATCH_SIZE, n_process: int = N_PROCESS
+) -> list[Parsed]:
+    """What the model reads in each text: a bounded, tokenizer-safe view (ner_input.py), offsets unchanged."""
+    read = [ner_text(text)[0] for text in texts]
+    return list(parsed_views(nlp, read, batch_size=batch_size, n_process=n_process))
+
+
 def entity_mentions(
     articles: Sequence[ArticleText],
     nlp: Any,
@@ -859,22 +916,27 @@ def entity_mentions(
     n_process: int = N_PROCESS,
     gazetteer: Gazetteer | None = None,
     skip_rules: Collection[str] = (),
+    reader: Callable[[Sequence[str]], list[Parsed]] | None = None,
 ) -> EntityResult:
     """Entity mentions, canonical entities and learned aliases for a batch of articles.
 
-    `gazetteer` defaults to the installed one; `skip_rules` names rules to leave out (to measure them).
+    `reader` gives what the model reads in each text (`ner_input.Parsed`), in order; by default
+    `nlp` parses them. The entity stage passes one that reuses what was read before.
+
+    `gazetteer` is the place and first-name lists; the stage passes `flows.gazetteer.installed_gazetteer()`.
+    `skip_rules` names rules to leave out (to measure them).
     """
     registry = _copy(registry or Registry())
-    gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    gaz = gazetteer if gazetteer is not None else _installed_gazetteer()
     outlets = [_outlets(a, articles) for a in articles]
     jobs = [(a.title, (i, True)) for i, a in enumerate(articles) if a.title]
     jobs += [(a.text, (i, False)) for i, a in enumerate(articles)]
     # Syndicated copies repeat texts word for word: parse each distinct text once and share
     # the (read-only) Doc between the articles that carry it.
     distinct = list(dict.fromkeys(text for text, _ in jobs))
-    # What spaCy reads is bounded and tokenizer-safe (transforms/ner_input.py), offsets unchanged.
-    read = [ner_text(text)[0] for text in distinct]
-    parsed = dict(zip(distinct, parsed_texts(nlp, read, batch_size=batch_size, n_process=n_process), strict=True))
+    if reader is None:
+        reader = functools.partial(read_texts, nlp, batch_size=batch_size, n_process=n_process)
+    parsed = dict(zip(distinct, reader(distinct), strict=True))
     docs: dict[int, dict[bool, Any]] = defaultdict(dict)
     for text, (i, in_headline) in jobs:
         docs[i][in_headline] = parsed[text]
@@ -934,6 +996,14 @@ def entity_mentions(
     result.entities = sorted(entities.values(), key=lambda e: e.entity_id)
     result.aliases = list(aliases.values())
     return _types_voted(result, registry)
+
+
+def _installed_gazetteer() -> Gazetteer:
+    # For callers that pass none (scripts, tests): the same gazetteer the stage passes. The loading
+    # (package data, the cached first-name list) is flows' I/O, imported only when asked for.
+    from flows.gazetteer import installed_gazetteer
+
+    return installed_gazetteer()
 
 
 def _outlets(article: ArticleText, articles: Sequence[ArticleText]) -> dict[str, str]:

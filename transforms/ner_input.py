@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 PUNCT_RUN = 8  # "........" and "--------" are still read; longer runs are not words
 _KEEP = 3
@@ -89,3 +89,61 @@ def parsed_texts(
         else:
             # Every chunk but the last ends with whitespace, so the joined text is the original.
             yield Doc.from_docs([next(docs) for _ in range(n)], ensure_whitespace=False)
+
+
+@dataclass(frozen=True)
+class Span:
+    """An entity as the rules read it off a spaCy Doc (the same attribute names)."""
+
+    start_char: int
+    end_char: int
+    label_: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start_char: int
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What the entity rules read of a parsed text: the text, the model's entities, its sentences.
+
+    A plain value in place of a spaCy Doc: small (the Doc's tokens and vectors are dropped as soon
+    as it is read), and storable as JSON, so a text the model already read need not be read again
+    (warehouse/reuse.py) and a text read in another process can be sent back.
+    """
+
+    text: str
+    ents: tuple[Span, ...]
+    sents: tuple[Sentence, ...]
+
+    @classmethod
+    def of_doc(cls, doc: Any) -> Self:
+        return cls(
+            doc.text,
+            tuple(Span(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents),
+            tuple(Sentence(s.start_char) for s in doc.sents),
+        )
+
+    def to_json(self) -> dict[str, list]:
+        """Entities and sentence starts (the text is the caller's: it is the key)."""
+        return {
+            "ents": [[e.start_char, e.end_char, e.label_] for e in self.ents],
+            "sents": [s.start_char for s in self.sents],
+        }
+
+    @classmethod
+    def from_json(cls, text: str, value: dict[str, list]) -> Self:
+        return cls(
+            text,
+            tuple(Span(start, end, label, text[start:end]) for start, end, label in value["ents"]),
+            tuple(Sentence(start) for start in value["sents"]),
+        )
+
+
+def parsed_views(nlp: Any, texts: Sequence[str], *, batch_size: int, n_process: int = 1) -> Iterator[Parsed]:
+    """`parsed_texts`, each Doc read into a `Parsed` and let go."""
+    for doc in parsed_texts(nlp, texts, batch_size=batch_size, n_process=n_process):
+        yield Parsed.of_doc(doc)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.entities import _pipeline
 from warehouse import reuse
 
 SAMPLE_INBOX = Path(__file__).resolve().parents[2] / "samples" / "inbox"
@@ -34,16 +35,22 @@ def test_a_rerun_and_a_backfill_reuse_every_extraction_and_change_nothing(prefec
     assert runs[-1]["process"]["reused"] == 0
     with duckdb.connect(str(database), read_only=True) as con:
         (extracted,) = con.execute("select count(*) from stage_results where stage = 'extract'").fetchone()
+        (read,) = con.execute("select count(*) from stage_results where stage = 'ner'").fetchone()
+    assert runs[-1]["entities"]["reused"] == 0
 
     daily(day=DAY, inbox=str(SAMPLE_INBOX))
     again, runs = _state(database)
     assert again == first
     assert runs[-1]["process"]["reused"] == extracted > 0
+    assert runs[-1]["entities"]["reused"] == read > 0
 
+    loads = _pipeline.cache_info()
     backfill(start=DAY, end=DAY)
     after, runs = _state(database)
     assert after == first
     assert runs[-1]["days"][DAY.isoformat()]["process"]["reused"] == extracted
+    assert runs[-1]["days"][DAY.isoformat()]["entities"]["reused"] == read
+    assert _pipeline.cache_info()[:2] == loads[:2]  # the spaCy model was not asked for
 
 
 def test_a_stored_result_is_used_only_under_its_own_key(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from transforms.entity_rules import (
     trimmed_span,
     variant_canonical,
 )
-from transforms.gazetteer import Gazetteer, first_name_keys
+from transforms.gazetteer import Gazetteer
 
 SCHEMA = Path(__file__).resolve().parents[2] / "warehouse" / "schema" / "030_entities.sql"
 
@@ -480,6 +480,10 @@ def test_dateline_spans(text, places):
         ("The Harbourton-based operator said so.", {"harbourton"}),
         ("It lies in the town of Dunmere.", {"dunmere"}),
         ("The River Tallow burst its banks.", {"tallow"}),
+        ("An alert stays in place for the whole of the Tallow catchment.", {"tallow"}),  # a feature noun after it
+        ("Sandbags lined the river Tallow near the mill.", {"tallow"}),
+        ("The Tallow river rose overnight.", {"tallow"}),
+        ("The Biden administration said so.", set()),  # a noun no place takes
         ("Investors in Dutch bond futures lost money.", set()),  # "in X" + a noun it modifies
         ("It aims to invest $200 million in Ruch.", set()),  # invest in: an organisation
         ("She works in Castellan's offices.", set()),
@@ -528,13 +532,6 @@ def test_gazetteer_first_names_skip_particles_and_demonyms():
     assert gaz.is_first_name("Jean-Luc")  # the first part of a hyphenated given name
     assert not gaz.is_first_name("Van")  # "Van Houten Marine"
     assert not gaz.is_first_name("German")  # "German Foreign Ministry"
-
-
-def test_first_name_list_reads_the_cached_derivation(tmp_path):
-    pytest.importorskip("names_dataset")
-    cached = tmp_path / "first_names.txt"
-    cached.write_text("anne\nluc\n", encoding="utf-8")
-    assert first_name_keys(cached) == {"anne", "luc"}
 
 
 def _types(res, article_id: str = "a0") -> dict[str, set[tuple[str, str]]]:
@@ -646,3 +643,63 @@ def test_sports_clubs_and_results_tables(nlp):
     for club in ("Stockport", "Swindon", "Bradford", "Oldham"):
         assert {t for _, t in types[club]} == {"ORG"}, club
     assert {t for _, t in types["England"]} == {"GPE"}  # a national side is its country
+
+
+# --- towns, rivers and mills spaCy calls people (the sample demo's Brennock and Tallow) -------------
+
+
+def test_short_form_of_a_company_named_with_and_without_its_suffix(nlp):
+    # "Brennock Fibre" and "Brennock Fibre Ltd" are one company: a bare "Brennock" is its short form
+    text = (
+        "KELLBRIDGE, March 1: Production at the Brennock paper mill has been halted after the river burst its"
+        " banks.\n\nThe mill, owned by Brennock Fibre Ltd, employs 340 people. Brennock Fibre said engineers"
+        " would assess the damage."
+    )
+    types = _types(_run(nlp, text, title="River Tallow floods Brennock paper mill"))
+    assert types["Brennock"] == {("Brennock Fibre Ltd", "ORG")}
+
+
+def test_river_named_by_a_feature_noun_is_a_place(nlp):
+    text = "The agency kept an alert in place for the whole of the Tallow catchment, with more rain forecast."
+    res = _run(nlp, text)
+    assert {t for _, t in _types(res).get("Tallow", {("", "GPE")})} <= {"GPE", "LOC"}
+    assert all(m.surface != "Tallow" or "place_evidence" in m.how for m in res.mentions)
+
+
+def _company_registry() -> Registry:
+    ltd = {"entity_id": entity_id("ORG", "Brennock Fibre Ltd"), "canonical_name": "Brennock Fibre Ltd", "type": "ORG"}
+    alias = {"alias": "Brennock", "entity_id": ltd["entity_id"], "learned_from": "x", "how": "org_short_form"}
+    return Registry.from_rows([ltd], [alias])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no person cue: the registry's only entity of that name
+        (
+            "The River Tallow flooded the Brennock paper mill and forty homes on Saturday night.",
+            {("Brennock Fibre Ltd", "ORG")},
+        ),
+        # a person named in full in the article keeps the word a person
+        (
+            "Aoife Brennock, a nurse, said the river rose fast. Brennock said forty homes were flooded.",
+            {("Aoife Brennock", "PERSON")},
+        ),
+    ],
+)
+def test_registry_relabels_a_lone_word_it_knows_as_no_person(nlp, text, expected):
+    res = _run(nlp, text, registry=_company_registry())
+    types = _types(res)
+    if "Brennock" in types:  # when the model tags the word at all
+        assert types["Brennock"] == expected
+
+
+def test_company_named_without_its_suffix_is_the_same_company(nlp):
+    text = (
+        "The mill, owned by Brennock Fibre Ltd, employs 340 people. Brennock Fibre said engineers would assess"
+        " the damage. Kestrel Bay Seafoods and Kestrel Bay Trading both trade at the port."
+    )
+    types = _types(_run(nlp, text))
+    assert types["Brennock Fibre"] == {("Brennock Fibre Ltd", "ORG")}
+    # another word than an organisation word: another company
+    assert {n for n, _ in types.get("Kestrel Bay Trading", {("Kestrel Bay Trading", "")})} == {"Kestrel Bay Trading"}

@@ -520,3 +520,52 @@ def test_vague_dates_are_a_named_reason(text):
 def test_possessive_date_dates_the_noun_after_it():
     text = "The strike at the port and the weekend's flood dominated the debate on Tuesday night."
     assert {r.type: r.date_text for r in _events(text)}.get("strike") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the 2023 ... dispute" dates the dispute, not the talks Okafor leads now
+        ("Leading the talks is Okafor, who settled the 2023 regional bus drivers' dispute.", set()),
+        ("Okafor brokered the settlement of the bus drivers' dispute in 2023.", {("agreement", "2023")}),
+        # a date that modifies the trigger itself still dates it
+        ("Voters turned out for the March 26 election in Ashcombe.", {("election", "2026-03-26")}),
+    ],
+)
+def test_attributive_date_dates_the_noun_after_it(text, expected):
+    assert {(r.type, r.date_value) for r in _events(text, published=date(2026, 3, 27))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the flood's place, before a verb of its own, is not the debate's
+        ("The strike and the flood in Rome dominated the first televised debate on Tuesday night.", None),
+        ("In Beijing on Sunday, Blinken met Xi.", "Beijing"),
+        ("Blinken met Xi in Beijing on Sunday.", "Beijing"),
+    ],
+)
+def test_a_place_before_another_verb_is_not_the_events(text, place):
+    (record,) = _events(text, published=date(2023, 6, 19))
+    assert record.place == place
+
+
+def test_a_subject_happening_with_must_is_on_the_calendar():
+    # "said" is the reporting verb's past: the meeting that "must agree" is the coming Thursday
+    text = "Pryce said Thursday's emergency meeting of the regional council's committee must agree a timetable."
+    assert {(r.type, r.date_value, r.modality) for r in _events(text, published=date(2026, 3, 3))} == {
+        ("meeting", "2026-03-05", "scheduled")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the date is the talks', not the strike's
+        ("Talks aimed at ending the strike began on Tuesday.", {("talks", "2026-03-03")}),
+        ("Conciliation talks to end the dock strike got under way on Tuesday.", {("talks", "2026-03-03")}),
+        ("The strike began on Monday.", {("strike", "2026-03-02")}),
+    ],
+)
+def test_a_strike_being_ended_is_not_dated_by_the_sentence(text, expected):
+    assert {(r.type, r.date_value) for r in _events(text, published=date(2026, 3, 4))} == expected
