@@ -8,6 +8,7 @@ that block's mentions on any day. Re-running any day therefore gives identical t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time as _time
@@ -32,8 +33,10 @@ from transforms.events import (
     Participant,
     article_events,
     merged_events,
+    reference_date,
 )
-from warehouse import db
+from transforms.temporal import DateMention, date_mentions
+from warehouse import db, reuse
 
 log = logging.getLogger("newsmon")
 
@@ -102,9 +105,12 @@ def run_events(
     started = _time.perf_counter()
     articles = _day_articles(conn, day)
     mentions, entities, source = _entity_inputs(conn, articles, nlp)
+    dates = _article_dates(conn, articles)
     records: list[EventRecord] = []
     for article in articles:
-        records += article_events(article, mentions.get(article.article_id, []), entities)
+        records += article_events(
+            article, mentions.get(article.article_id, []), entities, dates=dates[article.article_id]
+        )
 
     quarantined = _failures(day, records, articles, _existing_participants(conn, records, entities), docs_dir)
     failed = {q.item_id for q in quarantined}
@@ -200,6 +206,29 @@ def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
         conn.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0]
     )
+
+
+def _article_dates(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -> dict[str, list[DateMention]]:
+    """Each article's date expressions (`date_mentions`, most of the stage's cost), reused from
+    `stage_results` when the text, its reference date and transforms/temporal.py are unchanged."""
+    key = reuse.result_key(reuse.code_fingerprint("transforms.temporal"))
+    refs = {a.article_id: reference_date(a)[0] for a in articles}
+    items = {
+        a.article_id: hashlib.sha256(f"{refs[a.article_id].isoformat()}\0{a.text}".encode()).hexdigest()
+        for a in articles
+    }
+    stored = reuse.stored_results(conn, "dates", dict.fromkeys(items.values(), key))
+    found: dict[str, list[DateMention]] = {}
+    fresh = []
+    for a in articles:
+        item = items[a.article_id]
+        if item in stored:
+            found[a.article_id] = [DateMention.model_validate(m) for m in stored[item]]
+        else:
+            found[a.article_id] = date_mentions(a.text, refs[a.article_id])
+            fresh.append((item, key, [m.model_dump(mode="json") for m in found[a.article_id]]))
+    reuse.store_results(conn, "dates", {item: (item, k, v) for item, k, v in fresh}.values())  # copies: once
+    return found
 
 
 def _entity_inputs(

@@ -867,8 +867,13 @@ def event_candidates(
     mentions: Iterable[EntityMention],
     entities: Iterable[Entity] | Mapping[str, Entity],
     sentences: Any = None,
+    dates: Sequence[DateMention] | None = None,
 ) -> tuple[list[Candidate], list[EventRecord]]:
-    """Every trigger with its verdict, and the kept ones as records (see `article_events`)."""
+    """Every trigger with its verdict, and the kept ones as records (see `article_events`).
+
+    `dates` are `date_mentions(article.text, reference_date(article)[0])` when the caller has
+    them already (the stage keeps them: they are most of the cost); else they are found here.
+    """
     text = article.text
     ents = entities if isinstance(entities, Mapping) else {e.entity_id: e for e in entities}
     ref, ref_kind = reference_date(article)
@@ -882,7 +887,7 @@ def event_candidates(
         ents,
         ref,
         ref_kind,
-        date_mentions(text, ref),
+        list(dates) if dates is not None else date_mentions(text, ref),
         timeline_entries(text, ref),
     )
     candidates: list[Candidate] = []
@@ -1000,6 +1005,7 @@ def article_events(
     mentions: Iterable[EntityMention],
     entities: Iterable[Entity] | Mapping[str, Entity],
     sentences: Any = None,
+    dates: Sequence[DateMention] | None = None,
 ) -> list[EventRecord]:
     """Dated events reported by one article, one record per (sentence, type).
 
@@ -1007,7 +1013,7 @@ def article_events(
     canonical entities they point to, `sentences` an optional spaCy Doc of `article.text`
     or (start, end) pairs. Only asserted or scheduled happenings with a date are returned.
     """
-    return event_candidates(article, mentions, entities, sentences)[1]
+    return event_candidates(article, mentions, entities, sentences, dates)[1]
 
 
 def _subordinate(text: str, sentence_start: int, pos: int) -> bool:

@@ -9,6 +9,7 @@ Monday" and in "met Monday" are different days.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -1316,6 +1317,16 @@ def resolved_date(
     `focus` is the date the text was last talking about (the previous mention); anaphoric
     expressions ("that year", "the following day", "a year earlier" after a quarter) use it.
     """
+    return _resolved_date(expression, reference, tense, focus)
+
+
+# date_mentions tries every window of tokens around each anchor word, and neighbouring anchors
+# share most of their windows: the same expressions are resolved again and again (about 30
+# calls per anchor). The answer depends on the arguments alone and is immutable.
+@functools.lru_cache(maxsize=1 << 16)
+def _resolved_date(
+    expression: str, reference: date, tense: Tense | None, focus: ResolvedDate | None
+) -> ResolvedDate | None:
     s = _normalised(expression)
     s, clock = _with_time(s)
     if clock and s in ("", "this", "the", "early", "late", "earlier", "later"):

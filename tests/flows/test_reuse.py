@@ -36,6 +36,8 @@ def test_a_rerun_and_a_backfill_reuse_every_extraction_and_change_nothing(prefec
     with duckdb.connect(str(database), read_only=True) as con:
         (extracted,) = con.execute("select count(*) from stage_results where stage = 'extract'").fetchone()
         (read,) = con.execute("select count(*) from stage_results where stage = 'ner'").fetchone()
+        (dated,) = con.execute("select count(*) from stage_results where stage = 'dates'").fetchone()
+    assert dated > 0
     assert runs[-1]["entities"]["reused"] == 0
 
     daily(day=DAY, inbox=str(SAMPLE_INBOX))
