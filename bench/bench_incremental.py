@@ -46,6 +46,18 @@ the issue-10 change> --tree after=<with it>`; CPU medians, ratio to the empty wa
     events suite      +1.3 s at 100k before, +0 after
     still growing at 100k: search index rebuild +62 s, boilerplate learning +5 s,
     checkpoint +4.5 s, entity registry/stats +1.5 s, inbox look-ups +0.6 s
+
+Then search postings, stored boilerplate features and set-based inbox look-ups, measured
+2026-12-02 the same way (`--rounds 2`, load average 5-10; before = HEAD, after = HEAD with
+that change; each tree's warehouses first prepared by that tree, `prepare`):
+
+                      empty     10k            100k           B/1k art at 100k   peak RSS
+    before            23.0 s    38.8 s 1.70x   112.5 s 4.92x  8.82 MB            2425 MB
+    after             23.2 s    28.7 s 1.24x    34.6 s 1.49x  9.38 MB            1438 MB
+    (the day's rows and the search hits identical; after/before run by run: 0.74x, 0.31x)
+    search index +74.9 s -> +0.2 s; boilerplate learning +4.7 s -> +0.9 s; inbox +0.9 s -> 0
+    still growing at 100k: commit + checkpoint + swap +3.8 s, entities write +0.75 s,
+    stories duplicates +0.7 s, stories +0.6 s, summarise +0.5 s, publish +0.5 s
 """
 
 from __future__ import annotations
@@ -1071,6 +1083,10 @@ class _Timers:
         db_module.writer = writer
 
 
+# Searched after each run: ranked ids, scores and snippets must not depend on the tree.
+_QUERIES = ("strike", "flood council", '"pay offer"', "treaty -tariffs", "election ballot", "Valdoria")
+
+
 def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
     """Run the daily flow once on `warehouse` with stage timers; write the figures to `out`."""
     os.environ["NEWSMON_WAREHOUSE_DIR"] = str(warehouse)
@@ -1087,6 +1103,7 @@ def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
     for name in ("read_report_extras", "publish_summary", "publish_report", "publish_feed", "notify_run_summary"):
         timers.wrap(daily_module, name, "publish + notify")
     timers.wrap(daily_module, "build_search_index", "search index rebuild")
+    timers.wrap(daily_module, "update_search_index", "search index update")
     timers.wrap(daily_module, "_source_boilerplate", "process day: boilerplate learning")
     timers.wrap(ner_module, "_pipeline", "spaCy model load")
     for module in (daily_module, entities_module, events_module, stories_module):
@@ -1137,6 +1154,10 @@ def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
         ).hexdigest()[:16]
         for table, sql in produced.items()
     }
+    from warehouse.search import search_articles
+
+    hits = [[(h.article_id, h.score, h.snippet_start) for h in search_articles(con, q, limit=50)] for q in _QUERIES]
+    digest["search hits"] = hashlib.sha256(repr(hits).encode()).hexdigest()[:16]
     con.close()
     out.write_text(
         json.dumps(
@@ -1157,6 +1178,52 @@ def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
 
 
 # ---------------------------------------------------------------- the rounds (the parent)
+
+
+def prepare(warehouse: Path) -> None:
+    """Leave a cached history as the previous run of this tree would have: its schema applied,
+    its search index built, what boilerplate learning stores kept (not timed: once per tree)."""
+    os.environ["NEWSMON_WAREHOUSE_DIR"] = str(warehouse)
+    import flows.daily as daily_module
+    from newsmon.settings import Settings
+    from warehouse import db, search
+
+    settings = Settings()
+    with db.writer(settings.database_path) as conn:
+        (getattr(search, "update_search_index", None) or search.build_search_index)(conn)
+        stored = conn.execute("select count(*) from duckdb_tables() where table_name = 'boilerplate_features'")
+        if stored.fetchone()[0]:
+            since = BENCH_DAY - timedelta(days=settings.boilerplate_window_days)
+            keys = conn.execute(
+                "select distinct regexp_replace(lower(coalesce(meta ->> 'source', source_hint)), '[^a-z0-9]', '', 'g')"
+                " from documents where media_type = 'text' and arrival_day >= ?",
+                [since],
+            ).fetchall()
+            daily_module._source_boilerplate(conn, settings, BENCH_DAY, {k for (k,) in keys if k})
+
+
+def _prepared(built: dict[int, Path], trees: dict[str, Path], env: dict[str, str], work: Path) -> dict:
+    """Per tree and size, a copy of the cached history prepared by that tree (`prepare`)."""
+    prepared: dict[str, dict[int, Path]] = {}
+    for name, tree in trees.items():
+        prepared[name] = {}
+        for size, folder in built.items():
+            if size == 0:
+                prepared[name][size] = folder
+                continue
+            target = work / f"prepared-{name}-{size}"
+            _copy_warehouse(folder, target)
+            t0 = time.perf_counter()
+            subprocess.run(
+                [sys.executable, __file__, "--prepare", str(target)],
+                env={**env, "NEWSMON_BENCH_TREE": str(tree)},
+                cwd=tree,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            print(f"history {size}: prepared for {name} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+            prepared[name][size] = target
+    return prepared
 
 
 def publish_history(warehouse: Path) -> None:
@@ -1313,12 +1380,16 @@ def main() -> None:
     ap.add_argument("--save", type=Path, help="write every run's figures to this JSON file")
     ap.add_argument("--one-run", nargs=3, type=Path, metavar=("WAREHOUSE", "INBOX", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--publish-history", type=Path, metavar="WAREHOUSE", help=argparse.SUPPRESS)
+    ap.add_argument("--prepare", type=Path, metavar="WAREHOUSE", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one_run:
         one_run(*args.one_run)
         return
     if args.publish_history:
         publish_history(args.publish_history)
+        return
+    if args.prepare:
+        prepare(args.prepare)
         return
     trees = _trees(args.tree)
     sizes = sorted({int(s) for s in args.sizes.split(",")} | {0})
@@ -1349,6 +1420,7 @@ def _rounds(
     with _prefect_server(env, work / "prefect-server.log") as api:
         env["PREFECT_API_URL"] = api
         _publish_cached_history(built, env)
+        prepared = _prepared(built, trees, env, work)
         inbox = work / "inbox"
         pieces = bench_day_pieces(World(), args.per_day)
         write_inbox(pieces, inbox, BENCH_DAY)
@@ -1363,7 +1435,7 @@ def _rounds(
             for size in order:
                 for name in names[r % len(names) :] + names[: r % len(names)]:
                     target = work / f"r{r}-{size}-{name}"
-                    _copy_warehouse(built[size], target)
+                    _copy_warehouse(prepared[name][size], target)
                     figures = _measured_run(target, inbox, env, trees[name])
                     runs[name][size].append(figures)
                     print(

@@ -45,10 +45,15 @@ from transforms.entity_summary import entity_section
 from transforms.ner_input import ner_text
 from transforms.sniff import sniffed, source_key, source_name
 from transforms.summary import DailySummary, daily_summary, event_section, story_section, summary_markdown
-from transforms.text_clean import boilerplate_lines
+from transforms.text_clean import (
+    BOILERPLATE_FEATURES_VERSION,
+    BoilerplateFeatures,
+    boilerplate_features,
+    learned_boilerplate,
+)
 from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
 from warehouse import db, journal, reuse
-from warehouse.search import build_search_index
+from warehouse.search import update_search_index
 
 log = logging.getLogger("newsmon")
 if not any(isinstance(f, ShownLogFilter) for f in log.filters):
@@ -89,19 +94,52 @@ def _day_documents(conn: duckdb.DuckDBPyConnection, day: date) -> list[Document]
 def _source_boilerplate(
     conn: duckdb.DuckDBPyConnection, settings: Settings, day: date, sources: set[str]
 ) -> dict[str, frozenset[str]]:
-    """Lines that repeat across a source's recent plain-text documents count as boilerplate."""
+    """Lines that repeat across a source's recent plain-text documents count as boilerplate.
+
+    What learning needs from a document is read from its raw file once and kept in
+    boilerplate_features, so a run reads the archive only for the documents new to the window.
+    """
     learned: dict[str, frozenset[str]] = {}
     since = day - timedelta(days=settings.boilerplate_window_days)
+    computed: list[dict[str, Any]] = []
     for source in sorted(sources):
-        rows = db.query(conn, "source_text_documents", source_key=source, since=since, day=day)
+        rows = db.query(
+            conn,
+            "source_text_documents",
+            source_key=source,
+            since=since,
+            day=day,
+            version=BOILERPLATE_FEATURES_VERSION,
+        )
         if len(rows) < settings.boilerplate_min_docs:
             continue
-        texts = []
+        features = []
         for row in rows:
-            text = sniffed(archived_bytes(settings.archive_dir, row["doc_id"]), row["file_name"]).text
-            if text:
-                texts.append(text)
-        learned[source] = boilerplate_lines(texts, min_docs=settings.boilerplate_min_docs)
+            if row["has_text"] is None:  # not stored yet
+                text = sniffed(archived_bytes(settings.archive_dir, row["doc_id"]), row["file_name"]).text
+                found = boilerplate_features(text) if text else BoilerplateFeatures(frozenset(), ())
+                row = {
+                    **row,
+                    "has_text": bool(text),
+                    "line_keys": sorted(found.line_keys),
+                    "shingles": list(found.shingles),
+                }
+                computed.append(row)
+            if row["has_text"]:
+                features.append(BoilerplateFeatures(frozenset(row["line_keys"]), tuple(row["shingles"])))
+        learned[source] = learned_boilerplate(features, min_docs=settings.boilerplate_min_docs)
+    # Stored in the run's transaction; rows past the window are dropped (a backfill computes them again).
+    conn.execute("delete from boilerplate_features where arrival_day < ?", [since])
+    if computed:
+        frame = pd.DataFrame(computed, columns=["doc_id", "arrival_day", "has_text", "line_keys", "shingles"])
+        conn.register("_boilerplate_features", frame)
+        conn.execute("delete from boilerplate_features where doc_id in (select doc_id from _boilerplate_features)")
+        conn.execute(
+            "insert into boilerplate_features select doc_id, arrival_day, ?, has_text,"
+            " line_keys::varchar[], shingles::uinteger[] from _boilerplate_features",
+            [BOILERPLATE_FEATURES_VERSION],
+        )
+        conn.unregister("_boilerplate_features")
     return learned
 
 
@@ -584,7 +622,10 @@ def _start_run(
 
 
 def _finish_run(conn: duckdb.DuckDBPyConnection, run_id: str, counts: dict[str, Any]) -> None:
-    counts = {**counts, "search_index": build_search_index(conn).model_dump()}  # after every stage, once a run
+    # The search index after every stage, once a run: the run's days are re-indexed whole (their
+    # articles were deleted and inserted again), other articles only when new, changed or gone.
+    day_from, day_to = conn.execute("select day_from, day_to from runs where run_id = ?", [run_id]).fetchone()
+    counts = {**counts, "search_index": update_search_index(conn, day_from, day_to).model_dump()}
     conn.execute(
         "update runs set finished_at = ?, status = 'completed', counts = ? where run_id = ?",
         [_now(), json_dumps(counts), run_id],

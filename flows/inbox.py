@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 from pydantic import BaseModel
 
-from flows.archive import archive_bytes, archive_head
+from flows.archive import archive_bytes, archive_head, archived_bytes
 from flows.store import upsert_document, upsert_inbox_file, upsert_quarantine
 from newsmon.models import Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
@@ -62,6 +62,26 @@ class _Read:
     size: int
     doc_id: str
     whole: bool
+
+
+@dataclass(frozen=True)
+class _Archived:
+    """An inbox file read and archived, waiting to be recorded (its bytes are in the archive, not here)."""
+
+    verdict: Verdict
+    size: int
+    doc_id: str
+    whole: bool
+    kept: int  # bytes archived: the whole file, or its head
+    stored: Path
+
+
+@dataclass
+class _Known:
+    """What the warehouse held before this load about the day's paths and bytes (kept current as files are recorded)."""
+
+    seen_before: set[tuple[str, str]]  # (source_path, doc_id) delivered on another day
+    documents: dict[str, dict]  # doc_id -> where its bytes were first loaded from
 
 
 def scanned_entries(inbox: Path, day: date) -> tuple[list[InboxEntry], list[Verdict]]:
@@ -173,6 +193,7 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
     report = LoadReport()
     entries, notes = scanned_entries(inbox, day)
     problems: list[QuarantineRecord] = []
+    archived: list[_Archived] = []
     for v in [*notes, *verdicts(entries, follow_links=settings.inbox_follow_links)]:
         if v.action == "sidecar":
             report.sidecars += 1
@@ -194,7 +215,10 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
             reason = f"cannot read the file: {exc.strerror or exc}"
             problems.append(_entry_problem(day, v.entry, "readable_file", reason))
             continue
-        outcome = _loaded(conn, settings, inbox, day, v, read, problems)
+        archived.append(_archived(settings, v, read))  # one file's bytes in memory at a time
+    known = _known(conn, day, archived)
+    for item in archived:
+        outcome = _loaded(conn, settings, inbox, day, item, known, problems)
         report.loaded += outcome == "loaded"
         report.seen_before += outcome == "seen_before"
         report.duplicates += outcome == "duplicate"
@@ -213,26 +237,43 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
     return report
 
 
+def _archived(settings: Settings, v: Verdict, read: _Read) -> _Archived:
+    """Archive a read file's bytes (whole, or its head when over the cap)."""
+    if read.whole:
+        _, stored = archive_bytes(read.raw, settings.archive_dir)
+    else:
+        stored = archive_head(read.raw, read.doc_id, settings.archive_dir)
+    return _Archived(v, read.size, read.doc_id, read.whole, len(read.raw), stored)
+
+
+def _known(conn: duckdb.DuckDBPyConnection, day: date, archived: list[_Archived]) -> _Known:
+    """Two set-based look-ups for the whole load, instead of two per file (each a scan of a history-sized table)."""
+    paths = [stored_name(a.verdict.entry.rel) for a in archived]
+    doc_ids = [a.doc_id for a in archived]
+    seen = db.query(conn, "inbox_files_seen_before", source_paths=paths, doc_ids=doc_ids, day=day)
+    return _Known(
+        seen_before={(r["source_path"], r["doc_id"]) for r in seen},
+        documents={r["doc_id"]: r for r in db.query(conn, "documents_with_bytes", doc_ids=doc_ids)},
+    )
+
+
 def _loaded(
     conn: duckdb.DuckDBPyConnection,
     settings: Settings,
     inbox: Path,
     day: date,
-    v: Verdict,
-    read: _Read,
+    item: _Archived,
+    known: _Known,
     problems: list[QuarantineRecord],
 ) -> str:
+    v = item.verdict
     rel = stored_name(v.entry.rel)
     name_hex = name_bytes_hex(v.entry.rel)
-    doc_id = read.doc_id
-    if read.whole:
-        _, stored = archive_bytes(read.raw, settings.archive_dir)
-    else:
-        stored = archive_head(read.raw, doc_id, settings.archive_dir)
-    if db.query(conn, "inbox_file_seen_before", source_path=rel, doc_id=doc_id, day=day):
+    doc_id = item.doc_id
+    if (rel, doc_id) in known.seen_before:  # this path delivered these bytes on another day
         return "seen_before"
-    if same_bytes := db.query(conn, "document_elsewhere", doc_id=doc_id, source_path=rel):
-        original = same_bytes[0]
+    original = known.documents.get(doc_id)
+    if original is not None and original["source_path"] != rel:  # the same bytes, archived from another path
         upsert_inbox_file(conn, rel, doc_id, day, "duplicate", name_hex)
         problems.append(
             QuarantineRecord(
@@ -251,22 +292,24 @@ def _loaded(
         return "duplicate"
     meta, sidecar_problems = _sidecar(inbox, v.sidecar)
     file_name = rel.rpartition("/")[2]
-    sniff = sniffed(read.raw, file_name)
+    raw = archived_bytes(settings.archive_dir, doc_id)[: item.kept]  # what was read: the file, or its head
+    sniff = sniffed(raw, file_name)
     doc = Document(
         doc_id=doc_id,
         file_name=file_name,
         source_path=rel,
         origin="inbox",
         arrival_day=day,
-        size_bytes=read.size,
+        size_bytes=item.size,
         media_type=sniff.media_type,
         encoding=sniff.encoding,
-        encoding_note=sniff.note if read.whole else f"only the first {len(read.raw):,} bytes kept (over the size cap)",
-        archive_path=str(stored.relative_to(settings.warehouse_dir)),
+        encoding_note=sniff.note if item.whole else f"only the first {item.kept:,} bytes kept (over the size cap)",
+        archive_path=str(item.stored.relative_to(settings.warehouse_dir)),
         source_hint=source_hint(rel),
         meta=meta,
     )
     upsert_document(conn, doc)
+    known.documents[doc_id] = {"source_path": rel, "arrival_day": day}
     upsert_inbox_file(conn, rel, doc_id, day, "loaded", name_hex)
     if sidecar_problems:
         problems.append(

@@ -427,7 +427,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     conn = reader(settings.database_path)  # no warehouse yet: one line from main(), exit 1
     from warehouse.search import load_fts
 
-    load_fts(conn)  # match_bm25 works in `newsmon sql` too, from the local extension (never a download)
+    load_fts(conn)  # the fts extension's functions (stem, ...) work in `newsmon sql`, from the local binary
     try:
         cur = conn.execute(query)
         if cur.description is None:

@@ -33,7 +33,7 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import NamedTuple
 
 from newsmon.models import CleanedText
@@ -672,57 +672,87 @@ _NEAR_DUPLICATE = 0.5  # Jaccard of word 5-shingles from which two documents are
 _MIN_DOCS_FLOOR = 3
 
 
+# What learning needs from one document, stored once per document by the flow (bump the
+# version when normalisation, shingling or `max_len` change: stored features are then recomputed).
+BOILERPLATE_FEATURES_VERSION = 1
+_MAX_LINE = 200
+
+
+class BoilerplateFeatures(NamedTuple):
+    """One document as boilerplate learning sees it: its short lines' match-keys, its word 5-shingles."""
+
+    line_keys: frozenset[str]
+    shingles: tuple[int, ...]  # distinct crc32 hashes, ascending
+
+
+def boilerplate_features(text: str, *, max_len: int = _MAX_LINE) -> BoilerplateFeatures:
+    """Match-keys of the document's lines up to `max_len` characters, and its shingle hashes."""
+    doc = [line for line in normalized_text(text).split("\n\n") if line]
+    keys = frozenset(match_key(line) for line in doc if len(line) <= max_len)
+    return BoilerplateFeatures(keys, tuple(sorted(_shingles(doc))))
+
+
 def boilerplate_lines(
-    texts: Sequence[str], *, min_docs: int = 3, min_share: float = 0.5, max_len: int = 200
+    texts: Sequence[str], *, min_docs: int = 3, min_share: float = 0.5, max_len: int = _MAX_LINE
 ) -> frozenset[str]:
     """Match-keys of short lines repeated across distinct documents of one source.
 
     Near-duplicate documents (versions of one story) count once, so their shared
     headline and paragraphs are never learned; `min_docs` below 3 is raised to 3.
     """
-    docs = [[line for line in normalized_text(t).split("\n\n") if line] for t in texts]
-    groups = _distinct_groups(docs)
+    features = [boilerplate_features(t, max_len=max_len) for t in texts]
+    return learned_boilerplate(features, min_docs=min_docs, min_share=min_share)
+
+
+def learned_boilerplate(
+    features: Sequence[BoilerplateFeatures], *, min_docs: int = 3, min_share: float = 0.5
+) -> frozenset[str]:
+    """`boilerplate_lines` from the documents' features (stored once per document; any order)."""
+    groups = _distinct_groups([f.shingles for f in features])
     counts: Counter[str] = Counter()
     for group in groups:
-        counts.update({match_key(line) for i in group for line in docs[i] if len(line) <= max_len})
+        counts.update(set().union(*(features[i].line_keys for i in group)))
     needed = max(min_docs, _MIN_DOCS_FLOOR, min_share * len(groups))
     return frozenset(key for key, n in counts.items() if key and n >= needed)
 
 
-def _distinct_groups(docs: list[list[str]]) -> list[list[int]]:
-    """Document indexes grouped into near-duplicate clusters."""
-    shingles = [_shingles(doc) for doc in docs]
+def _distinct_groups(shingles: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Document indexes grouped into near-duplicate clusters (each document's shingles distinct).
+
+    Shared shingles are counted for all pairs at once, as a sparse product of the documents x
+    shingles matrix with itself, not pair by pair in Python: a source's 30 days are a few
+    hundred documents, and a shingle below the cap may be shared by half of them.
+    """
+    # Imported here: extraction workers import this module for cleaned_text and never learn.
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse import csgraph
+
+    n = len(shingles)
+    if n == 0:
+        return []
+    lengths = [len(s) for s in shingles]
+    flat = np.fromiter(chain.from_iterable(shingles), dtype=np.int64, count=sum(lengths))
+    docs = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    hashes, column, df = np.unique(flat, return_inverse=True, return_counts=True)
     # Shingles most documents share are sitewide chrome, not evidence of a shared story.
-    df: Counter[int] = Counter(h for s in shingles for h in s)
-    cap = max(2, len(docs) // 2)
-    index: dict[int, list[int]] = {}
-    for i, s in enumerate(shingles):
-        for h in s:
-            if df[h] <= cap:
-                index.setdefault(h, []).append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in index.values():
-        for pos, a in enumerate(members):
-            for b in members[pos + 1 :]:
-                shared[a, b] += 1
-    sizes = [sum(1 for h in s if df[h] <= cap) for s in shingles]
-    parent = list(range(len(docs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for (a, b), inter in shared.items():
-        if inter / (sizes[a] + sizes[b] - inter) >= _NEAR_DUPLICATE:
-            parent[root(a)] = root(b)
+    kept = df[column] <= max(2, n // 2)
+    incidence = sparse.csr_matrix(
+        (np.ones(int(kept.sum()), dtype=np.int64), (docs[kept], column[kept])), shape=(n, max(1, len(hashes)))
+    )
+    sizes = np.asarray(incidence.sum(axis=1)).ravel()
+    shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+    near = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data) >= _NEAR_DUPLICATE
+    graph = sparse.coo_matrix((np.ones(int(near.sum())), (shared.row[near], shared.col[near])), shape=(n, n))
+    _, labels = csgraph.connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
-    for i in range(len(docs)):
-        groups.setdefault(root(i), []).append(i)
+    for i, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(i)
     return list(groups.values())
 
 
-def _shingles(doc: list[str]) -> set[int]:
+def _shingles(doc: list[str]) -> frozenset[int]:
     words = match_key(" ".join(doc)).split()
-    return {zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode()) for i in range(max(1, len(words) - _SHINGLE + 1))}
+    return frozenset(
+        zlib.crc32(" ".join(words[i : i + _SHINGLE]).encode()) for i in range(max(1, len(words) - _SHINGLE + 1))
+    )

@@ -1,12 +1,15 @@
-"""Full-text search over articles with DuckDB's fts extension.
+"""Full-text search over articles: BM25 postings kept in the warehouse, run by run.
 
-Each run rebuilds the BM25 index on its writer connection after the stages
-(`build_search_index`), so the index lives in the warehouse file and is swapped in with
-the rest of the run; `search_articles` queries it from any read-only connection.
+Each run brings the index up to date on its writer connection after the stages
+(`update_search_index`): it drops the postings of articles that are gone or changed and
+writes those of its new ones, so its cost follows the day, not the history. The index lives
+in the warehouse file and is swapped in with the rest of the run; `search_articles` scores
+it (BM25, as DuckDB's fts extension does) from any read-only connection.
 
-The extension comes from the registry package `duckdb-extension-fts` (the binary for this
-DuckDB version) and is LOADed from that file by path. Auto-install is switched off on
-every connection that loads it, so DuckDB never reaches for the network.
+Stems come from DuckDB's fts extension (`stem`), from the registry package
+`duckdb-extension-fts` (the binary for this DuckDB version), LOADed from that file by path.
+Auto-install is switched off on every connection that loads it, so DuckDB never reaches
+for the network.
 """
 
 from __future__ import annotations
@@ -39,14 +42,15 @@ __all__ = [
     "SearchIndexMissingError",
     "SearchIndexReport",
     "SearchQueryError",
-    "build_search_index",
     "fts_extension_path",
     "load_fts",
     "search_articles",
+    "update_search_index",
 ]
 
 MAX_LIMIT = 1000
 _PHRASE_BATCH = 500  # candidates whose texts a phrase query checks per round trip
+_INDEX_BATCH = 5000  # articles tokenised per statement (bounds memory when a whole warehouse is indexed)
 
 
 class SearchIndexMissingError(RuntimeError):
@@ -58,10 +62,11 @@ class FtsExtensionMissingError(RuntimeError):
 
 
 class SearchIndexReport(BaseModel):
-    """What rebuilding the index did (for the run's counts)."""
+    """What bringing the index up to date did (for the run's counts)."""
 
-    articles: int
-    terms: int
+    articles: int  # in the index after the run
+    indexed: int  # articles (re)indexed by the run
+    dropped: int  # index entries removed: articles gone, changed, or of the run's days
     seconds: float
 
 
@@ -91,22 +96,50 @@ def load_fts(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(f"load '{literal}'")
 
 
-def build_search_index(conn: duckdb.DuckDBPyConnection) -> SearchIndexReport:
-    """Rebuild the BM25 index over articles (title, text) inside the run's transaction."""
+def update_search_index(
+    conn: duckdb.DuckDBPyConnection, day_from: date | None = None, day_to: date | None = None
+) -> SearchIndexReport:
+    """Re-index what changed inside the run's transaction: articles new, changed, gone, or of days day_from..day_to."""
     started = time.perf_counter()
-    load_fts(conn)
-    conn.execute(db.model_sql("search_index"))
+    load_fts(conn)  # stem()
+    stale = db.query(conn, "search_stale_documents", day_from=day_from, day_to=day_to)
+    if stale:
+        ids = [r["article_id"] for r in stale]
+        # The day bounds let the delete skip the row groups of other days' postings.
+        conn.execute(
+            "delete from search_postings where day between ? and ? and article_id in (select unnest(?::varchar[]))",
+            [min(r["day"] for r in stale), max(r["day"] for r in stale), ids],
+        )
+        conn.execute("delete from search_documents where article_id in (select unnest(?::varchar[]))", [ids])
+    fresh = db.query(conn, "search_unindexed_articles")  # oldest day first
+    for start in range(0, len(fresh), _INDEX_BATCH):
+        rows = fresh[start : start + _INDEX_BATCH]
+        batch = {"ids": [r["article_id"] for r in rows], "day_from": rows[0]["day"], "day_to": rows[-1]["day"]}
+        postings = db.model_sql("search_postings_of")
+        conn.execute(f"create or replace temporary table search_batch_postings as {postings}", batch)
+        conn.execute("insert into search_postings select * from search_batch_postings")
+        conn.execute(f"insert into search_documents {db.model_sql('search_documents_of')}", batch)
+        conn.execute("drop table search_batch_postings")
     stats = db.query(conn, "search_index_stats")[0]
     return SearchIndexReport(
-        articles=stats["articles"], terms=stats["terms"], seconds=round(time.perf_counter() - started, 3)
+        articles=stats["articles"],
+        indexed=len(fresh),
+        dropped=len(stale),
+        seconds=round(time.perf_counter() - started, 3),
     )
 
 
 def _require_index(conn: duckdb.DuckDBPyConnection) -> None:
     found = conn.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'fts_main_articles' and table_name = 'stats'"
+        "select count(*) from duckdb_tables() where schema_name = 'main' and table_name = 'search_documents'"
     ).fetchone()[0]
-    if not found:
+    # Articles but no index: written by a run from before search, or by something other than a run.
+    if (
+        not found
+        or conn.execute(
+            "select exists (select 1 from articles) and not exists (select 1 from search_documents)"
+        ).fetchone()[0]
+    ):
         raise SearchIndexMissingError(
             "the warehouse has no search index yet; the next `newsmon run` or `newsmon backfill` builds it"
         )
@@ -160,8 +193,8 @@ def search_articles(
     matches = db.query(
         conn,
         "search_matches",
-        terms=" ".join(terms),
-        excluded=" ".join(excluded_words),
+        terms=terms,
+        excluded=excluded_words,
         day_from=day_from,
         day_to=day_to,
         source=source,

@@ -21,8 +21,9 @@ def _index_exists(database: Path) -> bool:
     try:
         return bool(
             conn.execute(
-                "select count(*) from duckdb_tables() where schema_name = 'fts_main_articles' and table_name = 'stats'"
+                "select count(*) from duckdb_tables() where table_name = 'search_documents'"
             ).fetchone()[0]
+            and conn.execute("select count(*) from search_documents").fetchone()[0]
         )
     finally:
         conn.close()
@@ -97,7 +98,6 @@ def test_sample_filters(reader, keys):
 @pytest.mark.slow
 def test_the_daily_flow_keeps_the_index_current(sample_warehouse, reader):
     _, flow_indexed = sample_warehouse
-    if not flow_indexed:
-        pytest.skip("flows/daily.py does not call warehouse.search.build_search_index yet")
-    indexed = reader.execute("select num_docs from fts_main_articles.stats").fetchone()[0]
+    assert flow_indexed, "the daily flow indexes its articles (warehouse.search.update_search_index)"
+    indexed = reader.execute("select count(*) from search_documents").fetchone()[0]
     assert indexed == reader.execute("select count(*) from articles").fetchone()[0]

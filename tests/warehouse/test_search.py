@@ -1,9 +1,11 @@
 """Full-text search on a real DuckDB warehouse (real schema through warehouse.db.writer, real fts
-extension, read through warehouse.db.reader): filters, limit, query syntax, highlights, index upkeep."""
+extension for stems, read through warehouse.db.reader): filters, limit, query syntax, highlights,
+index upkeep run by run, and scores equal to those of the fts extension's own index."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,9 +17,9 @@ from warehouse import db
 from warehouse.search import (
     SearchIndexMissingError,
     SearchQueryError,
-    build_search_index,
     load_fts,
     search_articles,
+    update_search_index,
 )
 
 
@@ -39,8 +41,8 @@ def warehouse(tmp_path_factory) -> Path:
     with db.writer(path) as conn:
         insert_articles(conn, ARTICLES)
         _insert_stories(conn)
-        report = build_search_index(conn)
-    assert (report.articles, report.terms > 0) == (len(ARTICLES), True)
+        report = update_search_index(conn)
+    assert (report.articles, report.indexed, report.dropped) == (len(ARTICLES), len(ARTICLES), 0)
     return path
 
 
@@ -57,8 +59,8 @@ def _ids(conn, query: str, **kwargs) -> list[str]:
 
 def test_the_index_is_in_the_file_and_searchable_read_only(warehouse, reader):
     assert _ids(reader, "Bilbao") == ["a6"]
-    schemas = {r[0] for r in reader.execute("select distinct schema_name from duckdb_tables()").fetchall()}
-    assert "fts_main_articles" in schemas
+    tables = {r[0] for r in reader.execute("select table_name from duckdb_tables()").fetchall()}
+    assert {"search_documents", "search_postings"} <= tables
     with pytest.raises(duckdb.Error, match="read-only"):
         reader.execute("create table x (a int)")
     # a second process sees it too: nothing lives in memory only
@@ -205,12 +207,100 @@ def test_a_story_less_article_has_no_story(reader):
         "İstanbul ﬁnance ½ ① straße",
     ],
 )
-def test_query_tokens_agree_with_the_index_tokenizer(reader, text):
-    load_fts(reader)
-    theirs = reader.execute("select list_filter(fts_main_articles.tokenize(?), lambda t: t <> '')", [text]).fetchone()[
-        0
-    ]
+def test_query_tokens_agree_with_the_index_tokenizer(fts_reference, text):
+    theirs = fts_reference.execute(
+        "select list_filter(fts_main_articles.tokenize(?), lambda t: t <> '')", [text]
+    ).fetchone()[0]
     assert index_tokens(text) == theirs
+
+
+# The index DuckDB's fts extension builds over the same articles, as runs built it before the
+# postings: the reference the postings and their BM25 must reproduce.
+_FTS_INDEX = """
+pragma create_fts_index(
+    'articles', 'article_id', 'title', 'text', stemmer = 'porter', stopwords = 'english',
+    ignore = '(\\.|[^a-z0-9])+', strip_accents = 1, lower = 1, overwrite = 1
+)
+"""
+_FTS_MATCHES = """
+with scored as (
+    select
+        a.article_id,
+        a.published_at,
+        fts_main_articles.match_bm25(a.article_id, $terms, conjunctive := 1) as body_score,
+        fts_main_articles.match_bm25(a.article_id, $terms, fields := 'title') as title_score
+    from articles as a
+)
+select s.article_id, s.body_score + coalesce(s.title_score, 0) as score
+from scored as s
+where
+    s.body_score is not null
+    and case
+        when $excluded::varchar = '' then true
+        else fts_main_articles.match_bm25(s.article_id, $excluded::varchar) is null
+    end
+order by score desc, s.published_at desc, s.article_id
+"""
+
+
+@pytest.fixture(scope="module")
+def fts_reference(warehouse, tmp_path_factory):
+    """A copy of the warehouse with the fts extension's own index beside the postings."""
+    path = tmp_path_factory.mktemp("fts") / "reference.duckdb"
+    shutil.copy2(warehouse, path)
+    conn = duckdb.connect(str(path))
+    load_fts(conn)
+    conn.execute(_FTS_INDEX)
+    yield conn
+    conn.close()
+
+
+def test_postings_are_the_fts_extension_terms(fts_reference):
+    theirs = fts_reference.execute(
+        """
+        select d.name, k.term, count(*), count(*) filter (where t.fieldid = 0)
+        from fts_main_articles.terms as t
+        join fts_main_articles.docs as d on d.docid = t.docid
+        join fts_main_articles.dict as k on k.termid = t.termid
+        group by all order by all
+        """
+    ).fetchall()
+    ours = fts_reference.execute("select article_id, term, tf, title_tf from search_postings order by all").fetchall()
+    assert ours == theirs
+    lengths = fts_reference.execute("select name, len from fts_main_articles.docs order by all").fetchall()
+    assert fts_reference.execute("select article_id, terms from search_documents order by all").fetchall() == lengths
+    keys = fts_reference.execute("select count(*), count(distinct (article_id, term)) from search_postings").fetchone()
+    assert keys[0] == keys[1]  # the postings' key
+
+
+@pytest.mark.parametrize(
+    ("terms", "excluded"),
+    [
+        (["strike"], []),
+        (["ferry"], []),
+        (["ferry", "bilbao"], []),
+        (["striking", "dockers"], []),
+        (["mill"], ["paper"]),
+        (["strike"], ["exporters"]),
+        (["flooded", "mill"], []),
+        (["port"], []),
+        (["nowhere"], []),
+    ],
+)
+def test_scores_are_those_of_the_fts_extension(fts_reference, terms, excluded):
+    theirs = fts_reference.execute(_FTS_MATCHES, {"terms": " ".join(terms), "excluded": " ".join(excluded)}).fetchall()
+    ours = db.query(
+        fts_reference,
+        "search_matches",
+        terms=terms,
+        excluded=excluded,
+        day_from=None,
+        day_to=None,
+        source=None,
+        limit=None,
+    )
+    assert [r["article_id"] for r in ours] == [r[0] for r in theirs]
+    assert [r["score"] for r in ours] == pytest.approx([r[1] for r in theirs], rel=1e-12)
 
 
 def test_a_warehouse_without_the_index_says_so(tmp_path):
@@ -229,11 +319,11 @@ def test_each_run_rebuilds_the_index_from_the_articles_it_leaves(tmp_path):
     path = tmp_path / "newsmon.duckdb"
     with db.writer(path) as conn:
         insert_articles(conn, ARTICLES)
-        build_search_index(conn)
+        update_search_index(conn)
     with db.writer(path) as conn:  # the next run: one article replaced, one new
         conn.execute("delete from articles where article_id = 'a6'")
         insert_articles(conn, {"a7": (D4, "Coastline Post", "Sandbags", "Volunteers filled sandbags in Kellbridge.")})
-        report = build_search_index(conn)
+        report = update_search_index(conn)
     assert report.articles == len(ARTICLES)
     conn = db.reader(path)
     try:
@@ -246,10 +336,45 @@ def test_each_run_rebuilds_the_index_from_the_articles_it_leaves(tmp_path):
 def test_an_empty_warehouse_gets_an_empty_index(tmp_path):
     path = tmp_path / "newsmon.duckdb"
     with db.writer(path) as conn:
-        report = build_search_index(conn)
+        report = update_search_index(conn)
     assert report.articles == 0
     conn = db.reader(path)
     try:
         assert search_articles(conn, "strike") == []
+    finally:
+        conn.close()
+
+
+def _index_rows(conn: duckdb.DuckDBPyConnection) -> tuple[list, list]:
+    return (
+        conn.execute("select article_id, term, tf, title_tf from search_postings order by all").fetchall(),
+        conn.execute("select article_id, terms from search_documents order by all").fetchall(),
+    )
+
+
+def test_a_run_reindexes_its_days_and_what_changed_and_nothing_else(tmp_path):
+    path = tmp_path / "newsmon.duckdb"
+    with db.writer(path) as conn:
+        insert_articles(conn, ARTICLES)
+        update_search_index(conn)
+    with db.writer(path) as conn:
+        # The run's day: its articles deleted and inserted again, one with new text under the same hash.
+        conn.execute("update articles set text = 'Dockers voted on a regatta.' where article_id = 'a1'")
+        report = update_search_index(conn, D2, D2)
+        on_d2 = conn.execute("select count(*) from articles where day = ?", [D2]).fetchone()[0]
+        assert (report.indexed, report.dropped) == (on_d2, on_d2)
+        # Another day's article whose text changed (a new content hash): caught without its day.
+        conn.execute("update articles set text = 'A gondola sank.', content_hash = 'new' where article_id = 'a3'")
+        assert (update_search_index(conn).indexed, update_search_index(conn).indexed) == (1, 0)
+        ours = _index_rows(conn)
+    with db.writer(tmp_path / "fresh.duckdb") as fresh:  # the same articles indexed from scratch
+        insert_articles(fresh, ARTICLES)
+        fresh.execute("update articles set text = 'Dockers voted on a regatta.' where article_id = 'a1'")
+        fresh.execute("update articles set text = 'A gondola sank.', content_hash = 'new' where article_id = 'a3'")
+        update_search_index(fresh)
+        assert _index_rows(fresh) == ours
+    conn = db.reader(path)
+    try:
+        assert (_ids(conn, "regatta"), _ids(conn, "gondola"), _ids(conn, "services")) == (["a1"], ["a3"], [])
     finally:
         conn.close()

@@ -15,7 +15,7 @@ import pytest
 from newsmon import cli
 from tests.warehouse.articles import ARTICLES, insert_articles
 from warehouse import db
-from warehouse.search import build_search_index
+from warehouse.search import update_search_index
 
 pytestmark = pytest.mark.skipif(
     not {"search", "export"} <= set(cli._COMMANDS), reason="newsmon/cli.py has no search/export commands yet"
@@ -39,7 +39,7 @@ def warehouse_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cli_search")
     with db.writer(folder / "newsmon.duckdb") as conn:
         insert_articles(conn, ARTICLES)
-        build_search_index(conn)
+        update_search_index(conn)
     return folder
 
 

@@ -1,12 +1,7 @@
--- Size of the full-text index: articles indexed and distinct terms.
-with stats as (
-    select num_docs from fts_main_articles.stats
-),
-
-terms as (
-    select count(*) as terms from fts_main_articles.dict
+-- Size of the full-text index: the articles it holds.
+with documents as (
+    select count(*) as articles from search_documents
 )
 
-select
-    coalesce((select num_docs from stats), 0) as articles,
-    (select terms from terms) as terms
+select articles
+from documents

@@ -8,7 +8,7 @@ with tokens as (
 
 select
     t.token,
-    t.token in (select sw from fts_main_articles.stopwords) as stopword,
+    t.token in (select s.word from search_stopwords as s) as stopword,
     stem(t.token, 'porter') as stem
 from tokens as t
 order by t.position
