@@ -124,6 +124,9 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSMON_", "PREFECT_"))}
     env |= {"PREFECT_HOME": str(work / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # The same work on both sides: the bare loop reads every page whatever its language, so newsmon
+    # accepts every language its identifier knows (its default, English only, quarantines ~3/4 here).
+    env["NEWSMON_LANGUAGES"] = ",".join(_known_languages())
     log = work / "runs.log"
     runs: dict[str, list[dict]] = {"bare": [], "newsmon": []}
     with synth._prefect_server(env, work / "server.log") as api:
@@ -169,14 +172,22 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _known_languages() -> list[str]:
+    from transforms.language import _identifier
+
+    return sorted(_identifier().nb_classes)
+
+
 def _warehouse_figures(database: Path) -> dict:
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as con:
         counts = json.loads(con.execute("select counts from runs where flow = 'daily'").fetchone()[0])
         articles = con.execute("select count(*) from articles").fetchone()[0]
+        quarantined = dict(con.execute("select stage, count(*) from quarantine group by all").fetchall())
     return {
         "articles": articles,
+        "quarantined": quarantined,
         "stage_seconds": {k: counts[k]["seconds"] for k in ("process", "entities", "stories", "events") if k in counts},
     }
 

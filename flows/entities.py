@@ -152,6 +152,7 @@ def day_entity_result(
             articles[i : i + chunk_articles], nlp, registry, n_process=n_process, gazetteer=gazetteer, reader=reader
         )
         result.mentions += part.mentions
+        result.failed |= part.failed
         for e in part.entities:
             entities.setdefault(e.entity_id, e)
             day_entities.setdefault(e.entity_id, entities[e.entity_id])
@@ -548,6 +549,18 @@ def run_entities(
         )
     reader.store()
     good, quarantined = checked_result(day, articles, result, docs_dir=docs_dir)
+    doc_of = {a.article_id: doc_id for doc_id, a in articles}
+    quarantined += [
+        QuarantineRecord(
+            day=day,
+            stage=STAGE,
+            item_id=article_id,
+            doc_id=doc_of.get(article_id),
+            expectation="entity_rules_error",
+            reason=f"article kept, its entities not read: the entity rules failed on its text ({why})",
+        )
+        for article_id, why in sorted(result.failed.items())
+    ]
     aliases = write_day(conn, day, good)
     new = conn.execute("select count(*) from entities where first_seen = ?", [day]).fetchone()
     report = EntitiesReport(

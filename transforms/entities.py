@@ -115,6 +115,9 @@ class EntityResult(_Record):
     mentions: list[EntityMention] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     aliases: list[EntityAlias] = Field(default_factory=list)
+    # article_id -> why its entities could not be read (a rule failed on its text); the article
+    # itself is kept, and the stage quarantines this with the reason
+    failed: dict[str, str] = Field(default_factory=dict)
 
 
 class Registry:
@@ -583,6 +586,16 @@ def _org_names_with_suffix(cands: list[_Cand], surfaces: dict[int, str]) -> None
                 _short_org(c, by_key[next(iter(full))][0])
 
 
+def _alias_root(c: _Cand) -> _Cand:
+    """The organisation a short form names, through short forms of short forms ("Brennock" ->
+    "Brennock Fibre" -> "Brennock Fibre Ltd"), whatever order the candidates come in."""
+    seen = {id(c)}
+    while c.alias_of is not None and id(c.alias_of) not in seen:
+        c = c.alias_of
+        seen.add(id(c))
+    return c
+
+
 def _short_org(c: _Cand, org: _Cand) -> None:
     """'Castellan' beside 'Castellan Port Services', 'Club' beside 'Kellbridge Rugby Club'."""
     if org is c:
@@ -889,7 +902,12 @@ def _article_mentions(
             _resolve(c, surfaces[id(c)], full_names, registry, counts)
     for c in cands:
         if c.alias_of is not None:
-            c.entity, c.alias_how = c.alias_of.entity, "org_short_form"
+            root = _alias_root(c)
+            if root.entity is not None:
+                c.entity, c.alias_how = root.entity, "org_short_form"
+            else:  # what it shortens is not a mention any more: a name of its own
+                c.alias_of = None
+                _resolve(c, surfaces[id(c)], full_names, registry, counts)
 
     # overlapping spans: keep the longer (hyphen splits already replaced what they cover)
     kept: list[_Cand] = []
@@ -897,6 +915,14 @@ def _article_mentions(
         if not any(_overlaps(c, k) for k in kept):
             kept.append(c)
     return sorted(kept, key=_order)
+
+
+def _checked(cands: list[_Cand]) -> list[_Cand]:
+    """Every mention of an article resolved to an entity, or an error naming the one that is not."""
+    for c in cands:
+        if c.entity is None:
+            raise ValueError(f"a {c.type} mention at {c.start}-{c.end} resolved to no entity ({','.join(c.rules)})")
+    return cands
 
 
 def read_texts(
@@ -946,23 +972,37 @@ def entity_mentions(
     # the result does not depend on the order of articles within a run; so are the one-word
     # places evidence found in any article of the batch (and the registry's)
     places = registry.one_word_places()
+    result = EntityResult()
+    first: dict[int, list[_Cand]] = {}
     for i, article in enumerate(articles):
         if False in parts[i]:
             places |= {k for k in place_context_keys(parts[i][False].text) if " " not in k}
-        for c in _article_mentions(article, parts[i], docs[i], Registry(), gaz, outlets[i], skip_rules):
+        try:
+            first[i] = _article_mentions(article, parts[i], docs[i], Registry(), gaz, outlets[i], skip_rules)
+        except Exception as exc:  # one article's text must not stop the day's entities
+            result.failed[article.article_id] = f"{type(exc).__name__}: {exc}"[:300]
+            continue
+        for c in first[i]:
             if c.type == "PERSON" and c.entity and len(c.entity.canonical_name.split()) > 1:
                 registry.add(c.entity)
             if c.entity and c.type == "GPE" and {"dateline", "place_evidence"} & set(c.rules):
                 places.add(alias_key(parts[i][c.in_headline].text[c.start : c.end]))
-    result = EntityResult()
     entities: dict[str, Entity] = {}
     aliases: dict[tuple[str, str], EntityAlias] = {}
     for i, article in enumerate(articles):
-        for c in _article_mentions(article, parts[i], docs[i], registry, gaz, outlets[i], skip_rules, places):
+        if i not in first:
+            continue
+        try:
+            found = _checked(
+                _article_mentions(article, parts[i], docs[i], registry, gaz, outlets[i], skip_rules, places)
+            )
+        except Exception as exc:
+            result.failed[article.article_id] = f"{type(exc).__name__}: {exc}"[:300]
+            continue
+        for c in found:
             part = parts[i][c.in_headline]
             surface = part.text[c.start : c.end]
             ent = c.entity
-            assert ent is not None
             entities.setdefault(ent.entity_id, registry.entities.get(ent.entity_id, ent))
             sent = bisect.bisect_right(part.sent_starts, c.start) - 1
             result.mentions.append(
@@ -1052,7 +1092,7 @@ def _types_voted(result: EntityResult, registry: Registry) -> EntityResult:
                 remap[e.entity_id] = winner
     if not remap:
         return result
-    voted = EntityResult()
+    voted = EntityResult(failed=result.failed)
     for m in result.mentions:
         if m.entity_id in remap:
             m = m.model_copy(update={"entity_id": remap[m.entity_id].entity_id, "how": f"{m.how},type_vote"})

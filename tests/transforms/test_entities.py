@@ -703,3 +703,19 @@ def test_company_named_without_its_suffix_is_the_same_company(nlp):
     assert types["Brennock Fibre"] == {("Brennock Fibre Ltd", "ORG")}
     # another word than an organisation word: another company
     assert {n for n, _ in types.get("Kestrel Bay Trading", {("Kestrel Bay Trading", "")})} == {"Kestrel Bay Trading"}
+
+
+def test_a_short_form_follows_its_organisation_through_other_short_forms_or_stands_alone() -> None:
+    """'Neue' -> 'Neue Werke' -> 'Neue Werke AG' reaches the company whatever the order; a short form
+    whose organisation is no longer a mention (dropped as a fragment) is not left without an entity."""
+    from transforms.entities import _alias_root, _Cand, _checked
+
+    full = _Cand(False, 40, 53, "ORG", "ORG", [])
+    middle = _Cand(False, 20, 30, "ORG", "ORG", ["org_short_form"], alias_of=full)
+    short = _Cand(False, 0, 4, "ORG", "ORG", ["org_short_form"], alias_of=middle)
+    assert _alias_root(short) is full and _alias_root(middle) is full and _alias_root(full) is full
+    loop = _Cand(False, 60, 64, "ORG", "ORG", [])
+    loop.alias_of = _Cand(False, 70, 74, "ORG", "ORG", [], alias_of=loop)
+    assert _alias_root(loop) in (loop, loop.alias_of)  # a cycle ends
+    with pytest.raises(ValueError, match="ORG mention at 0-4 resolved to no entity"):
+        _checked([short])
