@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from flows.gazetteer import installed_gazetteer  # noqa: E402
 from transforms.entities import ArticleText, entity_mentions, load_nlp  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -58,7 +59,7 @@ def main() -> None:
                 )
         arts = [ArticleText(article_id=str(i), text=t) for i, t in enumerate(texts)]
         t0 = time.perf_counter()
-        entity_mentions(arts, nlp)
+        entity_mentions(arts, nlp, gazetteer=installed_gazetteer())
         dt = time.perf_counter() - t0
         print(
             f"{model:5} {1:>6} {32:>5} {len(texts) / dt:>7.1f} {chars / dt / 1000:>7.1f}  entity_mentions (NER + rules)"

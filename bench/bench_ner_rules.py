@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from flows.gazetteer import installed_gazetteer  # noqa: E402
 from transforms.entities import ArticleText, entity_mentions, load_nlp  # noqa: E402
 from transforms.ner_eval import conll_half, gold_spans, predicted_spans, rule_changes, span_scores  # noqa: E402
 
@@ -65,20 +66,21 @@ def main() -> None:
     args = ap.parse_args()
     docs = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
     nlp = _Parsed(load_nlp("md"))
+    gaz = installed_gazetteer()
     for half in ("tune", "report"):
         part = conll_half(docs, half)
         arts = [ArticleText(article_id=str(d["doc_id"]), text=d["text"]) for d in part]
-        s = span_scores(gold_spans(part), predicted_spans(entity_mentions(arts, nlp)))
+        s = span_scores(gold_spans(part), predicted_spans(entity_mentions(arts, nlp, gazetteer=gaz)))
         print(f"{half:6} ({len(part)} docs): " + "  ".join(f"{t} {v.f1:.3f}" for t, v in s.items()))
     part = conll_half(docs, args.half)
     arts = [ArticleText(article_id=str(d["doc_id"]), text=d["text"]) for d in part]
     gold = gold_spans(part)
-    full = predicted_spans(entity_mentions(arts, nlp))
+    full = predicted_spans(entity_mentions(arts, nlp, gazetteer=gaz))
     f1 = span_scores(gold, full)["ALL"].f1
     head = f"{'rule':30} {'right':>6} {'wrong':>6} {'neutral':>7} {'F1 without':>10}"
     print(f"\nleave-one-out on the {args.half} half: {head}")
     for rule in args.rules.split(","):
-        without = predicted_spans(entity_mentions(arts, nlp, skip_rules={rule}))
+        without = predicted_spans(entity_mentions(arts, nlp, gazetteer=gaz, skip_rules={rule}))
         ch = rule_changes(gold, full, without)
         f1_off = span_scores(gold, without)["ALL"].f1
         print(f"{'':38}{rule:30} {ch.right:6d} {ch.wrong:6d} {ch.neutral:7d} {f1_off:10.3f} ({f1 - f1_off:+.3f})")

@@ -144,6 +144,7 @@ def _merged_times(timed: dict[tuple[str, str], _Timed], who: str, half: str) -> 
 
 def ner_rows(conll_path: Path) -> list[Row]:
     """Exact-span F1 on conllpp-dev: entity_mentions against the spaCy pipeline's own entities."""
+    from flows.gazetteer import installed_gazetteer
     from transforms.entities import DEFAULT_MODEL, ArticleText, entity_mentions, load_nlp
     from transforms.ner_eval import CONLL_TYPE, SCORED_TYPES, span_scores
 
@@ -151,7 +152,9 @@ def ner_rows(conll_path: Path) -> list[Row]:
         docs = [json.loads(line) for line in lines]
     gold = [(d["doc_id"], e["start"], e["end"], e["type"]) for d in docs for e in d["entities"]]
     nlp = load_nlp(DEFAULT_MODEL)
-    result = entity_mentions([ArticleText(article_id=str(d["doc_id"]), text=d["text"]) for d in docs], nlp)
+    result = entity_mentions(
+        [ArticleText(article_id=str(d["doc_id"]), text=d["text"]) for d in docs], nlp, gazetteer=installed_gazetteer()
+    )
     types = {e.entity_id: e.type for e in result.entities}
     ours = [
         (int(m.article_id), m.start, m.end, CONLL_TYPE.get(types[m.entity_id], "-"))

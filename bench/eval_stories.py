@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import transforms.stories as stories_mod  # noqa: E402
+from flows.gazetteer import installed_gazetteer  # noqa: E402
 from tests.transforms.corpus_articles import HARD_CASES, sample_articles, seed_articles  # noqa: E402
 from transforms.duplicates import TextDoc, duplicate_map, duplicates  # noqa: E402
 from transforms.embeddings import text_embeddings  # noqa: E402
@@ -72,7 +73,9 @@ def with_entities(docs: list[TextDoc]) -> list[TextDoc]:
     """`docs` with entity ids and headline/lead entity ids, as the flow reads them from
     `entity_mentions` (one entity-stage batch over all of them, en_core_web_md)."""
     found = entity_mentions(
-        [ArticleText(article_id=d.article_id, title=d.title, text=d.text) for d in docs], load_nlp()
+        [ArticleText(article_id=d.article_id, title=d.title, text=d.text) for d in docs],
+        load_nlp(),
+        gazetteer=installed_gazetteer(),
     )
     ids: dict[str, list[str]] = defaultdict(list)
     lead: dict[str, list[str]] = defaultdict(list)

@@ -940,7 +940,7 @@ def entity_mentions(
     *,
     batch_size: int = BATCH_SIZE,
     n_process: int = N_PROCESS,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer,
     skip_rules: Collection[str] = (),
     reader: Callable[[Sequence[str]], list[Parsed]] | None = None,
 ) -> EntityResult:
@@ -949,11 +949,11 @@ def entity_mentions(
     `reader` gives what the model reads in each text (`ner_input.Parsed`), in order; by default
     `nlp` parses them. The entity stage passes one that reuses what was read before.
 
-    `gazetteer` is the place and first-name lists; the stage passes `flows.gazetteer.installed_gazetteer()`.
+    `gazetteer` is the place and first-name lists (loading them is I/O: `flows.gazetteer.installed_gazetteer()`).
     `skip_rules` names rules to leave out (to measure them).
     """
     registry = _copy(registry or Registry())
-    gaz = gazetteer if gazetteer is not None else _installed_gazetteer()
+    gaz = gazetteer
     outlets = [_outlets(a, articles) for a in articles]
     jobs = [(a.title, (i, True)) for i, a in enumerate(articles) if a.title]
     jobs += [(a.text, (i, False)) for i, a in enumerate(articles)]
@@ -1036,14 +1036,6 @@ def entity_mentions(
     result.entities = sorted(entities.values(), key=lambda e: e.entity_id)
     result.aliases = list(aliases.values())
     return _types_voted(result, registry)
-
-
-def _installed_gazetteer() -> Gazetteer:
-    # For callers that pass none (scripts, tests): the same gazetteer the stage passes. The loading
-    # (package data, the cached first-name list) is flows' I/O, imported only when asked for.
-    from flows.gazetteer import installed_gazetteer
-
-    return installed_gazetteer()
 
 
 def _outlets(article: ArticleText, articles: Sequence[ArticleText]) -> dict[str, str]:

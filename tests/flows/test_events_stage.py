@@ -150,6 +150,7 @@ def test_implausible_dates_are_quarantined(seed_articles, nlp):
 
 
 def test_entity_rows_in_the_warehouse_are_used(seed_articles, nlp):
+    from flows.gazetteer import installed_gazetteer
     from transforms.entities import ArticleText, entity_mentions
 
     conn = _warehouse(seed_articles)
@@ -157,6 +158,7 @@ def test_entity_rows_in_the_warehouse_are_used(seed_articles, nlp):
     result = entity_mentions(
         [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in day_articles],
         nlp,
+        gazetteer=installed_gazetteer(),
     )
     conn.executemany(
         "insert into entities values (?, ?, ?, ?, ?, ?)",
@@ -188,12 +190,14 @@ def test_entity_rows_in_the_warehouse_are_used(seed_articles, nlp):
 
 def _warehouse_with_entity_rows(seed_articles, nlp, day: date, unrelated: int) -> duckdb.DuckDBPyConnection:
     """The seeds with the entity stage's rows for `day`'s articles, and `unrelated` other entities."""
+    from flows.gazetteer import installed_gazetteer
     from transforms.entities import ArticleText, entity_mentions
 
     conn = _warehouse(seed_articles)
     result = entity_mentions(
         [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in seed_articles if a.day == day],
         nlp,
+        gazetteer=installed_gazetteer(),
     )
     entities = [[e.entity_id, e.canonical_name, e.type, day, day, 1] for e in result.entities]
     entities += [[f"person_unrelated{i:05d}", f"Someone {i}", "PERSON", day, day, 1] for i in range(unrelated)]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.gazetteer import installed_gazetteer
 from transforms.entities import ArticleText, entity_mentions, load_nlp
 from transforms.ner_eval import (
     HALVES,
@@ -43,7 +44,11 @@ def test_conll_report_half_above_floor(conll_docs):
     scores = {}
     for half in HALVES:
         part = conll_half(conll_docs, half)
-        result = entity_mentions([ArticleText(article_id=str(d["doc_id"]), text=d["text"]) for d in part], nlp)
+        result = entity_mentions(
+            [ArticleText(article_id=str(d["doc_id"]), text=d["text"]) for d in part],
+            nlp,
+            gazetteer=installed_gazetteer(),
+        )
         scores[half] = span_scores(gold_spans(part), predicted_spans(result))
         print(f"\nconllpp-dev {half} half, {len(part)} docs, model {baseline['model']}")
         print(f"{'type':4} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'pred':>6}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.gazetteer import installed_gazetteer
 from transforms.entities import (
     ArticleText,
     Entity,
@@ -46,7 +47,7 @@ def _run(nlp, *texts: str, registry: Registry | None = None, title: str | None =
         ArticleText(article_id=f"a{i}", title=title if i == 0 else None, text=t)
         for i, t in enumerate(texts)
     ]
-    return entity_mentions(arts, nlp, registry)
+    return entity_mentions(arts, nlp, registry, gazetteer=installed_gazetteer())
 
 
 def _names(result) -> dict[str, tuple[str, str]]:
@@ -626,7 +627,7 @@ def test_outlet_names_are_organisations(nlp):
     art = ArticleText(
         article_id="a0", text="Follow the Gazette on Facebook for updates from Dunmere.", source="Tidewater Gazette"
     )
-    res = entity_mentions([art], nlp)
+    res = entity_mentions([art], nlp, gazetteer=installed_gazetteer())
     gazette = [m for m in res.mentions if m.surface == "Gazette"]
     if gazette:  # when the model tags the word at all
         assert {_names(res)[m.entity_id] for m in gazette} == {("Tidewater Gazette", "ORG")}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.gazetteer import installed_gazetteer
 from transforms.entities import ArticleText, entity_mentions, load_nlp
 from transforms.ner_eval import gold_spans, marked_docs, predicted_spans, span_scores
 
@@ -24,7 +25,9 @@ pytestmark = pytest.mark.slow
 def sentences() -> tuple[list[dict], object]:
     docs = marked_docs((HERE / "news_sentences.txt").read_text(encoding="utf-8"))
     articles = [ArticleText(article_id=str(d["doc_id"]), text=d["text"]) for d in docs]
-    return docs, entity_mentions(articles, load_nlp(json.loads(BASELINE.read_text())["model"]))
+    return docs, entity_mentions(
+        articles, load_nlp(json.loads(BASELINE.read_text())["model"]), gazetteer=installed_gazetteer()
+    )
 
 
 def test_news_sentences_above_floor(sentences):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.gazetteer import installed_gazetteer
 from transforms.entities import ArticleText, EntityResult, entity_mentions, load_nlp, resolve_alias
 from transforms.entity_rules import leading_title
 
@@ -29,7 +30,7 @@ def seed_articles(seeds_dir: Path) -> list[ArticleText]:
 
 @pytest.fixture(scope="session")
 def seed_result(seed_articles) -> EntityResult:
-    return entity_mentions(seed_articles, load_nlp())
+    return entity_mentions(seed_articles, load_nlp(), gazetteer=installed_gazetteer())
 
 
 @pytest.fixture(scope="session")

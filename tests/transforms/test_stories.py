@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pytest
 
 import transforms.stories as stories_mod
+from flows.gazetteer import installed_gazetteer
 from tests.transforms.corpus_articles import HARD_CASES, ROOT, sample_articles, seed_articles
 from transforms.duplicates import TextDoc, duplicate_map, duplicates
 from transforms.entities import ArticleText, entity_mentions, load_nlp
@@ -52,7 +53,9 @@ def entity_rows(seeds_dir) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
     them from `entity_mentions`: one entity-stage batch (en_core_web_md, loaded once)."""
     docs = [_doc(k, a) for k, a in seed_articles(seeds_dir).items()] + list(_hard_docs().values())
     found = entity_mentions(
-        [ArticleText(article_id=d.article_id, title=d.title, text=d.text) for d in docs], load_nlp()
+        [ArticleText(article_id=d.article_id, title=d.title, text=d.text) for d in docs],
+        load_nlp(),
+        gazetteer=installed_gazetteer(),
     )
     ids: dict[str, list[str]] = defaultdict(list)
     lead: dict[str, list[str]] = defaultdict(list)
