@@ -9,11 +9,12 @@ import functools
 import json
 import logging
 import os
+import sys
 import time as _time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import duckdb
 import pandas as pd
@@ -672,25 +673,37 @@ def journaled(settings: Settings, run_id: str, command: str, days: list[date], p
         pid=os.getpid(),
         prefect_flow_run_id=_prefect_flow_run_id(),
         params=params,
+        warm="newsmon._preloaded" in sys.modules,  # a fork of `newsmon serve`'s warm process (newsmon/warm.py)
     )
     outcome: dict[str, Any] = {}
     try:
         yield outcome
     except db.WarehouseBusyError as exc:
-        journal.record(path, run_id, "refused", reason=str(exc))
+        journal.record(path, run_id, "refused", reason=str(exc), cpu_seconds=_cpu())
         notify_run_problem(path, run_id, settings.notify, "refused", command, days, str(exc))
         raise
     except Exception as exc:
-        journal.record(path, run_id, "failed", reason=journal.reason_of(exc))
+        journal.record(path, run_id, "failed", reason=journal.reason_of(exc), cpu_seconds=_cpu())
         notify_run_problem(path, run_id, settings.notify, "failed", command, days, journal.reason_of(exc))
         raise
     except BaseException as exc:  # KeyboardInterrupt, Prefect's TerminationSignal (SIGTERM), SystemExit
-        journal.record(path, run_id, "interrupted", reason=type(exc).__name__)
+        journal.record(path, run_id, "interrupted", reason=type(exc).__name__, cpu_seconds=_cpu())
         notify_run_problem(path, run_id, settings.notify, "interrupted", command, days, type(exc).__name__)
         raise
     journal.record(
-        path, run_id, outcome.get("status", "completed"), reason=outcome.get("reason"), counts=outcome.get("counts")
+        path,
+        run_id,
+        outcome.get("status", "completed"),
+        reason=outcome.get("reason"),
+        counts=outcome.get("counts"),
+        cpu_seconds=_cpu(),
     )
+
+
+def _cpu() -> float:
+    """CPU seconds this process has used (all threads). A served run is a fresh fork (newsmon/warm.py),
+    whose counters start at zero, so there it is the run's own cost."""
+    return round(_time.process_time(), 2)
 
 
 def _all_sources_failed(report: FetchReport) -> str | None:
@@ -761,6 +774,12 @@ def daily(
     return summary
 
 
+# A served run gets this flow pickled (Prefect's runner; newsmon/warm.py). Pickled by value, its
+# function keeps only the globals its code names, so the parameter types ("date" under
+# `from __future__ import annotations`) are resolved here, where the module's names are at hand.
+daily.fn.__annotations__ = get_type_hints(daily.fn)
+
+
 def _headline_counts(counts: dict[str, Any]) -> dict[str, Any]:
     """The few figures the journal keeps per run (the full counts are in the `runs` table)."""
     process = counts.get("process", {})
@@ -802,18 +821,23 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
     return summaries
 
 
-def daily_deployment(cron: str, inbox: str | None = None, sources: str | None = None, timezone: str = "UTC"):
-    """The daily flow as a deployment on a cron schedule (what `newsmon serve` serves)."""
+def served_options(cron: str, inbox: str | None = None, sources: str | None = None, timezone: str = "UTC") -> dict:
+    """How `newsmon serve` deploys the daily flow: name, cron schedule, parameters (Runner.add_flow's arguments)."""
     from prefect.schedules import Cron
 
     params = {k: v for k, v in {"inbox": inbox, "sources": sources}.items() if v}
-    return daily.to_deployment(
-        name="newsmon-daily",
-        schedule=Cron(cron, timezone=timezone),
-        parameters=params,
-        description="newsmon daily run: inbox and web sources -> warehouse -> summary",
-        tags=["newsmon"],
-    )
+    return {
+        "name": "newsmon-daily",
+        "schedule": Cron(cron, timezone=timezone),
+        "parameters": params,
+        "description": "newsmon daily run: inbox and web sources -> warehouse -> summary",
+        "tags": ["newsmon"],
+    }
+
+
+def daily_deployment(cron: str, inbox: str | None = None, sources: str | None = None, timezone: str = "UTC"):
+    """The daily flow as a deployment on a cron schedule (what `newsmon serve` serves)."""
+    return daily.to_deployment(**served_options(cron, inbox, sources, timezone))
 
 
 def summary_json(summary: DailySummary) -> str:

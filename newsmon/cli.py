@@ -563,22 +563,40 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             "PREFECT_API_URL is not set: start `prefect server start` and export "
             "PREFECT_API_URL=http://127.0.0.1:4200/api (see README, Running on a server)"
         )
-    from prefect import serve
+    import asyncio
+    import contextlib
 
-    from flows.daily import daily_deployment
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
 
-    deployment = daily_deployment(
-        cron,
-        inbox=str(inbox) if args.inbox else None,
-        sources=str(sources) if args.sources else None,
-        timezone=settings.timezone,
+    from flows.daily import daily, served_options
+    from newsmon.warm import serve_warm
+
+    runner = Runner(pause_on_shutdown=True)
+    runner.add_flow(
+        daily,
+        **served_options(
+            cron,
+            inbox=str(inbox) if args.inbox else None,
+            sources=str(sources) if args.sources else None,
+            timezone=settings.timezone,
+        ),
     )
-    print(f"newsmon: serving deployment newsmon-daily/newsmon-daily on '{cron}'; Ctrl-C stops", file=sys.stderr)
-    serve(deployment)
+    # Runs are forks of a process that has imported the pipeline and loaded the models (newsmon/warm.py).
+    warm = serve_warm()
+    print(
+        f"newsmon: serving deployment newsmon-daily/newsmon-daily on '{cron}'"
+        f"{' (runs start warm)' if warm else ''}; Ctrl-C stops",
+        file=sys.stderr,
+    )
+    with contextlib.suppress(KeyboardInterrupt, TerminationSignal):  # Ctrl-C or systemd's stop
+        asyncio.run(runner.start())
     return EXIT_OK
 
 
 _WRITERS = ("run", "fetch", "backfill", "compact")
+
+
 def _cmd_compact(args: argparse.Namespace) -> int:
     from warehouse.db import compact
 

@@ -91,13 +91,16 @@ def status_markdown(status: Status) -> str:
     lines.append(f"- schedule: '{sched.cron}'; next run: {when}" + (f" ({sched.note})" if sched.note else ""))
     lines += ["", "## Last runs", ""]
     if status.runs:
-        lines += ["| started (UTC) | command | days | outcome | reason | notified |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| started (UTC) | command | days | outcome | reason | CPU s | notified |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for run in status.runs:
             days = run.days[0] if len(run.days) == 1 else f"{run.days[0]}..{run.days[-1]}" if run.days else "-"
             reason = (run.reason or "").replace("|", "/")
             lines.append(
                 f"| {run.started_at or run.ended_at or '-'} | {run.command} | {days} | {run.status} | {reason} "
-                f"| {notified_cell(run.notified)} |"
+                f"| {'-' if run.cpu_seconds is None else f'{run.cpu_seconds:.1f}'} | {notified_cell(run.notified)} |"
             )
         failed = [(run, r) for run in status.runs for r in run.notified if not r.get("ok")]
         if failed:

@@ -41,6 +41,10 @@ class RunEntry(BaseModel):
     pid: int | None = None
     prefect_flow_run_id: str | None = None
     counts: dict[str, Any] | None = None
+    # CPU seconds of the run's process when it ended (a served run: its fork alone; `newsmon run`:
+    # the whole process, imports and model loading included)
+    cpu_seconds: float | None = None
+    warm: bool = False  # started as a fork of `newsmon serve`'s warm process (newsmon/warm.py)
     # `notified` events: one result per notification URL (target masked, ok, reason)
     notified: list[dict[str, Any]] = Field(default_factory=list)
 
@@ -117,11 +121,13 @@ def journal_runs(events: Iterable[dict[str, Any]], alive: Callable[[int], bool])
             entry.started_at = event.get("at")
             entry.pid = event.get("pid")
             entry.prefect_flow_run_id = event.get("prefect_flow_run_id")
+            entry.warm = bool(event.get("warm"))
         elif kind in OUTCOMES:
             entry.status = kind
             entry.ended_at = event.get("at")
             entry.reason = event.get("reason")
             entry.counts = event.get("counts")
+            entry.cpu_seconds = event.get("cpu_seconds")
             entry.command = entry.command or event.get("command", "")
             entry.days = entry.days or list(event.get("days") or [])
         elif kind == "notified":

@@ -192,3 +192,7 @@ def test_status_shows_the_served_run_and_the_schedule(scheduled_run):
     assert status["schedule"]["next_run_at"] or status["schedule"]["note"]
     served = [r for r in status["runs"] if r["prefect_flow_run_id"] == scheduled_run["run"]["id"]]
     assert served and served[0]["status"] == "completed"
+    # Served runs are forks of a process that already imported the pipeline and loaded the models
+    # (newsmon/warm.py); the journal keeps each run's CPU seconds (bench/bench_served.py measures them).
+    assert served[0]["warm"] is True
+    assert served[0]["cpu_seconds"] > 0

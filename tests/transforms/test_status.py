@@ -65,8 +65,9 @@ def test_status_markdown_says_when_there_is_nothing_yet():
 def test_status_shows_each_runs_notifications_and_the_failed_ones(notified, cell, failure_line):
     run = RunEntry(run_id="a", command="daily", days=["2026-03-04"], status="completed", started_at="t1")
     run.notified = notified
+    run.cpu_seconds = 2.84
     text = status_markdown(Status(database="/w/db", archive="/w/raw", schedule=Schedule(cron="0 6 * * *"), runs=[run]))
-    assert f"| daily | 2026-03-04 | completed |  {cell}" in text
+    assert f"| daily | 2026-03-04 | completed |  | 2.8 {cell}" in text
     assert ("Notifications that failed" in text) == (failure_line is not None)
     if failure_line:
         assert failure_line in text
