@@ -10,7 +10,10 @@ trafilatura is precise but takes its body from one container, and keeps what sit
   hold prose (a sidebar sharing a layout class does not);
 - teaser cards ("More news": a headline link and a summary, repeated) and the heading of a small
   box of links are kept: looked up in the page at the last paragraph and where the extractors
-  disagree (resiliparse left a paragraph out, or shows a headline over it), and dropped.
+  disagree (resiliparse left a paragraph out, or shows a headline over it), and dropped;
+- a standfirst that neither extractor kept (resiliparse may take a paywalled body for
+  boilerplate and see no lead around it): an element whose whole text is the meta description,
+  before the text's first paragraph, is added in front.
 Everything else trafilatura returned is kept as it is. Measured in docs/extraction.md
 (bench/eval_extraction.py).
 
@@ -24,6 +27,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml.html import HtmlElement
 from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.html import HTMLTree
@@ -144,8 +148,8 @@ def _source_end(html: str, blocks: list[str]) -> int:
 class _Joined:
     """Paragraph keys joined into one string, to find which paragraph holds a piece of text."""
 
-    def __init__(self, keys: list[str]) -> None:
-        self.text = "\n".join(keys)
+    def __init__(self, keys: list[str], separator: str = "\n") -> None:
+        self.text = separator.join(keys)
         self.starts = []
         offset = 0
         for key in keys:
@@ -167,34 +171,76 @@ def _matches(keys: list[str], line_keys: list[str]) -> list[int | None]:
 # ---------------------------------------------------------------- the page's structure
 
 
-def _element(tree: HtmlElement, block: str) -> HtmlElement | None:
+class _PageText:
+    """Where the page's text nodes hold some words. The <p> elements' own text (where most
+    paragraphs are found) is joined into one string, searched with str.find instead of a walk in
+    Python per search; the rest of the page is searched by libxml2 (an XPath query), and only for
+    words that its text holds at all (one serialisation of the page's text, done at the first
+    search that needs it). A look-up that walked the whole page in Python cost 1.3 ms, one that
+    found nothing 2.8 ms."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+        self._paragraphs: _Joined | None = None
+        self._owners: list[HtmlElement] = []
+        self._text: str | None = None
+
+    def in_paragraphs(self, words: str) -> Iterator[HtmlElement]:
+        """The <p> elements whose own text (before any child element) holds the words, in order."""
+        if self._paragraphs is None:
+            texts = []
+            for node in self.tree.iter("p"):
+                if node.text:
+                    texts.append(node.text)
+                    self._owners.append(node)
+            self._paragraphs = _Joined(texts, "\0")
+        joined = self._paragraphs
+        at = joined.text.find(words)
+        while at >= 0:
+            i = bisect_right(joined.starts, at) - 1
+            yield self._owners[i]
+            if i + 1 >= len(joined.starts):
+                return
+            at = joined.text.find(words, joined.starts[i + 1])
+
+    def anywhere(self, words: str) -> Iterator[HtmlElement | None]:
+        """The elements whose text nodes hold the words (for a tail, its element's parent), in
+        document order."""
+        if self._text is None:
+            self._text = etree.tostring(self.tree, method="text", encoding="unicode")
+        if words not in self._text:
+            return
+        for found in _TEXT_HOLDING(self.tree, words=words):
+            owner = found.getparent()
+            yield owner.getparent() if found.is_tail else owner
+
+
+_TEXT_HOLDING = etree.XPath("//text()[contains(., $words)]")
+
+
+def _element(page: _PageText, block: str) -> HtmlElement | None:
     """The innermost block element of the page whose text is this paragraph, found by its opening
-    or middle words in a text node: first among the <p> elements' own text (most paragraphs, and a
-    quarter of the time), then anywhere. A walk in Python beats an XPath search here."""
+    or middle words in a text node: first among the <p> elements' own text (most paragraphs), then
+    anywhere."""
     key = _key(block)
     probes = list(dict.fromkeys(s for s in (block[:25], block[len(block) // 2 :][:25]) if len(s.strip()) >= 8))
-    for words in probes:
-        for node in tree.iter("p"):
-            if node.text and words in node.text and (found := _holder(node, key)) is not None:
-                return found
-    for words in probes:
-        for node in tree.iter():
-            if isinstance(node.tag, str) and node.text and words in node.text:
-                found = _holder(node, key)
-            elif node.tail and words in node.tail:
-                found = _holder(node.getparent(), key)
-            else:
-                continue
-            if found is not None:
-                return found
+    for search in (page.in_paragraphs, page.anywhere):
+        for words in probes:
+            for node in search(words):
+                if (found := _holder(node, key)) is not None:
+                    return found
     return None
 
 
 def _holder(node: HtmlElement | None, key: str) -> HtmlElement | None:
     """The nearest block element from the node up whose text holds the whole paragraph."""
-    while node is not None and (node.tag not in _BLOCKS or len(_key(_words(node))) < len(key)):
+    while node is not None:
+        if node.tag in _BLOCKS:
+            text = _key(_words(node))
+            if len(text) >= len(key):
+                return node if key in text else None
         node = node.getparent()
-    return node if node is not None and key in _key(_words(node)) else None
+    return None
 
 
 def _is_card(card: HtmlElement, options: VoteOptions) -> bool:
@@ -311,37 +357,75 @@ def voted_body(
     present = " ".join(keys)
     lookups = _Lookups(tree, options.max_lookups)
     lines: list[str] = []
+    line_keys: list[str] = []
     matched: list[int | None] = []
     # The second opinion costs a parse of its own: asked only where the page's own summary (meta
     # description) is missing from trafilatura's text, a sign that a lead or standfirst was left
     # out, or where the page has none (about half the pages).
-    if not description or _key(description)[: options.description_chars] not in present:
+    summarised = bool(description) and _key(description)[: options.description_chars] in present
+    if not summarised:
         lines = _second_opinion(html, blocks)
-        matched = _matches(keys, [_key(line) for line in lines])
+        line_keys = [_key(line) for line in lines]
+        matched = _matches(keys, line_keys)
     anchors = [j for j, i in enumerate(matched) if i is not None]
     added = _lead_and_inner(lines, matched, anchors, options) if anchors else {}
-    added = {j: line for j, line in added.items() if not _overlaps(_key(line), present)}
-    dropped = _teasers(blocks, keys, lines, matched, lookups, options)
+    added = {j: line for j, line in added.items() if not _overlaps(line_keys[j], present)}
+    dropped = _teasers(blocks, keys, lines, line_keys, matched, lookups, options)
     merged = list(_merged(blocks, dropped, matched, added))
     last = next((blocks[i] for i in range(len(blocks) - 1, -1, -1) if i not in dropped), None)
     if last is not None:
         merged += _continued(lookups(last), present, options)
+    if description and not summarised and merged:
+        merged[:0] = _standfirst(description, html, merged, lookups.page, options)
     return "\n\n".join(merged)
 
 
 class _Lookups:
-    """Page look-ups by paragraph text, within a budget (each walks the page's text nodes)."""
+    """Page look-ups by paragraph text, within a budget."""
 
     def __init__(self, tree: HtmlElement, budget: int) -> None:
-        self.tree, self.left, self.found = tree, budget, {}
+        self.page, self.left, self.found = _PageText(tree), budget, {}
 
     def __call__(self, block: str) -> HtmlElement | None:
         if block not in self.found:
             if self.left <= 0:
                 return None
             self.left -= 1
-            self.found[block] = _element(self.tree, block)
+            self.found[block] = _element(self.page, block)
         return self.found[block]
+
+
+def _standfirst(description: str, html: str, merged: list[str], page: _PageText, options: VoteOptions) -> list[str]:
+    """The page's standfirst where neither extractor kept it: an element whose whole text is the
+    meta description, before the first paragraph of the text (news and blog templates print the
+    summary under the headline, outside the body's container, and resiliparse may take the body for
+    boilerplate). [] where the description is not prose or not shown before the text."""
+    words = " ".join(description.split())
+    key = _key(words)
+    if not _addable(words, options) or key[: options.description_chars] in " ".join(map(_key, merged)):
+        return []
+    # Cheap test first: its opening words are in the page's source after <body> and before those
+    # of the text (str.find). Without it the page look-ups below cost 0.3 ms a page on average.
+    body = max(0, html.find("<body"))
+    at = html.find(words[:20], body)
+    if at < 0 or at > _source_start(html, merged, body) >= 0:
+        return []
+    shown = _element(page, words)
+    if shown is None or _key(_words(shown)) != key:
+        return []
+    first = _element(page, merged[0])
+    return [_words(shown)] if first is not None and _precedes(shown, first) else []
+
+
+def _precedes(element: HtmlElement, other: HtmlElement) -> bool:
+    """The element comes before the other in the page, neither holding the other."""
+    mine = [element, *element.iterancestors()]
+    theirs = [other, *other.iterancestors()]
+    for i, node in enumerate(mine):
+        if node in theirs:
+            j = theirs.index(node)
+            return i > 0 and j > 0 and node.index(mine[i - 1]) < node.index(theirs[j - 1])
+    return False
 
 
 def _addable(line: str, options: VoteOptions) -> bool:
@@ -403,6 +487,7 @@ def _teasers(
     blocks: list[str],
     keys: list[str],
     lines: list[str],
+    line_keys: list[str],
     matched: list[int | None],
     lookups: _Lookups,
     options: VoteOptions,
@@ -416,7 +501,7 @@ def _teasers(
         for j, i in enumerate(matched):
             if i is not None:
                 first_line.setdefault(i, j)
-        in_lines = _Joined([_key(line) for line in lines])
+        in_lines = _Joined(line_keys)
         for i, key in enumerate(keys):
             j = first_line.get(i)
             if j is None:

@@ -604,3 +604,88 @@ def test_trafilatura_text_is_bare_extractions(name: str) -> None:
     options = {"include_comments": False, "include_tables": True, "deduplicate": False}
     document = trafilatura.bare_extraction(load_html(html), url=url, **options)
     assert _trafilatura_text(load_html(html), url, CHOSEN_OPTIONS) == (document.text if document else None)
+
+
+# html_article parses with its own parser (trafilatura's options, element classes looked up in C):
+# the tree must be load_html's, node for node and class for class.
+_PARSE_CASES = [
+    _page(body=CHROME + ARTICLE + FOOTER),
+    _page(
+        body="<form action='/s'><label>Search <input name='q'></label><select><option>a</option></select>"
+        "<textarea>x</textarea></form><!-- a comment --><p>Text &amp; more</p>"
+    ),
+    "<?xml version='1.0' encoding='utf-8'?><html><body><p>An XML declaration with an encoding.</p></body></html>",
+    "<p>A fragment, not a page.</p>",
+    "plain text without any markup",
+    "<html><body></body></html>",
+]
+
+
+@pytest.mark.parametrize(
+    "html",
+    _PARSE_CASES + [decoded_html(path.read_bytes())[0] for path in sorted(PAGES.glob("*.html"))],
+)
+def test_parsed_html_is_load_htmls(html: str) -> None:
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from transforms.html_extract import parsed_html
+
+    ours, theirs = parsed_html(html), load_html(html)
+    assert (ours is None) is (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours, encoding="unicode") == etree.tostring(theirs, encoding="unicode")
+        assert [type(node) for node in ours.iter()] == [type(node) for node in theirs.iter()]
+
+
+def test_vote_finds_a_paragraph_in_the_page() -> None:
+    """The vote's page look-up: a <p>'s own text first, then any text node (a tail after inline
+    markup, a <div> without <p>), the innermost block holding the whole paragraph."""
+    from lxml.html import document_fromstring
+
+    from transforms.body_vote import _element, _PageText
+
+    tree = document_fromstring(
+        "<html><body><div><p>Lead <b>bold</b> words of the first paragraph that run on.</p>"
+        "<div class='x'>Second paragraph text sits <a href='/'>here</a> after a link and keeps going.</div>"
+        "<p>Third paragraph text, all in the paragraph's own text node.</p></div></body></html>"
+    )
+    page = _PageText(tree)
+    assert _element(page, "Lead bold words of the first paragraph that run on.").tag == "p"
+    assert _element(page, "Second paragraph text sits here after a link and keeps going.").get("class") == "x"
+    third = _element(page, "Third paragraph text, all in the paragraph's own text node.")
+    assert third.tag == "p" and third.text.startswith("Third")
+    assert _element(page, "Nothing like this is anywhere on the page, not even in part.") is None
+
+
+_STANDFIRST = (
+    "Ferries to the outer islands will sail twice a day from May, after the harbour board found "
+    "money for a second crew and a longer season."
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        # a standfirst under the headline, outside the body's container: taken
+        (f"<header><h1>Ferries</h1><p class='dek'>{_STANDFIRST}</p></header><div class='body'>{{text}}</div>", True),
+        # the same words only in a teaser after the article: not a standfirst
+        (f"<div class='body'>{{text}}</div><aside><p>{_STANDFIRST}</p></aside>", False),
+        # inside a longer paragraph: not the element's whole text
+        (f"<header><p>Updated. {_STANDFIRST}</p></header><div class='body'>{{text}}</div>", False),
+        # only in the page's metadata
+        ("<div class='body'>{text}</div>", False),
+    ],
+)
+def test_standfirst_is_the_description_shown_before_the_text(body: str, kept: bool) -> None:
+    from lxml.html import document_fromstring
+
+    from transforms.body_vote import DEFAULT_VOTE, _PageText, _standfirst
+
+    text = [PARAGRAPH_1, PARAGRAPH_2]
+    html = f"<html><body>{body.format(text=''.join(f'<p>{p}</p>' for p in text))}</body></html>"
+    found = _standfirst(_STANDFIRST, html, text, _PageText(document_fromstring(html)), DEFAULT_VOTE)
+    assert found == ([_STANDFIRST] if kept else [])
+    # a description that is no prose paragraph (short, or a list of keywords) is never added
+    keywords = "Ferries, islands, harbour"
+    assert _standfirst(keywords, html, text, _PageText(document_fromstring(html)), DEFAULT_VOTE) == []

@@ -27,6 +27,10 @@ def _page(title: str, head: str = "", body: str = "") -> str:
     )
 
 
+def _og_title(title: str) -> str:
+    return f'<meta property="og:title" content="{title}">'
+
+
 def _result(html: str):
     return html_article(html, url=URL, reference_day=REFERENCE_DAY)
 
@@ -156,6 +160,125 @@ TITLE_CASES = [
         id="accents-folded-in-site-name",
     ),
     pytest.param(
+        _page("Ferry timetable changes ★ Harbour Post", SITE + _og_title("Ferry timetable changes ★ Harbour Post")),
+        "Ferry timetable changes",
+        id="symbol-separator",
+    ),
+    pytest.param(
+        _page("Ferry timetable changes|Harbour Post", _og_title("Ferry timetable changes|Harbour Post")),
+        "Ferry timetable changes",
+        id="unspaced-pipe-and-site-from-the-host",
+    ),
+    pytest.param(
+        _page(
+            "Ferry timetable changes | Die Hafenpost Nachrichten Online",
+            _og_title("Ferry timetable changes | Die Hafenpost Nachrichten Online"),
+        ),
+        "Ferry timetable changes",
+        id="host-name-with-article-and-site-words",
+        # host below: hafenpost.example
+    ),
+    pytest.param(
+        _page(
+            "Ferry timetable changes - Harbour Evening Post",
+            _og_title("Ferry timetable changes - Harbour Evening Post"),
+        ),
+        "Ferry timetable changes",
+        id="host-name-of-initials",
+        # host below: hep.example
+    ),
+    pytest.param(
+        _page(
+            "Ferry timetable changes - Harbourwatch Online",
+            _og_title("Ferry timetable changes - Harbourwatch Online"),
+        ),
+        "Ferry timetable changes",
+        id="blog-named-by-its-subdomain",
+        # host below: harbourwatch.blogspot.com
+    ),
+    pytest.param(
+        _page(
+            "Ferry timetable changes | Harbour Post",
+            SITE
+            + _og_title("You will not believe what the ferry firm did")
+            + '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferry timetable changes"}'
+            "</script>",
+        ),
+        "Ferry timetable changes",
+        id="title-and-json-ld-agree-over-og-title",
+    ),
+    pytest.param(
+        _page(
+            "新しいフェリー時刻表を発表 - 港新聞デジタル",
+            "<meta property='og:site_name' content='港新聞'>"
+            + _og_title("新しいフェリー時刻表を発表 - 港新聞デジタル"),
+        ),
+        "新しいフェリー時刻表を発表",
+        id="ja-site-name-and-digital",
+    ),
+    pytest.param(
+        _page("市议会通过新轮渡时刻表——港口晨报"),
+        "市议会通过新轮渡时刻表",
+        id="zh-double-dash-and-unknown-paper",
+    ),
+    pytest.param(
+        _page(
+            "Ferry timetable changes from May - Island Courier",
+            _og_title("Ferry timetable changes from May - Island Courier"),
+        ),
+        "Ferry timetable changes from May",
+        id="unknown-press-name",
+    ),
+    pytest.param(
+        _page(
+            "Media: Ferry Firm Sues Island Courier | Harbour Post",
+            SITE + _og_title("Media: Ferry Firm Sues Island Courier | Harbour Post"),
+        ),
+        "Media: Ferry Firm Sues Island Courier",
+        id="press-name-after-a-colon-is-the-headline",
+    ),
+    pytest.param(
+        _page(
+            "Ferry timetable changes | Hafenblatt",
+            '<script type="application/ld+json">{"@graph": [{"@type": "NewsMediaOrganization", "name": "Hafenblatt"}]}'
+            "</script>" + _og_title("Ferry timetable changes | Hafenblatt"),
+        ),
+        "Ferry timetable changes",
+        id="json-ld-organization",
+    ),
+    pytest.param(
+        _page("Two extra crossings a day | Hafenblatt", _og_title("Ferry timetable changes | Hafenblatt")),
+        "Ferry timetable changes",
+        id="same-last-segment-of-two-titles-is-the-site",
+    ),
+    pytest.param(
+        _page(
+            "Ferry firm in trouble: Timetable changes from May | Harbour Post",
+            _og_title("Ferry firm: Timetable changes from May"),
+        ),
+        "Ferry firm: Timetable changes from May",
+        id="same-segment-after-a-colon-is-no-site",
+    ),
+    pytest.param(
+        _page("Ferries - a history of the island crossing"),
+        "Ferries - a history of the island crossing",
+        id="lower-case-continuation-is-no-site",
+    ),
+    pytest.param(
+        _page("Ferry timetable changes - a cup of tea"),
+        "Ferry timetable changes",
+        id="lower-case-site-name-is-the-site",
+        # host below: acupoftea.example
+    ),
+    pytest.param(
+        _page(
+            "Maire : « Nous voulons plus de ferries » | Harbour Post",
+            SITE + _og_title("Maire : « Nous voulons plus de ferries » | Harbour Post"),
+        ),
+        "Maire : « Nous voulons plus de ferries »",
+        id="closing-guillemet-kept",
+    ),
+    pytest.param(
         _page(
             "Ferry &amp; bus timetables change | Harbour Post",
             SITE + '<script type="application/ld+json">{"@type": "Article",'
@@ -167,9 +290,22 @@ TITLE_CASES = [
 ]
 
 
+# Where a case is about the host name (or about a site the host does not name), its page's address.
+_URLS = {
+    "Nordküste": "https://www.hafenpost-nordkueste.example/a",
+    "Harbour Evening Post": "https://www.hep.example/a",
+    "Hafenpost Nachrichten": "https://www.hafenpost.example/a",
+    "Harbourwatch": "https://harbourwatch.blogspot.com/2024/05/a.html",
+    "a cup of tea": "https://www.acupoftea.example/a",
+    "Hafenblatt": "https://www.hb-online.example/a",
+    "Island Courier": "https://www.example.org/a",
+    "Ferries - a": "https://www.example.org/a",
+}
+
+
 @pytest.mark.parametrize(("html", "expected"), TITLE_CASES)
 def test_title(html: str, expected: str) -> None:
-    url = "https://www.hafenpost-nordkueste.example/a" if "Nordküste" in html else URL
+    url = next((u for marker, u in _URLS.items() if marker in html), URL)
     assert html_article(html, url=url, reference_day=REFERENCE_DAY).title == expected
 
 
@@ -247,6 +383,38 @@ AUTHOR_CASES = [
         id="apostrophe-particle-and-five-words",
     ),
     pytest.param(
+        "<p><em>Written by: <a href='/u/3'>Julie Beispiel</a></em></p>",
+        ["Julie Beispiel"],
+        id="byline-line-written-by-without-a-class",
+    ),
+    pytest.param(
+        "<p><strong>Text:</strong> Klaus Muster</p><p><strong>Fotos:</strong> Helga Bild</p>",
+        ["Klaus Muster"],
+        id="byline-line-label-in-bold",
+    ),
+    pytest.param(
+        "<div class='meta'><span class='screen-reader-text'>| By </span><span>Cara Beispiel</span></div>",
+        ["Cara Beispiel"],
+        id="byline-line-by-in-its-own-element",
+    ),
+    pytest.param(
+        "<p><em>Von <span itemscope itemtype='http://schema.org/Person'>"
+        "<meta itemprop='name' content='Lena Probst'>Lena Probst</span></em></p>",
+        ["Lena Probst"],
+        id="byline-line-von-with-person-microdata",
+    ),
+    pytest.param(
+        "<ul class='menu'><li><a href='/recipes'>By Main Ingredient:</a></li></ul><h2>By The Numbers</h2>"
+        "<p>By car the crossing takes an hour.</p>",
+        [],
+        id="labels-headings-and-sentences-are-no-byline-lines",
+    ),
+    pytest.param(
+        "<p class='byline'>By Jane Roe, Political Correspondent</p>",
+        ["Jane Roe"],
+        id="role-after-the-name",
+    ),
+    pytest.param(
         "<div class='article-author'>Thursday, 2 May 2024</div>",
         [],
         id="date-line-is-no-name",
@@ -287,6 +455,47 @@ def test_a_byline_with_a_part_that_is_no_name_is_no_list_of_names() -> None:
     # trafilatura's reading of "Institute for Coastal Studies and Shipping".
     assert page_authors("Institute for Coastal Studies; Shipping", PageFacts(), [], None, "") == []
     assert page_authors("Ada Beispiel; Ben Muster", PageFacts(), [], None, "") == ["Ada Beispiel", "Ben Muster"]
+
+
+def test_names_trafilatura_makes_of_a_host_or_the_site_are_no_authors() -> None:
+    # "Jane Roe - https://roe.net" and "ferry.watch[at]harbour-mail.com" as meta authors.
+    facts = PageFacts(authors=["Jane Roe - https://roe.net"])
+    assert page_authors("Jane Roe; Roe Net", facts, [], None, "") == ["Jane Roe"]
+    facts = PageFacts(authors=["ferrywatch[at]harbourmail.com"])
+    assert page_authors("Ferrywatch Harbourmail Com", facts, [], None, "") == []
+    # The site's name as its meta author, split by trafilatura at "&".
+    facts = PageFacts(authors=["Ships & Harbours"])
+    assert page_authors("Ships; Harbours", facts, ["Ships & Harbours"], None, "") == []
+
+
+def test_role_trafilatura_splits_off_is_no_author() -> None:
+    assert page_authors("Jane Roe; Senior Editor", PageFacts(), [], None, "") == ["Jane Roe"]
+    assert page_authors("Ada Beispiel; Redakteurin", PageFacts(), [], None, "") == ["Ada Beispiel"]
+
+
+def test_organisation_as_author_yields_to_the_byline() -> None:
+    html = _page(
+        "Ferry timetable changes | Harbour Post",
+        "<meta property='og:site_name' content='Harbour Post Island Edition'>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Organization",'
+        ' "name": "Harbour"}}</script>',
+        "<p class='byline'>By Tom Beispiel</p>",
+    )
+    assert _result(html).authors == ["Tom Beispiel"]
+
+
+def test_json_ld_author_by_id_in_a_graph() -> None:
+    # Yoast SEO names the author once in the graph; a page without an article refers to it from
+    # its WebPage.
+    for page_type in ("Article", "WebPage"):
+        html = _page(
+            "Ferry timetable changes | Harbour Post",
+            SITE + '<script type="application/ld+json">{"@graph": ['
+            f'{{"@type": "{page_type}", "author": {{"@id": "https://harbour-post.example/#/person/7"}}}},'
+            '{"@type": ["Person"], "@id": "https://harbour-post.example/#/person/7", "name": "Ada Beispiel"}'
+            "]}</script>",
+        )
+        assert _result(html).authors == ["Ada Beispiel"], page_type
 
 
 def test_json_ld_author_array() -> None:
