@@ -17,7 +17,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,10 +39,11 @@ from transforms.entity_rules import (
     is_typo_of,
     junk_reason,
     leading_title,
-    name_tokens,
+    name_token_keys,
     org_context_keys,
     place_context_keys,
     plausible_person,
+    slips_among,
     title_before,
     trimmed_span,
     variant_canonical,
@@ -270,6 +271,32 @@ class _Part:
     sent_starts: list[int]
     first_para_end: int
 
+    # What the text itself says, read once per article: both passes of `entity_mentions` and every
+    # evidence pass ask for it (each a scan of the whole text).
+    @functools.cached_property
+    def placed_keys(self) -> frozenset[str]:
+        return frozenset(place_context_keys(self.text))
+
+    @functools.cached_property
+    def company_keys(self) -> frozenset[str]:
+        return frozenset(org_context_keys(self.text))
+
+    @functools.cached_property
+    def sports(self) -> bool:
+        return is_sports_text(self.text)
+
+    # NER's spans trimmed and cleaned (`_cleaned_candidates`), by whether scores are trimmed
+    cleaned: dict[bool, list[_Cand]] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _cleaned_candidates(part: _Part, doc: Any, skip: Collection[str]) -> list[_Cand]:
+    """`_raw_candidates` through `_clean`, worked out once per part: each pass gets its own copies."""
+    numbers = "number_trimmed" not in skip  # the only rule `_clean` may skip
+    if numbers not in part.cleaned:
+        raw = _raw_candidates(doc, part.in_headline)
+        part.cleaned[numbers] = [c for r in raw if (c := _clean(r, part.text, skip))]
+    return [replace(c, rules=list(c.rules)) for c in part.cleaned[numbers]]
+
 
 def _parts(article: ArticleText, title_doc: Any, text_doc: Any) -> dict[bool, _Part]:
     parts = {}
@@ -346,14 +373,10 @@ def _hyphen_pairs(
     """
     found = []
     for part in parts.values():
+        persons = [(c.start, c.end) for c in cands if c.in_headline == part.in_headline and c.type == "PERSON"]
         for m in HYPHEN_PAIR.finditer(part.text):
             inside_person = any(
-                c.in_headline == part.in_headline
-                and c.type == "PERSON"
-                and c.start <= m.start()
-                and m.end() <= c.end
-                and (c.start, c.end) != m.span()
-                for c in cands
+                start <= m.start() and m.end() <= end and (start, end) != m.span() for start, end in persons
             ) or bool(
                 _NAME_BESIDE.search(part.text[max(0, m.start() - 30) : m.start()])
                 or _NAME_AFTER.match(part.text, m.end())
@@ -428,15 +451,17 @@ class _Evidence:
 
 def _evidence(cands: list[_Cand], surfaces: dict[int, str], parts: dict[bool, _Part]) -> _Evidence:
     body = parts.get(False)
-    placed = place_context_keys(body.text) if body else set()
-    companies = org_context_keys(body.text) if body else set()
+    placed = set(body.placed_keys) if body else set()
+    companies = set(body.company_keys) if body else set()
     placed |= {alias_key(surfaces[id(c)]) for c in cands if "dateline" in c.rules}
     titled = set()
     for c in cands:
         text = parts[c.in_headline].text
         if c.title_start is not None or title_before(text, c.start) < c.start:
             titled.add(alias_key(surfaces[id(c)]))
-    person_tokens = {t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surfaces[id(c)])) > 1 for t in ts}
+    person_tokens = {
+        t for c in cands if c.type == "PERSON" and len(ts := name_token_keys(surfaces[id(c)])) > 1 for t in ts
+    }
     orgs: dict[str, set[str]] = defaultdict(set)
     for c in cands:
         words = surfaces[id(c)].split()
@@ -487,7 +512,7 @@ def _typed_by_evidence(
     # names first: a whole name's evidence (suffix, first name) decides before its words are read
     demonyms = {alias_key(surfaces[id(c)]) for c in cands if c.label == "NORP"}
     body = parts.get(False)
-    companies = org_context_keys(body.text) if body else set()
+    companies = body.company_keys if body else frozenset()
     for c in cands:
         s = surfaces[id(c)]
         words = s.split()
@@ -638,7 +663,7 @@ def _repair_labels(
             len(k) >= 4
             and "label_repair_person_typo" not in skip
             and not gaz.is_place(s)
-            and len({t for t in ev.person_tokens if is_typo_of(k, t)}) == 1
+            and len(slips_among(k, ev.person_tokens)) == 1
         ):
             c.type = "PERSON"  # "Smtih" (ORG) beside "Mark Smith": a slip of a name in this article
             c.rules.append("label_repair_person_typo")
@@ -728,9 +753,10 @@ def _sports_clubs(
             c.rules.append("sports_club")
 
 
-def name_words(name: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)  # asked for every full name of an article by each of its short forms
+def name_words(name: str) -> frozenset[str]:
     """Keys a short form of a person's name may take: each word, and each part of a hyphenated one."""
-    return set(name_tokens(name)) | {alias_key(w) for w in name.split()}
+    return frozenset(name_token_keys(name)) | {alias_key(w) for w in name.split()}
 
 
 def _surname(name: str) -> str:
@@ -748,7 +774,7 @@ def _new_entity(name: str, typ: str) -> Entity:
 def _resolve(
     c: _Cand,
     surface: str,
-    full_names: list[tuple[tuple[int, int], Entity]],
+    full_names: _FullNames,
     registry: Registry,
     counts: Counter[str] | None = None,
 ) -> None:
@@ -762,10 +788,59 @@ def _resolve(
         c.alias_how = "exact"
 
 
+class _FullNames:
+    """The full person names of an article as found, (position, entity) in order, indexed by their words.
+
+    Each short form and each name said once is looked up here: scanning every full name each time made an
+    article with hundreds of names cost its square.
+    """
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[tuple[int, int], Entity]] = []
+        self._by_word: dict[str, list[int]] = defaultdict(list)  # `name_words` key -> entries
+        self._by_token: dict[str, list[int]] = defaultdict(list)  # `name_token_keys` key -> entries
+        self._by_rest: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)  # one word left out
+
+    def append(self, entry: tuple[tuple[int, int], Entity]) -> None:
+        i = len(self.entries)
+        self.entries.append(entry)
+        name = entry[1].canonical_name
+        for w in name_words(name):
+            self._by_word[w].append(i)
+        tokens = name_token_keys(name)
+        for t in dict.fromkeys(tokens):
+            self._by_token[t].append(i)
+        for j in range(len(tokens)):
+            self._by_rest[(j, tokens[:j] + tokens[j + 1 :])].append(i)
+
+    def with_word(self, key: str) -> list[tuple[tuple[int, int], Entity]]:
+        """Entries with `key` among their `name_words`, in order."""
+        return [self.entries[i] for i in self._by_word.get(key, ())]
+
+    def slip_of_word(self, typo: str) -> Entity | None:
+        """The one entity with a name word `typo` is a slip of ("Smtih": Mark Smith), if exactly one."""
+        return self._one({i for t in slips_among(typo, self._by_token) for i in self._by_token[t]})
+
+    def slip_of_name(self, tokens: tuple[str, ...]) -> Entity | None:
+        """The one entity whose name has the same words but one, that one a slip ("John Smtih"), if exactly one."""
+        found = set()
+        for j in range(len(tokens)):
+            for i in self._by_rest.get((j, tokens[:j] + tokens[j + 1 :]), ()):
+                other = name_token_keys(self.entries[i][1].canonical_name)
+                if len(other) == len(tokens) and is_typo_of(tokens[j], other[j]):
+                    found.add(i)
+        return self._one(found)
+
+    def _one(self, found: Collection[int]) -> Entity | None:
+        """The entity of the `found` entries (its last one) when they are all one entity, else None."""
+        by_id = {self.entries[i][1].entity_id: self.entries[i][1] for i in sorted(found)}
+        return next(iter(by_id.values())) if len(by_id) == 1 else None
+
+
 def _resolve_name(
     c: _Cand,
     surface: str,
-    full_names: list[tuple[tuple[int, int], Entity]],
+    full_names: _FullNames,
     registry: Registry,
     counts: Counter[str],
 ) -> None:
@@ -773,7 +848,7 @@ def _resolve_name(
     titled = c.title_start is not None
     if c.type == "PERSON" and len(surface.split()) == 1:
         # short form: full names in this article first (nearest preceding if several) ...
-        cands = [(pos, e) for pos, e in full_names if key in name_words(e.canonical_name)]
+        cands = full_names.with_word(key)
         if titled and (surnames := [(pos, e) for pos, e in cands if _surname(e.canonical_name) == key]):
             cands = surnames  # "Senator Warren" is Elizabeth Warren, not Warren Buffett
         ids = {e.entity_id for _, e in cands}
@@ -794,25 +869,13 @@ def _resolve_name(
                 c.entity, c.alias_how = registry.entities[next(iter(known))], f"{how}_registry"
                 return
             # a slip of the keyboard: "Smtih" in an article that names Smith in full
-            typo = {
-                e.entity_id: e for _, e in full_names if any(is_typo_of(key, t) for t in name_tokens(e.canonical_name))
-            }
-            if len(typo) == 1 and len(key) >= 4 and counts[key] == 1:
-                c.entity, c.alias_how = next(iter(typo.values())), "typo_same_article"
+            if len(key) >= 4 and counts[key] == 1 and (typo := full_names.slip_of_word(key)):
+                c.entity, c.alias_how = typo, "typo_same_article"
                 return
-    elif c.type == "PERSON":
+    elif c.type == "PERSON" and counts[key] == 1 and (typo := full_names.slip_of_name(name_token_keys(surface))):
         # "John Smtih" beside "John Smith": the same words but one, and that one a slip of the other
-        toks = name_tokens(surface)
-        typo = {
-            e.entity_id: e
-            for _, e in full_names
-            if len(ts := name_tokens(e.canonical_name)) == len(toks)
-            and sum(a != b for a, b in zip(toks, ts, strict=True)) == 1
-            and all(a == b or is_typo_of(a, b) for a, b in zip(toks, ts, strict=True))
-        }
-        if len(typo) == 1 and counts[key] == 1:
-            c.entity, c.alias_how = next(iter(typo.values())), "typo_same_article"
-            return
+        c.entity, c.alias_how = typo, "typo_same_article"
+        return
     known = [registry.entities[i] for i in registry.by_alias.get(key, ()) if registry.entities[i].type == c.type]
     if len(known) == 1:
         c.entity, c.alias_how = known[0], "registry_alias"
@@ -835,10 +898,9 @@ def _article_mentions(
     for in_headline, doc in docs.items():
         if in_headline not in parts:
             continue
-        text = parts[in_headline].text
-        cands += [c for raw in _raw_candidates(doc, in_headline) if (c := _clean(raw, text, skip))]
+        cands += _cleaned_candidates(parts[in_headline], doc, skip)
     body = parts.get(False)
-    sports = body is not None and is_sports_text(body.text) and "sports_club" not in skip
+    sports = body is not None and "sports_club" not in skip and body.sports
     strong, weak = _layout_candidates(body, sports, skip)
     cands = _with_layout(cands, strong, weak)
     outlets = outlets or {}
@@ -850,7 +912,7 @@ def _article_mentions(
     _typed_by_evidence(cands, surfaces, parts, gaz, outlets, skip, known_places, sports)
     if "hyphen_split" not in skip:
         surnames = {
-            t for c in cands if c.type == "PERSON" and len(ts := name_tokens(surfaces[id(c)])) > 1 for t in ts
+            t for c in cands if c.type == "PERSON" and len(ts := name_token_keys(surfaces[id(c)])) > 1 for t in ts
         } | set(registry.person_by_token)
         cands = _hyphen_pairs(parts, cands, surnames, surfaces, gaz)
     ev = _evidence(cands, surfaces, parts)
@@ -886,10 +948,10 @@ def _article_mentions(
             c.entity = _new_entity(outlets[k], "ORG")
             c.alias_how = "outlet_name"
     counts = Counter(alias_key(surfaces[id(c)]) for c in cands if c.type == "PERSON")
-    full_names: list[tuple[tuple[int, int], Entity]] = []
+    full_names = _FullNames()
     for c in sorted(cands, key=_order):
         if c.type == "PERSON" and len(surfaces[id(c)].split()) > 1 and counts[alias_key(surfaces[id(c)])] > 1:
-            _resolve(c, surfaces[id(c)], [], registry)
+            _resolve(c, surfaces[id(c)], _FullNames(), registry)
             full_names.append((_order(c), c.entity))
     for c in sorted(cands, key=_order):
         if c.type == "PERSON" and len(surfaces[id(c)].split()) > 1 and c.entity is None:
@@ -910,11 +972,26 @@ def _article_mentions(
                 _resolve(c, surfaces[id(c)], full_names, registry, counts)
 
     # overlapping spans: keep the longer (hyphen splits already replaced what they cover)
+    return sorted(_longest_first(cands), key=_order)
+
+
+def _longest_first(cands: list[_Cand]) -> list[_Cand]:
+    """The candidates no longer (or as long and earlier) candidate overlaps, longest first.
+
+    What `not any(_overlaps(c, k) for k in kept)` keeps, without comparing each candidate with all kept
+    ones: the kept spans of a part never overlap, so sorted by start their ends rise too, and `c`
+    overlaps one of them iff the last kept span starting before `c` ends reaches past `c`'s start.
+    """
     kept: list[_Cand] = []
+    spans: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), _order(c))):
-        if not any(_overlaps(c, k) for k in kept):
-            kept.append(c)
-    return sorted(kept, key=_order)
+        taken = spans[c.in_headline]
+        i = bisect.bisect_left(taken, (c.end,)) - 1  # the kept spans that start before c ends: taken[: i + 1]
+        if i >= 0 and taken[i][1] > c.start:
+            continue
+        bisect.insort(taken, (c.start, c.end))
+        kept.append(c)
+    return kept
 
 
 def _checked(cands: list[_Cand]) -> list[_Cand]:
@@ -976,7 +1053,7 @@ def entity_mentions(
     first: dict[int, list[_Cand]] = {}
     for i, article in enumerate(articles):
         if False in parts[i]:
-            places |= {k for k in place_context_keys(parts[i][False].text) if " " not in k}
+            places |= {k for k in parts[i][False].placed_keys if " " not in k}
         try:
             first[i] = _article_mentions(article, parts[i], docs[i], Registry(), gaz, outlets[i], skip_rules)
         except Exception as exc:  # one article's text must not stop the day's entities

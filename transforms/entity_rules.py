@@ -9,6 +9,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Container
 
 # spaCy labels we keep. NORP (demonyms: "Chinese", "American") is left out: it is not a
 # place and merging it with GPE would be wrong; DATE/TIME go to the events stage.
@@ -335,7 +336,16 @@ HYPHEN_PAIR = re.compile(rf"(?<![\w.])([A-Z][\w.]*?)[{_HYPHEN}]([A-Z][\w.]*?)(?=
 
 def name_tokens(name: str) -> list[str]:
     """Keys of the words of a person name, for short-form matching ("Xi Jinping" -> xi, jinping)."""
-    return [alias_key(w) for w in re.split(r"[\s\-\u2010\u2011]+", name) if w]
+    return list(name_token_keys(name))
+
+
+_NAME_SPLIT = re.compile(r"[\s\-\u2010\u2011]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same few names are compared with every short form of an article
+def name_token_keys(name: str) -> tuple[str, ...]:
+    """`name_tokens` as a tuple (cached: the rules ask for the words of the same names many times)."""
+    return tuple(alias_key(w) for w in _NAME_SPLIT.split(name) if w)
 
 
 def entity_id(entity_type: str, canonical_name: str) -> str:
@@ -510,6 +520,23 @@ def is_typo_of(typo: str, name: str) -> bool:
     short, long_ = sorted((typo, name), key=len)
     i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
     return short[i:] == long_[i + 1 :] and i > 0 and long_[i] == long_[i - 1]
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def typo_forms(word: str) -> frozenset[str]:
+    """The words `word` may be a slip of: `is_typo_of(word, t)` only for `t` in this set (it holds more).
+
+    Looked up instead of testing every name word of an article: a long article names hundreds.
+    """
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    doubled = {word[:i] + word[i - 1] + word[i:] for i in range(1, len(word) + 1)}
+    dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]}
+    return frozenset(swapped | doubled | dropped)
+
+
+def slips_among(typo: str, words: Container[str]) -> set[str]:
+    """The `words` that `typo` is a slip of (`is_typo_of`), found without testing each of them."""
+    return {t for t in typo_forms(typo) if t in words and is_typo_of(typo, t)}
 
 
 def plausible_person(name: str) -> bool:
