@@ -13,9 +13,10 @@ from newsmon.models import Document, QuarantineRecord
 
 
 def upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
-    """Insert or replace one document row (key: doc_id)."""
+    """Insert or replace one document row (key: doc_id, kept here, not by an index: schema 095)."""
+    conn.execute("delete from documents where doc_id = ?", [doc.doc_id])
     conn.execute(
-        "insert or replace into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             doc.doc_id,
             doc.file_name,
@@ -37,8 +38,10 @@ def upsert_inbox_file(
     conn: duckdb.DuckDBPyConnection, rel: str, doc_id: str, day: date, outcome: str, name_bytes_hex: str | None = None
 ) -> None:
     """Record which inbox path delivered which bytes on which day (and the name's raw bytes if not UTF-8)."""
+    # Key (source_path, doc_id), kept here, not by an index (schema 095).
+    conn.execute("delete from inbox_files where source_path = ? and doc_id = ?", [rel, doc_id])
     conn.execute(
-        "insert or replace into inbox_files (source_path, doc_id, day, outcome, name_bytes_hex) values (?, ?, ?, ?, ?)",
+        "insert into inbox_files (source_path, doc_id, day, outcome, name_bytes_hex) values (?, ?, ?, ?, ?)",
         [rel, doc_id, day, outcome, name_bytes_hex],
     )
 

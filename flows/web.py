@@ -619,11 +619,17 @@ def _write_fetches(conn: duckdb.DuckDBPyConnection, day: date, results: list[Fet
             [day, [r.canonical_url for r in attempted]],
         )
         conn.executemany(f"insert into fetches ({columns}) values ({marks})", [_fetch_row(r) for r in attempted])
-    if skipped:
-        conn.executemany(
-            f"insert into fetches ({columns}) values ({marks}) on conflict do nothing",
-            [_fetch_row(r) for r in skipped],
-        )
+    if skipped:  # only where the day has no row for the URL yet (the key is not an index: schema 095)
+        have = {
+            row[0]
+            for row in conn.execute(
+                "select canonical_url from fetches where day = ? and canonical_url in (select unnest(?::varchar[]))",
+                [day, [r.canonical_url for r in skipped]],
+            ).fetchall()
+        }
+        fresh = [_fetch_row(r) for r in skipped if r.canonical_url not in have]
+        if fresh:
+            conn.executemany(f"insert into fetches ({columns}) values ({marks})", fresh)
     return len(rows)
 
 

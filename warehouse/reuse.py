@@ -124,9 +124,11 @@ def store_results(conn: duckdb.DuckDBPyConnection, stage: str, results: Iterable
         return 0
     conn.register("_stage_results", frame)
     try:
+        # Delete-then-insert: (stage, item_id) is the key, kept here, not by an index (schema 095).
         conn.execute(
-            "insert or replace into stage_results select stage, item_id, result_key, result from _stage_results"
+            "delete from stage_results where stage = ? and item_id in (select item_id from _stage_results)", [stage]
         )
+        conn.execute("insert into stage_results select stage, item_id, result_key, result from _stage_results")
     finally:
         conn.unregister("_stage_results")
     return len(frame)
