@@ -34,7 +34,7 @@ from flows.notify import notify_run_problem, notify_run_summary
 from flows.progress import progress_bar
 from flows.publish import publish_feed
 from flows.report import publish_index, publish_report, read_report_extras
-from flows.store import json_dumps, upsert_document, upsert_quarantine
+from flows.store import json_dumps, upsert_documents, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
 from flows.web import FetchReport, run_fetch
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
@@ -234,8 +234,8 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         s = sniffed(raw, doc.file_name)
         doc.media_type, doc.encoding, doc.encoding_note = s.media_type, s.encoding, s.note
         notes[doc.doc_id] = s.note
-        upsert_document(conn, doc)
     docs = [d for d in docs if d.doc_id in notes]
+    upsert_documents(conn, docs)  # the sniffed media types, in one statement
 
     checked = validate_frame(
         "documents",

@@ -308,7 +308,7 @@ def _loaded(
         source_hint=source_hint(rel),
         meta=meta,
     )
-    upsert_document(conn, doc)
+    upsert_document(conn, doc, known_absent=original is None)  # `known` holds every row of these doc_ids
     known.documents[doc_id] = {"source_path": rel, "arrival_day": day}
     upsert_inbox_file(conn, rel, doc_id, day, "loaded", name_hex)
     if sidecar_problems:

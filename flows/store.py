@@ -12,26 +12,64 @@ import pandas as pd
 from newsmon.models import Document, QuarantineRecord
 
 
-def upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
-    """Insert or replace one document row (key: doc_id, kept here, not by an index: schema 095)."""
-    conn.execute("delete from documents where doc_id = ?", [doc.doc_id])
-    conn.execute(
-        "insert into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            doc.doc_id,
-            doc.file_name,
-            doc.source_path,
-            doc.origin,
-            doc.arrival_day,
-            doc.size_bytes,
-            doc.media_type,
-            doc.encoding,
-            doc.encoding_note,
-            doc.archive_path,
-            doc.source_hint,
-            doc.meta.model_dump_json(exclude_none=True),
-        ],
+def upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document, *, known_absent: bool = False) -> None:
+    """Insert or replace one document row (key: doc_id, kept here, not by an index: schema 095).
+
+    `known_absent`: the caller knows no row has this doc_id, so no delete (a scan of the table) is needed.
+    """
+    if not known_absent:
+        conn.execute("delete from documents where doc_id = ?", [doc.doc_id])
+    conn.execute("insert into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _document_row(doc))
+
+
+def upsert_documents(conn: duckdb.DuckDBPyConnection, docs: list[Document]) -> None:
+    """Insert or replace document rows in one delete and one insert (one scan of the table, not one per row)."""
+    if not docs:
+        return
+    latest = {doc.doc_id: doc for doc in docs}
+    frame = pd.DataFrame([_document_row(d) for d in latest.values()], columns=_DOCUMENT_COLUMNS).astype(
+        {"encoding": "object", "encoding_note": "object", "source_hint": "object"}
     )
+    conn.register("_new_documents", frame)
+    try:
+        conn.execute("delete from documents where doc_id in (select doc_id from _new_documents)")
+        columns = ", ".join(_DOCUMENT_COLUMNS[:-1])
+        conn.execute(f"insert into documents select {columns}, meta::json from _new_documents")
+    finally:
+        conn.unregister("_new_documents")
+
+
+_DOCUMENT_COLUMNS = [
+    "doc_id",
+    "file_name",
+    "source_path",
+    "origin",
+    "arrival_day",
+    "size_bytes",
+    "media_type",
+    "encoding",
+    "encoding_note",
+    "archive_path",
+    "source_hint",
+    "meta",
+]
+
+
+def _document_row(doc: Document) -> list[Any]:
+    return [
+        doc.doc_id,
+        doc.file_name,
+        doc.source_path,
+        doc.origin,
+        doc.arrival_day,
+        doc.size_bytes,
+        doc.media_type,
+        doc.encoding,
+        doc.encoding_note,
+        doc.archive_path,
+        doc.source_hint,
+        doc.meta.model_dump_json(exclude_none=True),
+    ]
 
 
 def upsert_inbox_file(
