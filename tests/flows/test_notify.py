@@ -194,7 +194,7 @@ def test_notify_run_records_results_in_the_journal_and_status_shows_them(webhook
     [run] = journal.journal_runs(journal.journal_events(path), alive=lambda _pid: False)
     assert run.status == "failed" and [r["ok"] for r in run.notified] == [True, False]
     text = status_markdown(Status(database="db", archive="raw", schedule=Schedule(cron="0 6 * * *"), runs=[run]))
-    assert "| failed | RuntimeError: boom | 1 of 2 failed |" in text
+    assert "| failed | RuntimeError: boom | - | 1 of 2 failed |" in text
     assert f"json://127.0.0.1:{closed_port}/down: A Connection error occurred" in text
 
 
