@@ -7,6 +7,11 @@ the day (entities mentioned on earlier days, aliases learned from earlier days'
 articles), the day's mentions and aliases are deleted and re-inserted, and `entities`
 is recomputed from all mentions. Re-running a day, or a backfill of a range in day
 order, gives the same tables.
+
+A day streams through NER in chunks (`CHUNK_ARTICLES`): each chunk's mentions are checked and
+written as soon as they are read (the run is one transaction on the writer's private copy, so
+this is as atomic as one write), and only the day's entities and aliases are kept to its end
+(issue 10 item 5: the day's mentions of a 1,000-document day are ~120k objects).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time as _time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +29,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import Validation, validate_frame
+from expectations.runner import _short
 from flows.gazetteer import installed_gazetteer
 from flows.progress import progress_bar
 from newsmon.models import QuarantineRecord
@@ -133,11 +139,14 @@ def day_entity_result(
     advance: Callable[[int], None] | None = None,
     gazetteer: Gazetteer | None = None,
     reader: Callable[[Sequence[str]], list[Parsed]] | None = None,
+    on_chunk: Callable[[list[EntityMention], Mapping[str, Entity]], None] | None = None,
 ) -> EntityResult:
     """`entity_mentions` over the articles in chunks; later chunks know what earlier ones found.
 
     `advance(n)` is told after each chunk how many articles it held (a progress bar). `gazetteer`
     defaults to the installed one, loaded on the first day with articles (once per process).
+    With `on_chunk`, each chunk's mentions go to it (with the day's entities found so far, by id)
+    instead of into the result, so a day's mentions need not be held at once (`run_entities`).
     """
     result = EntityResult()
     if articles and gazetteer is None:
@@ -151,13 +160,17 @@ def day_entity_result(
         part = entity_mentions(
             articles[i : i + chunk_articles], nlp, registry, n_process=n_process, gazetteer=gazetteer, reader=reader
         )
-        result.mentions += part.mentions
         result.failed |= part.failed
         for e in part.entities:
             entities.setdefault(e.entity_id, e)
             day_entities.setdefault(e.entity_id, entities[e.entity_id])
         for a in part.aliases:
             aliases.setdefault((a.alias, a.entity_id), a)
+        if on_chunk is None:
+            result.mentions += part.mentions
+        else:
+            on_chunk(part.mentions, day_entities)
+        del part
         if advance is not None:
             advance(len(articles[i : i + chunk_articles]))
     result.entities = sorted(day_entities.values(), key=lambda e: e.entity_id)
@@ -178,9 +191,14 @@ def _grown(registry: Registry, entities: dict[str, Entity], aliases: dict[tuple[
 def mentions_frame(articles: Sequence[ArticleText], result: EntityResult) -> pd.DataFrame:
     """Mentions with the helper columns the entity_mentions suite checks."""
     by_id = {a.article_id: a for a in articles}
-    types = {e.entity_id: e.type for e in result.entities}
+    return _mentions_frame(result.mentions, by_id, {e.entity_id: e.type for e in result.entities})
+
+
+def _mentions_frame(
+    mentions: Sequence[EntityMention], by_id: Mapping[str, ArticleText], types: Mapping[str, str]
+) -> pd.DataFrame:
     rows = []
-    for m in result.mentions:
+    for m in mentions:
         article = by_id.get(m.article_id)
         source = (article.title if m.in_headline else article.text) if article else None
         source = source or ""
@@ -249,12 +267,42 @@ def checked_result(
 
     A failing entity takes its mentions with it (each is quarantined as `valid_entity`);
     aliases are kept only where a passing mention in their article supports them.
+    (`run_entities` applies the same contract chunk by chunk, on the rows it writes.)
     """
-    texts = [a for _, a in articles]
+    by_id = {a.article_id: a for _, a in articles}
     doc_of = {a.article_id: doc_id for doc_id, a in articles}
     quarantined: list[QuarantineRecord] = []
+    failed_ids = _entity_failures(day, result.entities, quarantined, docs_dir)
+    types = {e.entity_id: e.type for e in result.entities}
+    failed_mentions = _mention_failures(day, result.mentions, by_id, types, doc_of, quarantined, docs_dir)
 
-    ent_frame = entities_frame(result)
+    passing: list[EntityMention] = []
+    for m in result.mentions:
+        key = mention_key(m)
+        if key in failed_mentions:
+            continue
+        bad = failed_ids.get(m.entity_id)
+        if bad is not None or m.entity_id not in types:
+            quarantined.append(_invalid_entity(day, key, doc_of.get(m.article_id), m.surface, m.entity_id, bad))
+            continue
+        passing.append(m)
+
+    used = {m.entity_id for m in passing}
+    supported = {(m.article_id, m.entity_id) for m in passing}
+    good = EntityResult(
+        mentions=passing,
+        entities=[e for e in result.entities if e.entity_id in used],
+        aliases=[a for a in result.aliases if (a.learned_from, a.entity_id) in supported],
+    )
+    return good, quarantined
+
+
+def _entity_failures(
+    day: date, entities: Sequence[Entity], quarantined: list[QuarantineRecord], docs_dir: Path | None
+) -> dict[str, str]:
+    """The day's entities through the entities suite: failures go to `quarantined`; the failing
+    entity ids, each with its (first) reason, come back."""
+    ent_frame = entities_frame(EntityResult.model_construct(entities=list(entities)))
     ent_check = validate_frame("entities", ent_frame, key="row_key", docs_dir=docs_dir, run_name=str(day))
     _require_rows_checked(ent_check)
     failed_entities: dict[str, str] = {}
@@ -271,10 +319,29 @@ def checked_result(
             )
         )
         failed_entities.setdefault(f.key, f.reason)
+    row_key = {e.entity_id: e.entity_id or f"#{i}" for i, e in enumerate(entities)}
+    return {entity: failed_entities[key] for entity, key in row_key.items() if key in failed_entities}
 
-    men_frame = mentions_frame(texts, result)
+
+def _mention_failures(
+    day: date,
+    mentions: Sequence[EntityMention],
+    by_id: Mapping[str, ArticleText],
+    types: Mapping[str, str],
+    doc_of: Mapping[str, str],
+    quarantined: list[QuarantineRecord],
+    docs_dir: Path | None,
+) -> set[str]:
+    """Mentions through the entity_mentions suite: failures go to `quarantined`; their keys come back.
+
+    Every check but the key's uniqueness reads one row, and a key names one article, so a day's
+    mentions can be checked in parts that each hold whole articles.
+    """
+    men_frame = _mentions_frame(mentions, by_id, types)
     men_check = validate_frame("entity_mentions", men_frame, key="mention_key", docs_dir=docs_dir, run_name=str(day))
     _require_rows_checked(men_check)
+    if not men_check.failures:
+        return set()
     rows = men_frame.set_index("mention_key", drop=False)
     rows = rows[~rows.index.duplicated()]
     failed_mentions = set()
@@ -303,39 +370,24 @@ def checked_result(
             )
         )
         failed_mentions.add(f.key)
+    return failed_mentions
 
-    entity_row_key = {e.entity_id: e.entity_id or f"#{i}" for i, e in enumerate(result.entities)}
-    passing: list[EntityMention] = []
-    for m in result.mentions:
-        key = mention_key(m)
-        if key in failed_mentions:
-            continue
-        bad = failed_entities.get(entity_row_key.get(m.entity_id, m.entity_id))
-        if bad is not None or m.entity_id not in entity_row_key:
-            quarantined.append(
-                QuarantineRecord(
-                    day=day,
-                    stage=STAGE,
-                    item_id=key,
-                    doc_id=doc_of.get(m.article_id),
-                    expectation="valid_entity",
-                    reason=f"its entity {m.entity_id} failed the entities contract: {bad}"
-                    if bad
-                    else f"its entity {m.entity_id} is not in the stage's entities",
-                    details={"surface": m.surface, "entity_id": m.entity_id},
-                )
-            )
-            continue
-        passing.append(m)
 
-    used = {m.entity_id for m in passing}
-    supported = {(m.article_id, m.entity_id) for m in passing}
-    good = EntityResult(
-        mentions=passing,
-        entities=[e for e in result.entities if e.entity_id in used],
-        aliases=[a for a in result.aliases if (a.learned_from, a.entity_id) in supported],
+def _invalid_entity(
+    day: date, key: str, doc_id: str | None, surface: str, entity: str | None, bad: str | None
+) -> QuarantineRecord:
+    """A mention that passed its suite, of an entity that failed its own (or is not the stage's)."""
+    return QuarantineRecord(
+        day=day,
+        stage=STAGE,
+        item_id=key,
+        doc_id=doc_id,
+        expectation="valid_entity",
+        reason=f"its entity {entity} failed the entities contract: {bad}"
+        if bad
+        else f"its entity {entity} is not in the stage's entities",
+        details={"surface": surface, "entity_id": entity},
     )
-    return good, quarantined
 
 
 def _mention_reason(column: str | None, reason: str, row: Any) -> str:
@@ -416,34 +468,55 @@ _RECOMPUTE_STATS = """
 """
 
 
+_MENTION_COLUMNS = [
+    "article_id",
+    "entity_id",
+    "surface",
+    "start",
+    "end",
+    "sentence_index",
+    "in_headline",
+    "in_lead",
+    "label",
+    "how",
+]
+
+
 def write_day(conn: duckdb.DuckDBPyConnection, day: date, result: EntityResult) -> int:
     """Replace the day's mentions and aliases, then recompute `entities`; return aliases written."""
-    mentions = pd.DataFrame(
-        [m.model_dump() for m in result.mentions],
-        columns=[
-            "article_id",
-            "entity_id",
-            "surface",
-            "start",
-            "end",
-            "sentence_index",
-            "in_headline",
-            "in_lead",
-            "label",
-            "how",
-        ],
-    )
-    entities = pd.DataFrame([e.model_dump() for e in result.entities], columns=["entity_id", "canonical_name", "type"])
-    aliases = pd.DataFrame(
-        [a.model_dump() for a in result.aliases], columns=["alias", "entity_id", "learned_from", "how"]
-    )
     conn.execute(_DELETE_DAY_MENTIONS, [day])
     conn.execute(_DELETE_DAY_ALIASES, [day])
-    frames = {"_day_mentions": mentions, "_day_entities": entities, "_day_aliases": aliases}
+    insert_mentions(conn, result.mentions)
+    return _write_names_and_aliases(conn, day, result.entities, result.aliases)
+
+
+def insert_mentions(conn: duckdb.DuckDBPyConnection, mentions: Sequence[EntityMention]) -> None:
+    """Append mentions to `entity_mentions` (the caller has deleted what they replace)."""
+    if not mentions:
+        return
+    frame = pd.DataFrame([m.model_dump() for m in mentions], columns=_MENTION_COLUMNS)
+    conn.register("_day_mentions", frame)
+    try:
+        conn.execute(_INSERT_MENTIONS)
+    finally:
+        conn.unregister("_day_mentions")
+
+
+def _write_names_and_aliases(
+    conn: duckdb.DuckDBPyConnection, day: date, entities: Sequence[Entity], aliases: Sequence[EntityAlias]
+) -> int:
+    """The day's aliases and entity names, once its mentions are written; then `entities` is recomputed."""
+    frames = {
+        "_day_entities": pd.DataFrame(
+            [e.model_dump() for e in entities], columns=["entity_id", "canonical_name", "type"]
+        ),
+        "_day_aliases": pd.DataFrame(
+            [a.model_dump() for a in aliases], columns=["alias", "entity_id", "learned_from", "how"]
+        ),
+    }
     for name, frame in frames.items():
         conn.register(name, frame)
     try:
-        conn.execute(_INSERT_MENTIONS)
         conn.execute(_DELETE_LATER_ALIASES, [day])
         before = _count(conn, "entity_aliases")
         conn.execute(_INSERT_ALIASES)
@@ -482,6 +555,7 @@ class StoredReads:
         self.conn, self.nlp, self.n_process, self.remote = conn, nlp, n_process, remote
         self.key = reuse.result_key(reuse.code_fingerprint("transforms.ner_input"), model)
         self.fresh: dict[str, tuple[str, dict]] = {}
+        self.stored: set[str] = set()  # texts read in this run and already kept (`store`)
         self.reused = 0
 
     def __call__(self, texts: Sequence[str]) -> list[Parsed]:
@@ -497,7 +571,7 @@ class StoredReads:
             else:
                 value = stored[item] if item in stored else self.fresh[item][1]
                 out.append(Parsed.from_json(ner_text(text)[0], value))
-                self.reused += item in stored
+                self.reused += item in stored and item not in self.stored
         return out
 
     def _read(self, texts: list[str]) -> list[Parsed]:
@@ -506,8 +580,195 @@ class StoredReads:
         return [Parsed.from_json(ner_text(t)[0], value) for t, value in zip(texts, self.remote(texts), strict=True)]
 
     def store(self) -> None:
-        """Keep the reads made in this run (in the run's transaction)."""
+        """Keep the reads made since the last call (in the run's transaction), and let them go."""
         reuse.store_results(self.conn, "ner", [(item, key, value) for item, (key, value) in self.fresh.items()])
+        self.stored.update(self.fresh)
+        self.fresh = {}
+
+
+_DAY_ROWS = "article_id in (select article_id from articles where day = ?)"
+
+
+class _DayMentions:
+    """The day's mentions checked and written chunk by chunk, so a day is never held at once.
+
+    Same rows and quarantine as `checked_result` on the whole day followed by `write_day`: each
+    chunk's mentions go through the entity_mentions suite (all its checks but the key's
+    uniqueness read one row, and a key names one article, which is in one chunk) and the passing
+    ones are inserted at once, in the run's transaction. What needs the whole day is done at its
+    end on the written rows: a key written twice (SQL, as the suite's uniqueness check would
+    have found it), the entities suite on the day's entities, and taking out the mentions of an
+    entity that failed it.
+    """
+
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        day: date,
+        articles: Sequence[tuple[str, ArticleText]],
+        docs_dir: Path | None,
+        after_chunk: Callable[[], None] | None = None,
+    ) -> None:
+        self.conn, self.day, self.docs_dir, self.after_chunk = conn, day, docs_dir, after_chunk
+        self.by_id = {a.article_id: a for _, a in articles}
+        self.doc_of = {a.article_id: doc_id for doc_id, a in articles}
+        self.quarantined: list[QuarantineRecord] = []
+        # mentions of an entity the day has not shown yet (none, by construction of
+        # `entity_mentions`): their type is known only at the day's end, so they are checked then
+        self.pending: list[EntityMention] = []
+        self.checked = False
+        conn.execute(_DELETE_DAY_MENTIONS, [day])
+        conn.execute(_DELETE_DAY_ALIASES, [day])
+
+    def __call__(self, mentions: list[EntityMention], day_entities: Mapping[str, Entity]) -> None:
+        if self.after_chunk is not None:
+            self.after_chunk()
+        known = [m for m in mentions if m.entity_id in day_entities]
+        if len(known) < len(mentions):
+            self.pending += [m for m in mentions if m.entity_id not in day_entities]
+        self._write(known, {m.entity_id: day_entities[m.entity_id].type for m in known})
+
+    def _write(self, mentions: Sequence[EntityMention], types: Mapping[str, str]) -> None:
+        failed = _mention_failures(self.day, mentions, self.by_id, types, self.doc_of, self.quarantined, self.docs_dir)
+        insert_mentions(self.conn, [m for m in mentions if mention_key(m) not in failed] if failed else mentions)
+        self.checked = True
+
+    def finish(self, entities: Sequence[Entity]) -> tuple[list[Entity], list[QuarantineRecord]]:
+        """The day's end: the entities that keep written mentions, and the day's quarantine records
+        (the entities suite's first, as `checked_result` gives them)."""
+        if self.pending or not self.checked:  # a day without mentions is still checked (data docs)
+            self._write(self.pending, {e.entity_id: e.type for e in entities})
+            self.pending = []
+        self._drop_repeated_keys()
+        quarantined: list[QuarantineRecord] = []
+        failed_ids = _entity_failures(self.day, entities, quarantined, self.docs_dir)
+        quarantined += self.quarantined
+        if failed_ids:
+            quarantined += self._drop_mentions_of(failed_ids)
+        used = {
+            r[0]
+            for r in self.conn.execute(
+                f"select distinct entity_id from entity_mentions where {_DAY_ROWS}", [self.day]
+            ).fetchall()
+        }
+        return [e for e in entities if e.entity_id in used], quarantined
+
+    def supported(self, aliases: Sequence[EntityAlias]) -> list[EntityAlias]:
+        """The aliases a written mention of their entity, in the article they were learned from, supports."""
+        if not aliases:
+            return []
+        frame = pd.DataFrame(
+            {
+                "seq": range(len(aliases)),
+                "learned_from": [a.learned_from for a in aliases],
+                "entity_id": [a.entity_id for a in aliases],
+            }
+        )
+        self.conn.register("_all_aliases", frame)
+        try:
+            kept = self.conn.execute(
+                f"""
+                select a.seq from _all_aliases as a
+                where (a.learned_from, a.entity_id) in (
+                    select article_id, entity_id from entity_mentions where {_DAY_ROWS}
+                )
+                order by a.seq
+                """,
+                [self.day],
+            ).fetchall()
+        finally:
+            self.conn.unregister("_all_aliases")
+        return [aliases[r[0]] for r in kept]
+
+    def count(self) -> int:
+        row = self.conn.execute(f"select count(*) from entity_mentions where {_DAY_ROWS}", [self.day]).fetchone()
+        return int(row[0]) if row else 0
+
+    def _drop_repeated_keys(self) -> None:
+        """The suite's key uniqueness across chunks: a key can repeat only in an article that came
+        in two chunks (an article_id twice in the day's articles), so this is normally empty."""
+        rows = self.conn.execute(
+            f"""
+            select article_id, in_headline, start_char, end_char, surface, entity_id from entity_mentions
+            where {_DAY_ROWS} and (article_id, in_headline, start_char, end_char) in (
+                select article_id, in_headline, start_char, end_char from entity_mentions where {_DAY_ROWS}
+                group by all having count(*) > 1
+            )
+            """,
+            [self.day, self.day],
+        ).fetchall()
+        seen: set[str] = set()
+        for article_id, in_headline, start, end, surface, entity in rows:
+            m = EntityMention.model_construct(article_id=article_id, in_headline=in_headline, start=start, end=end)
+            key = mention_key(m)
+            if key in seen:
+                continue
+            seen.add(key)
+            article = self.by_id.get(article_id)
+            source = ((article.title if in_headline else article.text) if article else None) or ""
+            reason = f"mention_key {_short(key)!r} occurs more than once (expect_column_values_to_be_unique)"
+            self.quarantined += [
+                QuarantineRecord(
+                    day=self.day,
+                    stage=STAGE,
+                    item_id=key,
+                    doc_id=self.doc_of.get(article_id),
+                    expectation="expect_column_values_to_be_unique",
+                    reason=reason,
+                    details={
+                        "column": "mention_key",
+                        "surface": surface,
+                        "start": int(start),
+                        "end": int(end),
+                        "in_headline": bool(in_headline),
+                        "text_at_offsets": source[start:end] if 0 <= start <= end else "",
+                        "entity_id": entity,
+                    },
+                )
+            ]
+        if rows:
+            self._delete([r[:4] for r in rows])
+
+    def _drop_mentions_of(self, failed_ids: Mapping[str, str]) -> list[QuarantineRecord]:
+        """Take out the written mentions of entities that failed their suite, each quarantined."""
+        frame = pd.DataFrame({"entity_id": list(failed_ids)})
+        self.conn.register("_failed_entities", frame)
+        try:
+            rows = self.conn.execute(
+                f"""
+                select article_id, in_headline, start_char, end_char, surface, entity_id from entity_mentions
+                where {_DAY_ROWS} and entity_id in (select entity_id from _failed_entities)
+                """,
+                [self.day],
+            ).fetchall()
+        finally:
+            self.conn.unregister("_failed_entities")
+        out = []
+        for article_id, in_headline, start, end, surface, entity in rows:
+            m = EntityMention.model_construct(article_id=article_id, in_headline=in_headline, start=start, end=end)
+            out.append(
+                _invalid_entity(
+                    self.day, mention_key(m), self.doc_of.get(article_id), surface, entity, failed_ids[entity]
+                )
+            )
+        if rows:
+            self._delete([r[:4] for r in rows])
+        return out
+
+    def _delete(self, keys: list[tuple]) -> None:
+        frame = pd.DataFrame(keys, columns=["article_id", "in_headline", "start_char", "end_char"])
+        self.conn.register("_dropped", frame)
+        try:
+            self.conn.execute(
+                """
+                delete from entity_mentions
+                where (article_id, in_headline, start_char, end_char) in (
+                    select article_id, in_headline, start_char, end_char from _dropped
+                )
+                """
+            )
+        finally:
+            self.conn.unregister("_dropped")
 
 
 def run_entities(
@@ -537,6 +798,7 @@ def run_entities(
     total_chars = sum(len(a.text) for _, a in articles)
     n_process = processes if total_chars >= PARALLEL_NER_CHARS else 1
     reader = StoredReads(conn, nlp, model, n_process, remote)
+    written = _DayMentions(conn, day, articles, docs_dir, after_chunk=reader.store)
     with progress_bar(f"{day} entities", len(articles)) as advance:
         result = day_entity_result(
             [a for _, a in articles],
@@ -546,10 +808,12 @@ def run_entities(
             n_process=n_process,
             advance=advance,
             reader=reader,
+            on_chunk=written,
         )
     reader.store()
-    good, quarantined = checked_result(day, articles, result, docs_dir=docs_dir)
-    doc_of = {a.article_id: doc_id for doc_id, a in articles}
+    good_entities, quarantined = written.finish(result.entities)
+    good_aliases = written.supported(result.aliases)
+    doc_of = written.doc_of
     quarantined += [
         QuarantineRecord(
             day=day,
@@ -561,13 +825,13 @@ def run_entities(
         )
         for article_id, why in sorted(result.failed.items())
     ]
-    aliases = write_day(conn, day, good)
+    aliases = _write_names_and_aliases(conn, day, good_entities, good_aliases)
     new = conn.execute("select count(*) from entities where first_seen = ?", [day]).fetchone()
     report = EntitiesReport(
         day=day,
         articles=len(articles),
-        mentions=len(good.mentions),
-        entities=len(good.entities),
+        mentions=written.count(),
+        entities=len(good_entities),
         new_entities=int(new[0]) if new else 0,
         aliases=aliases,
         quarantined=quarantined,

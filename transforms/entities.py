@@ -9,6 +9,7 @@ See docs/entities.md for the rules and the model choice.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import importlib
 import importlib.util
@@ -1005,9 +1006,16 @@ def _checked(cands: list[_Cand]) -> list[_Cand]:
 def read_texts(
     nlp: Any, texts: Sequence[str], *, batch_size: int = BATCH_SIZE, n_process: int = N_PROCESS
 ) -> list[Parsed]:
-    """What the model reads in each text: a bounded, tokenizer-safe view (ner_input.py), offsets unchanged."""
+    """What the model reads in each text: a bounded, tokenizer-safe view (ner_input.py), offsets unchanged.
+
+    The strings and lexemes spaCy adds to its vocabulary for the texts' words are let go once they
+    are read (a memory zone, spaCy >= 3.8): a long-running process, or a large day, would otherwise
+    keep every new word it ever read. What comes back holds plain strings only.
+    """
     read = [ner_text(text)[0] for text in texts]
-    return list(parsed_views(nlp, read, batch_size=batch_size, n_process=n_process))
+    zone = getattr(nlp, "memory_zone", None)
+    with zone() if zone is not None else contextlib.nullcontext():
+        return list(parsed_views(nlp, read, batch_size=batch_size, n_process=n_process))
 
 
 def entity_mentions(
