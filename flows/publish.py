@@ -16,6 +16,7 @@ from prefect import task
 from prefect.cache_policies import NONE
 from pydantic import ValidationError
 
+from flows.report import stored_days
 from transforms.feed import FEED_DAYS, FeedItem, summary_feed
 from transforms.summary import DailySummary
 
@@ -48,7 +49,8 @@ def written_feed(reports_dir: Path, days: int = FEED_DAYS, *, now: datetime | No
     """Rebuild `<reports_dir>/feed.xml` from the stored summaries and return its path."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     path = reports_dir / FEED_FILE
-    xml = summary_feed(stored_summaries(reports_dir, days), now=now or datetime.now(UTC), days=days)
+    entries = [d.entry for d in stored_days(reports_dir, entries=days) if d.entry is not None]
+    xml = summary_feed(entries, now=now or datetime.now(UTC), days=days)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         tmp.write_bytes(xml)

@@ -12,21 +12,24 @@ import logging
 import os
 import re
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 from prefect import task
 from prefect.cache_policies import NONE
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from newsmon.settings import Settings
-from transforms.report_html import ReportExtras, day_report_html, index_html, report_extras
+from transforms.feed import FeedEntry, FeedItem
+from transforms.report_html import IndexDay, ReportExtras, day_report_html, index_html, report_extras
 from transforms.summary import DailySummary
 from warehouse import db
 
 log = logging.getLogger("newsmon")
 _SUMMARY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+DIGESTS_FILE = ".summaries.json"  # `StoredDay`s by file name
+DIGESTS_VERSION = 1  # raise when IndexDay or FeedEntry change: older digest files are then rebuilt
 
 
 def report_extras_of(conn: duckdb.DuckDBPyConnection, day: date) -> ReportExtras:
@@ -59,12 +62,75 @@ def write_day_report(reports_dir: Path, summary: DailySummary, extras: ReportExt
     return path
 
 
+class StoredDay(BaseModel):
+    """What the index page and the feed read of one stored `<day>.json`, kept in `DIGESTS_FILE`
+    beside the summaries, with the file's identity when it was read.
+
+    A run then reads only the summaries written since: reading every day ever published made
+    the index's cost grow with the history (issue 10: 0.5 s of CPU at 60 days).
+    """
+
+    stamp: tuple[int, int, int]  # the summary file's inode, mtime (ns) and size when read
+    row: IndexDay
+    entry: FeedEntry | None = None  # rendered when the feed first shows the day
+
+
+class _Digests(BaseModel):
+    version: int = DIGESTS_VERSION
+    days: dict[str, StoredDay] = {}  # by file name
+
+
+def stored_days(reports_dir: Path, *, entries: int = 0) -> list[StoredDay]:
+    """Every readable `<day>.json` under `reports_dir`, oldest first, and for the newest `entries`
+    of them their feed entries; read from `DIGESTS_FILE` where a summary's file is the one read
+    before (same inode, mtime and size: summaries are replaced whole, `_atomic_write`).
+
+    Unreadable summaries are logged and left out, as `stored_summaries` does. The digest file
+    is rewritten (atomically) when anything changed; a missing, unreadable or older one is rebuilt.
+    """
+    digests_path = reports_dir / DIGESTS_FILE
+    try:
+        cached = _Digests.model_validate_json(digests_path.read_bytes())
+        if cached.version != DIGESTS_VERSION:
+            cached = _Digests()
+    except (OSError, ValidationError, ValueError):
+        cached = _Digests()
+    names = sorted(p.name for p in reports_dir.iterdir() if _SUMMARY_NAME.match(p.name)) if reports_dir.is_dir() else []
+    kept: dict[str, StoredDay] = {}
+    for position, name in enumerate(names):
+        path = reports_dir / name
+        want_entry = position >= len(names) - entries
+        try:
+            st = path.stat()
+            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+            day = cached.days.get(name)
+            if day is None or day.stamp != stamp or (want_entry and day.entry is None):
+                summary = _read_summary(path)
+                entry = None
+                if want_entry:
+                    entry = FeedEntry.of(FeedItem(summary=summary, updated=datetime.fromtimestamp(st.st_mtime, UTC)))
+                day = StoredDay(stamp=stamp, row=IndexDay.of(summary), entry=entry)
+            elif entries and not want_entry and day.entry is not None:
+                day = day.model_copy(update={"entry": None})  # out of the feed: the file keeps ~`entries` entries
+        except (OSError, ValidationError, ValueError) as exc:
+            log.warning("reports: %s left out (%s)", name, str(exc).splitlines()[0])
+            continue
+        kept[name] = day
+    if kept != cached.days and reports_dir.is_dir():
+        _atomic_write(digests_path, _Digests(days=kept).model_dump_json())
+    return list(kept.values())
+
+
+def _read_summary(path: Path) -> DailySummary:
+    return DailySummary.model_validate_json(path.read_bytes())
+
+
 def write_index(reports_dir: Path) -> Path:
     """Rebuild `index.html` from the stored JSON summaries (atomically); return its path."""
-    summaries = stored_summaries(reports_dir)
-    html_days = [s.day for s in summaries if (reports_dir / f"{s.day.isoformat()}.html").exists()]
+    days = [d.row for d in stored_days(reports_dir)]
+    html_days = [d.day for d in days if (reports_dir / f"{d.day.isoformat()}.html").exists()]
     path = reports_dir / "index.html"
-    _atomic_write(path, index_html(summaries, html_days))
+    _atomic_write(path, index_html(days, html_days))
     return path
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from lxml import etree
 from pydantic import BaseModel
@@ -33,6 +33,28 @@ class FeedItem(BaseModel):
 
     summary: DailySummary
     updated: datetime
+
+
+class FeedEntry(BaseModel):
+    """One day's entry as the feed shows it: what `summary_feed` reads of a `FeedItem`, kept so a
+    rebuild need not read and render the summaries that did not change (flows/report.py)."""
+
+    day: date
+    updated: datetime
+    title: str
+    headline: str
+    html: str
+
+    @classmethod
+    def of(cls, item: FeedItem) -> FeedEntry:
+        summary = item.summary
+        return cls(
+            day=summary.day,
+            updated=item.updated,
+            title=summary_entry_title(summary),
+            headline=summary_headline(summary),
+            html=summary_html(summary),
+        )
 
 
 def _clean(text: object) -> str:
@@ -188,7 +210,7 @@ def summary_entry_title(summary: DailySummary) -> str:
 
 
 def summary_feed(
-    items: Iterable[FeedItem],
+    items: Iterable[FeedItem | FeedEntry],
     *,
     now: datetime,
     days: int = FEED_DAYS,
@@ -199,14 +221,19 @@ def summary_feed(
     """The Atom document (UTF-8) for the newest `days` summaries, newest first.
 
     Its `updated` is the newest entry's, so an unchanged set of summaries gives the same bytes;
-    `now` only dates a feed with no entry. `name` keeps two installations' ids apart.
+    `now` only dates a feed with no entry. `name` keeps two installations' ids apart. Items may
+    come as summaries or as entries already rendered from them (`FeedEntry.of`): the same bytes.
     """
-    newest: dict[object, FeedItem] = {}
+    newest: dict[date, FeedItem | FeedEntry] = {}
     for item in items:  # one entry per day: the last written copy wins
-        seen = newest.get(item.summary.day)
+        day = item.summary.day if isinstance(item, FeedItem) else item.day
+        seen = newest.get(day)
         if seen is None or item.updated > seen.updated:
-            newest[item.summary.day] = item
-    chosen = sorted(newest.values(), key=lambda i: i.summary.day, reverse=True)[:days]
+            newest[day] = item
+    chosen = [
+        FeedEntry.of(i) if isinstance(i, FeedItem) else i
+        for _, i in sorted(newest.items(), key=lambda kv: kv[0], reverse=True)[:days]
+    ]
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
     _atom(feed, "id", feed_id(name))
     _atom(feed, "title", title)
@@ -218,11 +245,10 @@ def summary_feed(
     if self_url:
         _atom(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     for item in chosen:
-        summary = item.summary
         entry = _atom(feed, "entry")
-        _atom(entry, "id", entry_id(summary.day.isoformat(), name))
-        _atom(entry, "title", summary_entry_title(summary))
+        _atom(entry, "id", entry_id(item.day.isoformat(), name))
+        _atom(entry, "title", item.title)
         _atom(entry, "updated", _rfc3339(item.updated))
-        _atom(entry, "summary", summary_headline(summary), type="text")
-        _atom(entry, "content", summary_html(summary), type="html")
+        _atom(entry, "summary", item.headline, type="text")
+        _atom(entry, "content", item.html, type="html")
     return etree.tostring(feed, encoding="utf-8", xml_declaration=True, pretty_print=True)

@@ -11,7 +11,7 @@ loading anything. Text is escaped by Jinja2's autoescaping.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from transforms.charts_svg import BarChart, Chart, Group, Row, Segment, Strip, StripChart, Track, chart_svg, clipped
 from transforms.display import shown
 from transforms.entity_summary import EntityCount, EntitySection
-from transforms.summary import DailySummary, EventItem, StoryChange, StorySection
+from transforms.summary import DailySummary, EventItem, StoryChange, StorySection, Totals
 from transforms.web_summary import SourceHealthSection
 
 HISTORY_DAYS = 14
@@ -291,7 +291,7 @@ def web_chart(section: SourceHealthSection | None) -> BarChart | None:
     )
 
 
-def index_chart(summaries: list[DailySummary], days: int = INDEX_CHART_DAYS) -> StripChart | None:
+def index_chart(summaries: Sequence[DailySummary | IndexDay], days: int = INDEX_CHART_DAYS) -> StripChart | None:
     """Articles (reports solid, copies hatched) and quarantined items per day, the last `days` days."""
     if not summaries:
         return None
@@ -763,11 +763,11 @@ _INDEX = """{% import "macros" as m with context %}
 <th scope="row" class="date">{% if r.html %}<a href="{{ r.day }}.html">{{ r.day }}</a>
 {%- else %}{{ r.day }}{% endif %}</th>
 <td class="num">{{ r.s.totals.documents }}</td><td class="num">{{ r.s.totals.articles }}</td>
-<td class="num">{{ signed(r.s.totals.articles - r.s.previous_totals.articles) }}</td>
+<td class="num">{{ signed(r.s.totals.articles - r.s.previous_articles) }}</td>
 <td class="num">{{ r.s.totals.reports }}</td><td class="num">{{ r.s.totals.quarantined }}</td>
-<td class="num">{{ r.s.totals.sources }}</td><td class="num">{{ r.new_stories }}</td>
-<td class="num">{{ r.grown_stories }}</td>
-<td class="num">{{ r.events }}</td><td class="num">{{ r.new_entities }}</td>
+<td class="num">{{ r.s.totals.sources }}</td><td class="num">{{ r.s.new_stories }}</td>
+<td class="num">{{ r.s.grown_stories }}</td>
+<td class="num">{{ r.s.events }}</td><td class="num">{{ r.s.new_entities }}</td>
 <td class="date"><a href="{{ r.day }}.md">md</a>, <a href="{{ r.day }}.json">json</a></td></tr>
 {% endfor %}</tbody></table></div>
 {% else %}<p>No daily summaries yet: run <code>newsmon run</code>.</p>{% endif %}
@@ -852,35 +852,45 @@ def day_report_html(
     )
 
 
-@dataclass(frozen=True)
-class _IndexRow:
-    day: str
-    s: DailySummary
-    html: bool
+class IndexDay(BaseModel):
+    """What the index page shows of one day's summary (`IndexDay.of`): kept beside the stored
+    summaries, so the index is rebuilt without reading every day ever published (flows/report.py)."""
+
+    day: date
+    totals: Totals
+    previous_articles: int
     new_stories: int
     grown_stories: int
     events: int
     new_entities: int
 
-
-def index_html(
-    summaries: Iterable[DailySummary], html_days: Iterable[date] = (), *, draw: Callable[[Chart], str] = chart_svg
-) -> str:
-    """The list of days, newest first, with headline figures; days in `html_days` link to their page."""
-    by_day = {s.day: s for s in summaries}
-    with_html = set(html_days)
-    rows = [
-        _IndexRow(
-            day=d.isoformat(),
-            s=s,
-            html=d in with_html,
+    @classmethod
+    def of(cls, s: DailySummary) -> IndexDay:
+        return cls(
+            day=s.day,
+            totals=s.totals,
+            previous_articles=s.previous_totals.articles,
             new_stories=len(s.stories.new) if s.stories else 0,
             grown_stories=len(s.stories.grown) if s.stories else 0,
             events=len(s.events.new) if s.events else 0,
             new_entities=s.entities.new_total if s.entities else 0,
         )
-        for d, s in sorted(by_day.items(), reverse=True)
-    ]
+
+
+@dataclass(frozen=True)
+class _IndexRow:
+    day: str
+    s: IndexDay
+    html: bool
+
+
+def index_html(
+    days: Iterable[DailySummary | IndexDay], html_days: Iterable[date] = (), *, draw: Callable[[Chart], str] = chart_svg
+) -> str:
+    """The list of days, newest first, with headline figures; days in `html_days` link to their page."""
+    by_day = {s.day: s if isinstance(s, IndexDay) else IndexDay.of(s) for s in days}
+    with_html = set(html_days)
+    rows = [_IndexRow(day=d.isoformat(), s=s, html=d in with_html) for d, s in sorted(by_day.items(), reverse=True)]
     return shown(
         _ENV.get_template("index").render(
             rows=rows,
