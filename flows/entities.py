@@ -87,18 +87,18 @@ def day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[tuple[str, 
 
 
 def registry_before(conn: duckdb.DuckDBPyConnection, day: date) -> Registry:
-    """Entities mentioned on days before `day` and aliases learned from those days' articles."""
+    """Entities mentioned on days before `day` and aliases learned from those days' articles.
+
+    An entity's `first_seen` is the first day of its mentions (`_RECOMPUTE_STATS`), so "first seen
+    before the day" is "mentioned before the day" without reading the mentions (1.8M rows at 100k
+    articles: 0.4 s of CPU a run, growing with the history).
+    """
     entities = _rows(
         conn,
         """
         select e.entity_id, e.canonical_name, e.type
         from entities as e
-        where e.entity_id in (
-            select m.entity_id
-            from entity_mentions as m
-            join articles as a on a.article_id = m.article_id
-            where a.day < ?
-        )
+        where e.first_seen < ?
         order by e.entity_id
     """,
         [day],
@@ -450,11 +450,18 @@ _UPSERT_NAMES = """
     insert or replace into entities
     select entity_id, canonical_name, type, ?::date, ?::date, 0 from _day_entities
 """
-_DROP_UNMENTIONED = """
+# Only entities whose mentions the run can have changed are looked at: those of mentions on
+# the day (their stats span it, including the day's entities, just written as first and last
+# seen on it) and those of the day's replaced mentions (a run deletes articles and mentions of
+# its own day only, so their stats span it too). The rest keep their rows and stats: at 100k
+# articles, looking at all of them read 1.8M mentions twice a run (0.4 s of CPU).
+_SPANNING_DAY = "(select entity_id from entities where first_seen <= $day and last_seen >= $day)"
+_DROP_UNMENTIONED = f"""
     delete from entities
-    where entity_id not in (select entity_id from entity_mentions)
+    where entity_id in {_SPANNING_DAY}
+        and entity_id not in (select entity_id from entity_mentions where entity_id in {_SPANNING_DAY})
 """
-_RECOMPUTE_STATS = """
+_RECOMPUTE_STATS = f"""
     update entities
     set first_seen = s.first_seen, last_seen = s.last_seen, mention_count = s.mention_count
     from (
@@ -462,6 +469,7 @@ _RECOMPUTE_STATS = """
             count(*) as mention_count
         from entity_mentions as m
         join articles as a on a.article_id = m.article_id
+        where m.entity_id in {_SPANNING_DAY}
         group by m.entity_id
     ) as s
     where entities.entity_id = s.entity_id
@@ -525,8 +533,8 @@ def _write_names_and_aliases(
     finally:
         for name in frames:
             conn.unregister(name)
-    conn.execute(_DROP_UNMENTIONED)
-    conn.execute(_RECOMPUTE_STATS)
+    conn.execute(_DROP_UNMENTIONED, {"day": day})
+    conn.execute(_RECOMPUTE_STATS, {"day": day})
     return written
 
 

@@ -1,9 +1,21 @@
 -- Events for the daily summary: what happened on $day or was first reported on $day
 -- (section 'new'), and what is scheduled after $day (section 'upcoming'), as known on $day.
-with known_events as (
+-- Participants are named only for the events shown, so the cost follows the day, not the history.
+with sectioned as (
+    select
+        e.*,
+        case
+            when e.date_start > $day::date then 'upcoming'
+            when e.event_date = $day::date or e.first_reported = $day::date then 'new'
+        end as section
+    from events as e
+    where e.first_reported <= $day::date
+),
+
+shown as (
     select *
-    from events
-    where first_reported <= $day::date
+    from sectioned
+    where section is not null
 ),
 
 participant_names as (
@@ -12,18 +24,9 @@ participant_names as (
         string_agg(coalesce(en.canonical_name, ep.entity_id), ', '
             order by coalesce(en.canonical_name, ep.entity_id)) as participants
     from event_participants as ep
+    semi join shown as s on s.event_id = ep.event_id
     left join entities as en on en.entity_id = ep.entity_id
     group by ep.event_id
-),
-
-sectioned as (
-    select
-        k.*,
-        case
-            when k.date_start > $day::date then 'upcoming'
-            when k.event_date = $day::date or k.first_reported = $day::date then 'new'
-        end as section
-    from known_events as k
 )
 
 select
@@ -42,7 +45,6 @@ select
     s.article_count,
     s.modality,
     s.confidence
-from sectioned as s
+from shown as s
 left join participant_names as p on p.event_id = s.event_id
-where s.section is not null
 order by s.section, s.date_start, s.type, s.event_id

@@ -1,15 +1,29 @@
 -- Stories new on $day (founded by an article that arrived that day) and stories that grew:
 -- articles and distinct sources they gained on $day against the day before.
-with members as (
+-- Only the stories the day touched are read, so the cost follows the day, not the history.
+with touched as (
+    select distinct story_id
+    from story_articles
+    where day = $day
+),
+
+touched_articles as (
+    select sa.story_id, sa.article_id, sa.day
+    from story_articles as sa
+    semi join touched as k on k.story_id = sa.story_id
+),
+
+members as (
     select
         sa.story_id,
         sa.article_id,
         sa.day,
         coalesce(lower(a.source), 'unknown') as source,
-        d.duplicate_of is not null and d.duplicate_of in (
-            select x.article_id from story_articles as x where x.story_id = sa.story_id
+        -- a copy of an article of the same story does not count as another source
+        d.duplicate_of is not null and exists (
+            select 1 from touched_articles as x where x.story_id = sa.story_id and x.article_id = d.duplicate_of
         ) as is_copy
-    from story_articles as sa
+    from touched_articles as sa
     left join articles as a on a.article_id = sa.article_id
     left join article_duplicates as d on d.article_id = sa.article_id
     where sa.day <= $day
@@ -32,12 +46,6 @@ until_today as (
         count(distinct source) filter (where not is_copy) as sources
     from members
     group by story_id
-),
-
-touched as (
-    select distinct story_id
-    from members
-    where day = $day
 )
 
 select
