@@ -219,7 +219,7 @@ _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 # Symbols no headline uses between two words: stars, bullets, box-drawing and other bars.
 _SYMBOL_MARKS = "⋆★☆✦◆◇♦■□●►▶▷¦│┃❘‖"
 _SEGMENT_SPLIT = re.compile(
-    rf"\s+(?:[|\-–—·•›»~/:_{_SYMBOL_MARKS}]|::|//)\s+|\s*[｜丨：|]\s*|(?<=\w):\s+"
+    rf"\s+(?:[|\-–—·•›»>~/:_{_SYMBOL_MARKS}]|::|//)\s+|\s*[｜丨：|]\s*|(?<=\w):\s+"
     # Between Chinese, Japanese or Korean words no space is needed: "标题_新闻中心_新浪网",
     # "标题——新华网".
     rf"|(?<=[{_CJK}])(?:[_|\-–—]|——)(?=[{_CJK}])"
@@ -304,24 +304,30 @@ _CJK_PRESS_ENDINGS = (
 )  # fmt: skip
 
 
-def _spelt(words: list[str], key: str) -> bool:
-    """Each word whole or by its initial, in order, spells the key: "new york times" -> nytimes,
-    "frankfurter allgemeine zeitung" -> faz."""
+def _spelt(words: list[str], key: str, initials: bool = True) -> bool:
+    """Each word whole or (with `initials`) by its initial, in order, spells the key: "new york
+    times" -> nytimes, "frankfurter allgemeine zeitung" -> faz."""
     positions = {0}
     for word in words:
+        ends = (len(word), 1) if initials else (len(word),)
         positions = {
-            end for pos in positions for end in (pos + len(word), pos + 1) if key.startswith(word[: end - pos], pos)
+            end for pos in positions for end in (pos + n for n in ends) if key.startswith(word[: end - pos], pos)
         }
         if not positions:
             return False
     return len(key) in positions
 
 
-def _names_site(segment: str, keys: set[str]) -> bool:
-    """A segment that is a site's name beside the words news sites add to it, or its initials."""
+def _names_site(segment: str, keys: set[str], initials: bool = True) -> bool:
+    """A segment that is a site's name beside the words news sites add to it, or (with `initials`)
+    its initials."""
     words = [w for w in map(_squashed, segment.translate(_UMLAUTS).split()) if w]
     if not words or len(words) > 6:
         return False
+    # Three capitalised words spell many a short host name ("Heart Rate Tracking: ..." at hrt.example):
+    # by initials, only a name that ends in a press word ("Riverside Valley Gazette") or one in the
+    # place of a site name, last and not after a colon, is the site's.
+    initials = initials or words[-1] in _PRESS_WORDS
     while len(words) > 1 and words[0] in _ARTICLES:
         words.pop(0)
     while len(words) > 1 and words[-1] in _SITE_WORDS:
@@ -330,7 +336,7 @@ def _names_site(segment: str, keys: set[str]) -> bool:
         for ending in _SQUASHED_CJK_SITE_ENDINGS:
             if words[0].endswith(ending) and words[0][: -len(ending)] in keys:
                 return True
-    return any(_spelt(words, k) for k in keys if len(k) >= 3)
+    return any(_spelt(words, k, initials) for k in keys if len(k) >= 3)
 
 
 def _press_name(segment: str, headline: str) -> bool:
@@ -349,7 +355,7 @@ def _press_name(segment: str, headline: str) -> bool:
     )
 
 
-def _is_site_segment(segment: str, keys: set[str]) -> bool:
+def _is_site_segment(segment: str, keys: set[str], initials: bool = True) -> bool:
     forms = _site_forms(segment)
     if forms & _GENERIC_SEGMENTS:
         return True
@@ -359,18 +365,27 @@ def _is_site_segment(segment: str, keys: set[str]) -> bool:
         len(squashed) >= 3 and (squashed in k or (k in squashed and 2 * len(k) >= len(squashed)))
         for squashed in forms
         for k in keys
-    ) or _names_site(segment, keys)
+    ) or _names_site(segment, keys, initials)
 
 
-def _is_section(segment: str, headline: str) -> bool:
-    """A section or tag name between a headline and the site ("Headline | Politics | Site")."""
+def _is_section(segment: str, headline: str, mark: str = "") -> bool:
+    """A section or tag name between a headline and the site ("Headline | Politics | Site"); not
+    words in lower case after a dash, which go on with the sentence ("Bridge opens – at last")."""
     words = segment.split()
     return (
         0 < len(words) <= 3
+        and not (mark in ("-", "–", "—") and segment[0].islower())
         and len(segment) <= 30
         and not re.search(r"[\d?!.,;\"“”«»]", segment)
         and len(headline) >= 2 * len(segment)
     )
+
+
+def _is_byline(segment: str) -> bool:
+    """A writer's name after a byline word: "by Jane Roe", "von Anna Beispiel"."""
+    match = _BYLINE_WORD.match(segment)
+    name = segment[match.end() :] if match else ""
+    return name[:1].isupper() and _is_name(name)
 
 
 def _without_site(title: str, site_names: list[str], keys: set[str]) -> str | None:
@@ -386,25 +401,31 @@ def _without_site(title: str, site_names: list[str], keys: set[str]) -> str | No
         return None
     # A known name was cut off the end, or the start.
     site_at_end, site_at_start = not written.endswith(title.strip()), not written.startswith(title.strip())
-    while len(parts) > 1 and _is_site_segment(parts[-1], keys):
+    separator = dict(kept)
+    colons = (":", "：")
+    # A site's initials only where a site name stands: last, not after a colon (see _names_site).
+    while len(parts) > 1 and _is_site_segment(parts[-1], keys, separator[parts[-1]] not in colons):
         parts.pop()
         site_at_end = True
-    while len(parts) > 1 and _is_site_segment(parts[0], keys):
+    while len(parts) > 1 and _is_site_segment(parts[0], keys, initials=False):
         parts.pop(0)
         site_at_start = True
     # "Headline - Island News": a name that says it is a site's, the shorter part, not after a
-    # colon ("Media: Trump Sues New York Times" is a kicker and its headline).
-    separator = dict(kept)
-    colons = (":", "：")
-    if len(parts) > 1 and separator[parts[-1]] not in colons and _press_name(parts[-1], parts[0]):
+    # colon ("Media: Trump Sues New York Times" is a kicker and its headline), and only where no
+    # known site name was found at that end: a site has one name ("Bridge delayed - More Bad News
+    # | Site").
+    if not site_at_end and len(parts) > 1 and separator[parts[-1]] not in colons and _press_name(parts[-1], parts[0]):
         parts.pop()
         site_at_end = True
-    if len(parts) > 1 and separator[parts[1]] not in colons and _press_name(parts[0], parts[-1]):
+    if not site_at_start and len(parts) > 1 and separator[parts[1]] not in colons and _press_name(parts[0], parts[-1]):
         parts.pop(0)
         site_at_start = True
+    # "Headline - by Jane Roe": the writer's name, not the headline's.
+    while len(parts) > 1 and separator[parts[-1]] not in colons and _is_byline(parts[-1]):
+        parts.pop()
     # "Headline | Site | tagline | ...": everything from the site name on is the site's.
     for i, part in enumerate(parts[1:], start=1):
-        if _is_site_segment(part, keys):
+        if _is_site_segment(part, keys, separator[part] not in colons):
             parts = parts[:i]
             site_at_end = True
             break
@@ -413,7 +434,7 @@ def _without_site(title: str, site_names: list[str], keys: set[str]) -> str | No
     # headline.
     marks = {sep for p, sep in kept if p in parts[1:]}
     if len(parts) > 1 and not marks & {":", "："}:
-        while site_at_end and len(parts) > 1 and _is_section(parts[-1], parts[0]):
+        while site_at_end and len(parts) > 1 and _is_section(parts[-1], parts[0], separator[parts[-1]]):
             parts.pop()
         while site_at_start and len(parts) > 1 and _is_section(parts[0], parts[-1]):
             parts.pop(0)
@@ -472,16 +493,23 @@ def _similarity(a: str, b: str) -> float:
     return 2 * len(ta & tb) / (len(ta) + len(tb)) if ta and tb else 0.0
 
 
+# Marks a sentence goes on after ("Ferries - a history", "Ferries: a history"); bars, chevrons,
+# dots and slashes stand between a headline and a site's name or tagline, never inside a sentence
+# ("Headline » news and views from the valley").
+_SENTENCE_MARKS = re.compile(r"\s+[-–—:]\s+")
+
+
 def _goes_on(rest: str, keys: set[str]) -> bool:
-    """The rest of a title is the headline going on: a separator, then words in lower case that do
-    not name the site ("a cup of tea" at acupoftea.example is one)."""
-    segment = rest.lstrip(_SITE_MARKS + " ")
+    """The rest of a title is the headline going on: a dash or colon, then words in lower case that
+    do not name the site ("a cup of tea" at acupoftea.example is one)."""
+    mark = _SENTENCE_MARKS.match(rest)
+    segment = rest[mark.end() :] if mark else ""
     words = segment.split()
     return (
-        rest[:1].isspace()
-        and len(words) >= 3
+        len(words) >= 3
         and words[0][0].islower()
-        and not _SEGMENT_SPLIT.search(rest.strip())
+        and not _is_byline(segment)
+        and not _SEGMENT_SPLIT.search(segment)
         and not _is_site_segment(segment, keys)
     )
 
@@ -500,6 +528,23 @@ def _shared_last_segment(sources: list[str]) -> set[str]:
             if a[-1] == b[-1] != "" and not set(a[:-1]) & set(b[:-1]):
                 ends.add(a[-1])
     return ends
+
+
+def _named_after(headlines: list[str], tag: str | None) -> set[str]:
+    """The last segment of a <title> that opens with another source's headline and a separator
+    ("Headline | Blog name" beside og:title "Headline"): a short one, not after a colon, is the
+    site's, and an <h1> that says it is the site's logo, not the headline."""
+    ends = set()
+    for stated in headlines:
+        if not tag or len(tag) <= len(stated) or not tag.startswith(stated):
+            continue
+        mark = _SEGMENT_SPLIT.match(tag, len(stated))
+        if mark is None or mark.group().strip() in (":", "："):
+            continue
+        last = _SEGMENT_SPLIT.split(tag[mark.end() :])[-1]
+        if 0 < len(last.split()) <= 4:
+            ends.add(_squashed(last))
+    return ends - {""}
 
 
 def headline(title: str | None, facts: PageFacts, site_names: list[str], hostname: str | None) -> str | None:
@@ -521,6 +566,8 @@ def headline(title: str | None, facts: PageFacts, site_names: list[str], hostnam
     # the headline goes on in lower case ("Ferries - a history of the crossing"): no site name does.
     if title and tag and tag.startswith(title) and _goes_on(tag[len(title) :], keys):
         title = None
+    # og:title or the JSON-LD headline is the <title>'s opening: its last segment is the site's.
+    keys |= _named_after([t for t in (title, facts.headline) if t], tag)
     sources = list(dict.fromkeys(html_entities.unescape(t) for t in (title, tag, facts.headline) if t))
     if not sources:
         return None
@@ -798,7 +845,8 @@ def _byline_names(nodes: Iterable[HtmlElement], keys: set[str]) -> list[str]:
 _BYLINE_LINE = re.compile(
     # The look-ahead lets the search skip the many ">" that no such word follows.
     r">[^<\S]*(?=[|BVPDWTAGES])(?:\|\s*)?(?:By|Von|Par|Por|Door|Di|Written by|Text|Texto|Autor|Autorin|Auteur"
-    r"|Author|Verfasst von|Geschrieben von|Escrito por|Scritto da)(?:\s*:\s*|\s+|(?=<))(?:<[^>]*>\s*)*([^<>]{3,80})<"
+    r"|Author|Verfasst von|Geschrieben von|Escrito por|Scritto da)(?:\s*:\s*|\s+|&nbsp;|&#160;|(?=<))(?:<[^>]*>\s*)*"
+    r"([^<>]{3,80})<"
 )
 # Names a heading may start with: "By The Numbers".
 _NOT_FIRST_NAMES = {
@@ -876,6 +924,12 @@ def _is_name(name: str) -> bool:
 def _as_written(name: str, stated: list[str], html: str) -> str:
     """trafilatura turns "H. Adwan" into "H Adwan" and "ThE_PaiN" into "ThE PaiN": the page's form."""
     words = _WORDS.findall(name)
+    if len(words) == 1:
+        # trafilatura drops the digits of a handle: "Harbourwatch" of the stated "harbourwatch77".
+        handle = re.compile(rf"{re.escape(name)}\d+", re.IGNORECASE)
+        written = next((s.strip() for s in stated if handle.fullmatch(s.strip())), None)
+        if written:
+            return written
     if len(words) == 1 and name not in html:
         # "Harbourwatcher" for "harbourwatcher": the page's spelling of a one-word name.
         match = re.search(rf"(?<![\w@/.]){re.escape(name)}(?![\w@])", html, re.IGNORECASE)

@@ -424,6 +424,11 @@ AUTHOR_CASES = [
         [],
         id="lowercase-words-are-no-name",
     ),
+    pytest.param(
+        "<div class='wrote_by'>By&nbsp;<a href='/reporters/ada-beispiel'>Ada Beispiel</a></div>",
+        ["Ada Beispiel"],
+        id="byline-line-with-a-no-break-space-entity",
+    ),
 ]
 
 
@@ -466,6 +471,13 @@ def test_names_trafilatura_makes_of_a_host_or_the_site_are_no_authors() -> None:
     # The site's name as its meta author, split by trafilatura at "&".
     facts = PageFacts(authors=["Ships & Harbours"])
     assert page_authors("Ships; Harbours", facts, ["Ships & Harbours"], None, "") == []
+
+
+def test_handle_keeps_the_digits_trafilatura_drops() -> None:
+    # trafilatura reads the meta author "harbourwatch77" as "Harbourwatch".
+    facts = PageFacts(authors=["harbourwatch77"])
+    html = "<title>Ferry timetable changes - Harbourwatch77</title><p>harbourwatch77</p>"
+    assert page_authors("Harbourwatch", facts, [], None, html) == ["harbourwatch77"]
 
 
 def test_role_trafilatura_splits_off_is_no_author() -> None:
