@@ -103,15 +103,20 @@ def _source_boilerplate(
     learned: dict[str, frozenset[str]] = {}
     since = day - timedelta(days=settings.boilerplate_window_days)
     computed: list[dict[str, Any]] = []
-    for source in sorted(sources):
-        rows = db.query(
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    if sources:
+        found_rows = db.query(
             conn,
             "source_text_documents",
-            source_key=source,
+            source_keys=sorted(sources),
             since=since,
             day=day,
             version=BOILERPLATE_FEATURES_VERSION,
         )
+        for row in found_rows:
+            by_source.setdefault(row["source_key"], []).append(row)
+    for source in sorted(sources):
+        rows = by_source.get(source, [])
         if len(rows) < settings.boilerplate_min_docs:
             continue
         features = []

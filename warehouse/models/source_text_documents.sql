@@ -1,7 +1,8 @@
--- A source's plain-text documents between $since and $day (for learning its boilerplate
--- lines), with what learning needs from each when stored already (boilerplate_features of
--- version $version; null columns: not stored yet). The source is compared by key: lowercase
--- letters and digits only.
+-- The day's sources' plain-text documents between $since and $day (for learning their
+-- boilerplate lines), at most 500 per source, with what learning needs from each when stored
+-- already (boilerplate_features of version $version; null columns: not stored yet). Sources are
+-- compared by key: lowercase letters and digits only. One read of the window for all the
+-- day's sources ($source_keys), not one per source.
 with keyed as (
     select
         doc_id,
@@ -16,14 +17,15 @@ chosen as (
     select
         doc_id,
         file_name,
-        arrival_day
+        arrival_day,
+        source_key
     from keyed
-    where source_key = $source_key
-    order by arrival_day, doc_id
-    limit 500
+    where source_key in (select unnest($source_keys::varchar[]))
+    qualify row_number() over (partition by source_key order by arrival_day, doc_id) <= 500
 )
 
 select
+    c.source_key,
     c.doc_id,
     c.file_name,
     c.arrival_day,
@@ -32,4 +34,4 @@ select
     f.shingles
 from chosen as c
 left join boilerplate_features as f on f.doc_id = c.doc_id and f.version = $version
-order by c.arrival_day, c.doc_id
+order by c.source_key, c.arrival_day, c.doc_id
