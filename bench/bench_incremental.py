@@ -1200,6 +1200,14 @@ def prepare(warehouse: Path) -> None:
                 [since],
             ).fetchall()
             daily_module._source_boilerplate(conn, settings, BENCH_DAY, {k for (k,) in keys if k})
+        # The terms the stories stage of the window's days stored (article_terms), where this tree has them.
+        import flows.stories as stories_module
+
+        if hasattr(stories_module, "_store_terms"):
+            for back in range(stories_module.TERMS_KEPT.days, 0, -1):
+                day = BENCH_DAY - timedelta(days=back)
+                rows = db.query(conn, "story_day_articles", day=day)
+                stories_module._store_terms(conn, day, stories_module._Articles(conn, day).of(rows))
 
 
 def _prepared(built: dict[int, Path], trees: dict[str, Path], env: dict[str, str], work: Path) -> dict:

@@ -29,7 +29,7 @@ from newsmon.models import QuarantineRecord
 from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates
 from transforms.embeddings import text_embeddings
 from transforms.stories import STORY_WINDOW, OpenStory, Similarity, Story, story, story_members
-from warehouse import db
+from warehouse import db, reuse
 
 log = logging.getLogger("newsmon")
 
@@ -68,8 +68,8 @@ def run_stories(
     open_rows = db.query(
         conn, "open_story_members", day=day, since=earliest - STORY_WINDOW, max_members=MAX_OPEN_MEMBERS
     )
-    articles = _Articles(conn)
-    articles.of(todo_rows + earlier_rows + open_rows)  # their entity mentions in one read
+    articles = _Articles(conn, day)
+    articles.of(todo_rows + earlier_rows + open_rows)  # their entity mentions and stored terms in one read
     todo = articles.of(todo_rows)
     report = StoriesReport(day=day, articles=len(todo))
 
@@ -90,6 +90,7 @@ def run_stories(
             "insert into story_articles values (?, ?, ?, ?)",
             [[m.article_id, m.story_id, m.day, m.similarity] for m in members],
         )
+    _store_terms(conn, day, todo)
     touched = before | {m.story_id for m in members}
     stories = _refreshed_stories(conn, articles, sorted(touched))
     joined = {m.story_id for m in members}
@@ -144,19 +145,21 @@ def _embeddings(todo: list[TextDoc], open_stories: list[OpenStory], similarity: 
 
 class _Articles:
     """The articles a run reads, each made into one TextDoc (so its terms, names and shingles
-    are computed at most once a run), with the entity ids the entity stage found in it."""
+    are computed at most once a run), with the entity ids the entity stage found in it and, for
+    articles of earlier days, the terms stored when their day ran (article_terms)."""
 
-    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
-        self.conn = conn
+    def __init__(self, conn: duckdb.DuckDBPyConnection, day: date) -> None:
+        self.conn, self.day = conn, day
         self.docs: dict[str, TextDoc] = {}
 
     def of(self, rows: list[dict[str, Any]]) -> list[TextDoc]:
         """TextDocs of article rows (columns as in story_day_articles), made once per article."""
         new = sorted({r["article_id"] for r in rows} - set(self.docs))
         entities = _entities_by_article(self.conn, new)
+        stored = _stored_terms(self.conn, [r for r in rows if r["article_id"] not in self.docs and r["day"] < self.day])
         for r in rows:
             if r["article_id"] not in self.docs:
-                self.docs[r["article_id"]] = TextDoc(
+                doc = self.docs[r["article_id"]] = TextDoc(
                     article_id=r["article_id"],
                     day=r["day"],
                     published_at=r["published_at"],
@@ -167,7 +170,44 @@ class _Articles:
                     canonical_url=r["canonical_url"],
                     **_entity_fields(entities, r["article_id"]),
                 )
+                if r["article_id"] in stored:
+                    doc.__dict__["terms"] = stored[r["article_id"]]  # TextDoc.terms, already known
         return [self.docs[r["article_id"]] for r in rows]
+
+
+# article_terms rows kept behind a run's day: the windows in which a later day reads an article
+# (by publication time, which comes before arrival) and a margin for late arrivals.
+TERMS_KEPT = 2 * max(DUPLICATE_WINDOW, STORY_WINDOW)
+
+
+@functools.cache
+def _terms_version() -> str:
+    return reuse.code_fingerprint("transforms.duplicates")
+
+
+def _stored_terms(conn: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The stored terms of these article rows, by id, where their content hash and the code's
+    version still match (the rest are computed when needed)."""
+    if not rows:
+        return {}
+    hashes = {r["article_id"]: r["content_hash"] for r in rows}
+    found = conn.execute(
+        "select article_id, content_hash, terms from article_terms"
+        " where version = ? and article_id in (select unnest(?::varchar[]))",
+        [_terms_version(), sorted(hashes)],
+    ).fetchall()
+    return {a: t.split(" ") if t else [] for a, h, t in found if a in hashes and hashes[a] == h}
+
+
+def _store_terms(conn: duckdb.DuckDBPyConnection, day: date, todo: list[TextDoc]) -> None:
+    """Keep the day's articles' terms for the later days that read them; drop rows past the windows."""
+    conn.execute("delete from article_terms where day = ? or day < ?", [day, day - TERMS_KEPT])
+    if todo:
+        version = _terms_version()
+        conn.executemany(
+            "insert into article_terms values (?, ?, ?, ?, ?)",
+            [[d.article_id, d.day, d.content_hash, version, " ".join(d.terms)] for d in todo],
+        )
 
 
 def _entities_by_article(conn: duckdb.DuckDBPyConnection, article_ids: list[str]) -> _Entities:

@@ -247,3 +247,62 @@ def test_with_entity_rows_reruns_and_backfill_change_nothing(tmp_path):
     _run(conn, [days[1]])
     _run(conn, days)
     assert _snapshot(conn) == first
+
+
+def test_stored_terms_are_read_for_earlier_days_and_give_the_same_rows(tmp_path, monkeypatch):
+    """article_terms: later days read the terms their earlier days stored, rows unchanged; a row
+    whose article changed (content hash) or whose code changed (version) is computed again."""
+    import flows.stories as stories_module
+    from transforms import duplicates as duplicates_module
+
+    conn, _, days = _sample_warehouse(tmp_path)
+    _run(conn, days)
+    first = _snapshot(conn)
+    stored = conn.execute("select count(*), count(distinct day) from article_terms").fetchone()
+    assert stored == (conn.execute("select count(*) from articles").fetchone()[0], len(days))
+
+    computed: list[str] = []
+    original = duplicates_module.content_terms
+
+    def counted(text: str) -> list[str]:
+        computed.append(text)
+        return original(text)
+
+    monkeypatch.setattr(duplicates_module, "content_terms", counted)
+    last_day_articles = conn.execute("select count(*) from articles where day = ?", [days[-1]]).fetchone()[0]
+    _run(conn, [days[-1]])  # re-run the last day: earlier days' terms come from the table
+    assert _snapshot(conn) == first
+    whole_texts = [t for t in computed if "\n" in t]  # TextDoc.terms reads "title\ntext"; sentences have none
+    assert len(whole_texts) == last_day_articles
+
+    # An earlier article edited since its terms were stored: its stored row is not used.
+    changed = conn.execute("select article_id from articles where day = ? order by article_id limit 1", [days[0]])
+    article_id = changed.fetchone()[0]
+    conn.execute("update article_terms set terms = 'zzz' where article_id = ?", [article_id])
+    conn.execute("update article_terms set content_hash = 'edited' where article_id = ?", [article_id])
+    computed.clear()
+    _run(conn, [days[-1]])
+    assert _snapshot(conn) == first
+    assert len([t for t in computed if "\n" in t]) == last_day_articles + 1
+
+    # Stored by another version of the code: not used at all.
+    conn.execute("update article_terms set version = 'older'")
+    stories_module._terms_version.cache_clear()
+    computed.clear()
+    _run(conn, [days[-1]])
+    assert _snapshot(conn) == first
+    assert len([t for t in computed if "\n" in t]) > last_day_articles + 1
+
+
+def test_stored_terms_older_than_the_windows_are_dropped(tmp_path):
+    from flows.stories import TERMS_KEPT
+
+    conn, _, days = _sample_warehouse(tmp_path)
+    _run(conn, days)
+    conn.execute(
+        "insert into article_terms values ('old-one', ?, null, 'v', 'a b'), ('recent', ?, null, 'v', 'c')",
+        [days[-1] - TERMS_KEPT - timedelta(days=1), days[-1] - TERMS_KEPT],
+    )
+    _run(conn, [days[-1]])
+    ids = {r[0] for r in conn.execute("select article_id from article_terms").fetchall()}
+    assert "old-one" not in ids and "recent" in ids
