@@ -1,5 +1,8 @@
-"""Paragraphs that are the site's, not the article's: consent, sign-in and paywall placeholders
-(walls) and short furniture lines (credits, share and comment prompts, newsletter offers).
+"""Paragraphs that are the site's, not the article's: consent, sign-in and paywall placeholders,
+embeds held back for consent, affiliate disclosures and appeals for support (walls); short furniture
+lines (credits and figure labels, share, follow, comment and sign-up prompts, advert labels, link
+boxes' labels); share bars glued to a paragraph's end; the headlines listed under a "related" label.
+Written as what any site's such lines say, in a dozen languages, not as any one site's wording.
 
 Pure: text in, text out. A page of only walls has no article (html_article returns it empty).
 """
@@ -121,58 +124,265 @@ _STEM = re.compile(_trie_pattern(_STEMS))
 _MAX_WALL_CHARS = 1200
 
 
+# An appeal for support opens with a question to the reader about the site ("Enjoying our
+# magazine? We chose not to put up a paywall ..."); tried at the paragraph's start only.
+_APPEAL = re.compile(
+    r"(gefällt|gefallen) (dir|ihnen|euch) (unser|unsere|dieser|dieses|diese)\b[^.?!]{0,60}\?|"
+    r"(do you )?(like|enjoy|love|value|appreciate)d? (reading )?(our|this) [^.?!]{0,60}\?|"
+    r"(enjoying|enjoyed) (this|our) [^.?!]{0,60}\?|"
+    r"(vous aimez|tu aimes|vous avez aimé) (notre|nos|cet|cette|ce)\b[^.?!]{0,60}\?|"
+    r"¿?(te gusta|le gusta|te ha gustado) (nuestro|nuestra|este|esta)\b[^.?!]{0,60}\?|"
+    r"(ti piace|ti è piaciuto) (il nostro|la nostra|questo|questa)\b[^.?!]{0,60}\?",
+    re.IGNORECASE,
+)
+
+
+# Other placeholders of the site's, shorter than _MAX_PLACEHOLDER_CHARS, each with one of
+# _PLACEHOLDER_STEMS (casefolded); an appeal for support may also open with _APPEAL.
+PLACEHOLDER_PARAGRAPHS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        # Embedded content held back until the reader consents (a map, a video, a post from another
+        # site): "Click the button below to load the content of ...", in each language.
+        r"\bclick\b.{0,80}\bto (load|show|display|view|unblock) (the |this )?(external |embedded )?content\b",
+        r"\bby loading the (content|video|map|post)\b|\bload (external|embedded) content\b",
+        r"\bum (den|diesen) (externen )?inhalt( von .{1,80}?)? (zu laden|anzuzeigen)\b|"
+        r"\bmit dem laden (des inhalts|der karte|des videos|des beitrags)\b",
+        r"\bpour (charger|afficher|voir) (le|ce) contenu\b|\ben chargeant (le|ce) contenu\b",
+        r"\bpara (cargar|mostrar|ver) (el|este) contenido\b|\bal cargar (el|este) contenido\b",
+        r"\bper (caricare|visualizzare|vedere) (il|questo) contenuto\b|\bcaricando (il|questo) contenuto\b",
+        r"\bpara (carregar|exibir|ver) (o|este) conteúdo\b|\bao carregar (o|este) conteúdo\b",
+        r"\bom de inhoud( van .{1,80}?)? te (laden|bekijken|tonen)\b",
+        r"\baby (załadować|wyświetlić|zobaczyć) (treść|zawartość)\b",
+        # Affiliate and advertiser disclosures: "we may earn a commission when you buy through links".
+        r"\b(we|i) (may |might |could |can )?(receive|earn|get|make) (a |an )?(small |affiliate )?"
+        r"(compensation|commission|share of (the )?(sales?|revenue))\b",
+        r"\b(contains?|includes?|uses?|use) (affiliate links|references to products)\b|\baffiliate links?\b.{0,120}"
+        r"\b(commission|compensation|earn|receive)\b",
+        r"\b(affiliate|partner|provisions|werbe)-?links?\b.{0,160}\bprovision\b|"
+        r"\b(erhalten|bekommen) wir (ggf\. |gegebenenfalls |eventuell |möglicherweise )?eine (kleine )?provision\b",
+        r"\bliens? (d'affiliation|d’affiliation|affiliés?|sponsorisés)\b|"
+        r"\b(nous )?(pouvons |pourrions )?(percevoir|recevoir|toucher) une (petite )?commission\b",
+        r"\benlaces? (de )?afiliados?\b|\b(podemos |podríamos )?(recibir|obtener|ganar) una (pequeña )?comisión\b",
+        r"\blink (di )?affiliazione\b|\blink affiliati\b|"
+        r"\b(potremmo |possiamo )?(ricevere|ottenere|guadagnare) una (piccola )?commissione\b",
+        r"\blinks? (de )?afiliados?\b|\b(podemos )?(receber|ganhar) uma (pequena )?comissão\b",
+        r"\b(ontvangen|krijgen) (wij|we) (mogelijk )?een (kleine )?commissie\b",
+        # Appeals for support of the site's journalism.
+        r"\bsupport (our|independent|quality) journalism\b|\bunterstützen sie (unseren|unabhängigen) journalismus\b|"
+        r"\bsoutenez (notre|un) journalisme\b|\bapoya (nuestro|el) periodismo\b|"
+        r"\bsostieni (il nostro|il) giornalismo\b",
+    )
+]
+_PLACEHOLDER_STEMS = (
+    "click", "laden", "anzuzeigen", "loading the", "load external", "load embedded", "contenu", "contenido",
+    "contenuto", "conteúdo", "załadować", "wyświetlić", "zobaczyć", "commission", "commissie", "compensation",
+    "provision", "comisión", "comissão", "affili", "afili", "support our", "support independent",
+    "support quality", "sie unseren journalismus", "sie unabhängigen journalismus", "soutenez", "apoya",
+    "sostieni",
+)  # fmt: skip
+_PLACEHOLDER_STEM_SET = frozenset(_PLACEHOLDER_STEMS)
+# One pass over a paragraph finds the stems of both kinds.
+_ANY_STEM = re.compile(_trie_pattern(_STEMS + _PLACEHOLDER_STEMS))
+_MAX_PLACEHOLDER_CHARS = 600
+
+
 def is_wall(paragraph: str) -> bool:
-    """True for a cookie-consent, sign-in or paywall paragraph in any of the languages above."""
+    """True for a cookie-consent, sign-in or paywall paragraph, an embed's consent placeholder, an
+    affiliate disclosure or an appeal for support, in any of the languages above."""
     if len(paragraph) > _MAX_WALL_CHARS:
         return False
-    if not _STEM.search(paragraph.casefold()):
+    stems = _ANY_STEM.findall(paragraph.casefold())
+    if not stems:
+        return len(paragraph) <= _MAX_PLACEHOLDER_CHARS and _APPEAL.match(paragraph) is not None
+    if not _PLACEHOLDER_STEM_SET.issuperset(stems) and any(rx.search(paragraph) for rx in WALL_PARAGRAPHS):
+        return True
+    if len(paragraph) > _MAX_PLACEHOLDER_CHARS:
         return False
-    return any(rx.search(paragraph) for rx in WALL_PARAGRAPHS)
+    return _APPEAL.match(paragraph) is not None or (
+        not _PLACEHOLDER_STEM_SET.isdisjoint(stems) and any(rx.search(paragraph) for rx in PLACEHOLDER_PARAGRAPHS)
+    )
 
+
+# The heading of a box or list of links to other articles: "Read more", "You might also like",
+# "Diese Artikel könnten Sie auch interessieren", "Lire aussi", in each language.
+_RELATED_LABEL = (
+    r"^(read (more|also)|see also|related( (articles?|stories|posts|content|coverage|reading))?|"
+    r"more (on this( topic)?|news|stories( from| like this)?|articles( from| like this)?)|"
+    r"recommended( (for you|reading|stories|articles))?|you (may|might) also (like|enjoy|be interested in)|"
+    r"(à )?lire aussi|sur le même sujet|vous (aimerez|pourriez aimer) (aussi|également)|"
+    r"mehr zum thema|lesen sie auch|auch interessant|"
+    r"(das|dies|diese[sr]?( artikel| beiträge| themen)?|weitere (artikel|beiträge|themen)) "
+    r"könnten? (sie|dich|euch) (auch |ebenfalls )*interessieren|"
+    r"le(e|er) (también|más)|(también )?te puede interesar|leggi anche|(ti )?potrebbe (anche )?interessarti|"
+    r"leia (também|mais)|você (também )?pode gostar|lees ook|dit vind je misschien ook leuk|"
+    r"czytaj (też|także|również)|może cię (też )?zainteresować|читайте также|вам (также )?может быть интересно|"
+    r"相关(阅读|文章|新闻)|関連記事)\W*$"
+)
 
 # Short lines of site furniture that trafilatura keeps inside the article's container. Only whole
 # short lines (up to _MAX_FURNITURE_CHARS) are dropped: a sentence that mentions a photo or a
-# newsletter in passing is the article's.
-FURNITURE_LINES = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        # picture credits: "Photo: ...", "Titelbild: ...", "Crédits photos : ...", "© Agency"
-        r"^(photo|foto|bild|image|credit|crédits?|titelbild|bildquelle|imagen|immagine|afbeelding|zdjęcie|фото)"
-        r"(s| photos?| credit)?\s*:",
-        r"©",
-        # share prompts: "Share this:", "Teilen mit:", "Partager :"
-        r"^(share( this( article| story| post)?)?|teilen( mit)?|partager|compartir|condividi|compartilhar|delen|"
-        r"udostępnij|поделиться)\W*$",
-        # a loading placeholder
-        r"^(loading|wird geladen|chargement|cargando|caricamento|laden|ładowanie|загрузка)\W*$",
-        # comment prompts: "View comments", "Leave a reply", "Verraten Sie es uns in den Kommentaren"
-        r"\b(view|show|load|read) (all )?(\d+ )?comments\b|\bleave a (comment|reply)\b|\bwhat you think about this\b",
-        r"\bkommentare? (anzeigen|laden|lesen|schreiben|hinterlassen|verfassen)\b|\bin den kommentaren\b",
-        r"\blaisser un commentaire\b|\bdeja (un|tu) comentario\b|\blascia un commento\b",
-        # the label of an inline box of links: "Read more", "Lire aussi", "Mehr zum Thema"
-        r"^(read (more|also)|see also|related( (articles?|stories|posts|content|coverage))?|"
-        r"more (on this( topic)?|news)|(à )?lire aussi|sur le même sujet|mehr zum thema|lesen sie auch|"
-        r"auch interessant|das könnte sie auch interessieren|"
-        r"le(e|er) (también|más)|leggi anche|leia (também|mais)|lees ook|czytaj (też|także|również)|читайте также|"
-        r"相关(阅读|文章|新闻)|関連記事)\W*$",
-        # rating widgets
-        r"^(rate this( article| post| story)?|bewerten|bewertung|évaluer|valorar|valuta)\W*$",
-        # newsletter offers
-        r"\bnewsletter\b|\b(delivered )?(to|in) your inbox\b|\bsign up for (our|the)\b",
-        # sign-in status
-        r"\b(nicht eingeloggt|nicht angemeldet|not logged in|not signed in)\b",
-    )
-]
+# newsletter in passing is the article's. Most shapes are a line's opening words, tried at its start
+# only; the rest are looked for in lines that hold one of their words.
+_FURNITURE_OPENINGS = (
+    # picture credits: "Photo: ...", "Titelbild: ...", "Crédits photos : ...", "(Credit: ...)"
+    r"[(\[]?\s*(photo|foto|bild|image|credit|crédits?|titelbild|bildquelle|imagen|immagine|afbeelding|zdjęcie|фото)"
+    r"(s| photos?| credit)?\s*:",
+    # a figure's numbered label: "Figure 3: ...", "Abb. 2 - ...", "Рис. 1."
+    r"(figure|fig|abbildung|abb|grafik|graphique|figura|afbeelding|rysunek|рисунок|рис)\.?\s*\d+[a-z]?\s*[:.|–-]",
+    # share prompts: "Share this:", "Teilen mit:", "Partager :"
+    r"(share( this( article| story| post)?)?|teilen( mit)?|partager|compartir|condividi|compartilhar|delen|"
+    r"udostępnij|поделиться)\W*$",
+    # a loading placeholder, or the button that loads an embed held back until the reader consents
+    r"(loading|wird geladen|chargement|cargando|caricamento|laden|ładowanie|загрузка)\W*$|"
+    r"((externe[n]? )?inhalte? (laden|anzeigen|entsperren)|(load|show) (external |embedded )?content)\W*$",
+    # the label of an inline box of links: "Read more", "Lire aussi", "Mehr zum Thema"
+    _RELATED_LABEL.removeprefix("^"),
+    # links to the neighbouring posts: "Next article", "Vorschau auf den nächsten Artikel"
+    r"((preview of|vorschau auf) )?(the |den |das )?(next|previous|prev|nächste[nr]?|vorherige[nr]?)\s+"
+    r"(article|post|story|artikel|beitrag)\W*$|(article|billet) (suivant|précédent)\W*$|"
+    r"(artículo|entrada|nota) (siguiente|anterior)\W*$|(articolo|post) (successivo|precedente)\W*$|"
+    r"(artigo|post) (seguinte|anterior)\W*$|(volgend|vorig) (artikel|bericht)\W*$|"
+    r"(następny|poprzedni) (artykuł|wpis)\W*$|(следующая|предыдущая) (статья|запись)\W*$",
+    # rating widgets
+    r"(rate this( article| post| story)?|bewerten|bewertung|évaluer|valorar|valuta)\W*$",
+    # an advert's label, and the line that sends the reader past it
+    r"(advertisement|advertising|sponsored( content)?|anzeige|werbung|publicité|publicidad|pubblicità|publicidade|"
+    r"advertentie|reklama|реклама)\W*$|"
+    r"((the )?(story|article|text) continues (below|after)( (the |this )?(advertisement|ad))?|"
+    r"weiter nach der (anzeige|werbung)|la suite (après|sous) (la|cette) publicité|"
+    r"(el artículo|la noticia) (continúa|sigue) (tras|después de) la publicidad|"
+    r"continua (a leggere )?dopo la pubblicità)\W*$",
+    # a comment count: "12 comments", "Kommentare (3)"
+    r"\d+ (comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarz[ey]?)\W*$|"
+    r"(comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze)\s*\(\d+\)\W*$",
+    # share buttons named after the network: "Share on Facebook", "Auf Twitter teilen"
+    r"(share|teilen|partager|compartir|condividi|compartilhar|partilhar|delen) (on|auf|sur|en|su|no|op|via) "
+    r"[\w.+-]+\W*$|(auf|bei|via) [\w.+-]+ teilen\W*$",
+    # an author box's role line: "Redakteurin in der Wirtschaft.", "Correspondent in Lagos"
+    r"(senior |staff |contributing |freie[rn]? )?(redakteur(in)?|korrespondent(in)?|reporter(in)?|autor(in)?|editor|"
+    r"correspondent|writer|journalist(in)?|rédact(eur|rice)|journaliste|correspondante?|redactor(a)?|corresponsal|"
+    r"redattore|redattrice|giornalista) (in|im|bei|für|at|for|of|à|au|de|del|della|per)\b( [\w'’.-]+){1,5}\.?$",
+)
+_FURNITURE_ANYWHERE = (
+    r"©",
+    # comment prompts: "View comments", "Leave a reply", "Verraten Sie es uns in den Kommentaren"
+    r"\b(view|show|load|read) (all )?(\d+ )?comments\b|\bleave a (comment|reply)\b|\bwhat you think about this\b",
+    r"\bkommentare? (anzeigen|laden|lesen|schreiben|hinterlassen|verfassen)\b|\bin den kommentaren\b",
+    r"\blaisser un commentaire\b|\bdeja (un|tu) comentario\b|\blascia un commento\b",
+    # newsletter offers: "Sign up for our newsletter", "Get our daily edition by email and never miss ..."
+    r"\bnewsletter\b|\b(delivered )?(to|in) your inbox\b|\bsign up for (our|the)\b|\bfree sign[- ]?up\b|"
+    r"\bby e-?mail\b.{0,80}\bnever miss\b",
+    # sign-in status
+    r"\b(nicht eingeloggt|nicht angemeldet|not logged in|not signed in)\b",
+    # mailing lists and follow prompts: "Join our mailing list", "Folgen Sie uns auf Instagram"
+    r"\bmailing list\b|\bfollow us (on|at)\b|\bfolg(e|en sie) uns auf\b|\bsuivez-nous sur\b|\bsíguenos en\b|"
+    r"\bseguici su\b|\bsiga-nos n[oa]\b|\bvolg ons op\b",
+    # share buttons' text: "Click to share on X (Opens in new window)", "Klicken, um auf X zu teilen"
+    r"\bclick to (share|email|print)\b|\bklicken, um\b.{0,40}\b(zu teilen|zu drucken|per e-mail)\b|"
+    r"\bcliquez pour (partager|imprimer)\b|\bhaz clic para (compartir|imprimir)\b|"
+    r"\bfai clic per (condividere|stampare)\b|\bclique para (partilhar|compartilhar|imprimir)\b|"
+    r"\((opens|öffnet sich|wird) in (a )?(new|neuem) (window|tab|fenster)",
+    # a placeholder for what the browser cannot show: "Please enable JavaScript to view ..."
+    r"\benable javascript\b|\bjavascript (is |ist )?(disabled|deaktiviert)\b|\bjavascript (aktivieren|activez)\b|"
+    r"\b(aktivieren sie|activez|activa|attiva|ative) (das |le |el |il |o )?javascript\b|"
+    r"\byour browser does not support\b|\bihr browser unterstützt\b",
+)
+# Every _FURNITURE_ANYWHERE shape holds one of these (casefolded).
+_FURNITURE_STEMS = (
+    "©", "comment", "reply", "think about this", "kommentar", "comentario", "commento", "newsletter", "inbox",
+    "sign up", "sign-up", "signup", "never miss", "eingeloggt", "angemeldet", "logged in", "signed in",
+    "mailing list", "follow us", "folge uns", "folgen sie uns", "suivez-nous", "síguenos", "seguici", "siga-nos",
+    "volg ons", "click to", "klicken, um", "cliquez pour", "haz clic", "fai clic", "clique para", "new window",
+    "new tab", "neuem fenster", "javascript", "browser",
+)  # fmt: skip
+# A sign-up or subscribe button's label closing a line ("Do you want our updates? Sign up here"), in
+# each language; looked for in the line's last _ENDING_CHARS characters.
+_FURNITURE_ENDING = (
+    r"\b((free )?(sign[- ]?up|subscribe)( (here|now|today|for free))?|register (here|now|today|for free)|"
+    r"(jetzt|hier|kostenlos|gratis) (kostenlos )?(anmelden|abonnieren|registrieren)|inscrivez-vous|abonnez-vous|"
+    r"je m'inscris|suscríbete|regístrate|iscriviti|abbonati (ora|subito)|inscreva-se|cadastre-se|assine( já)?|"
+    r"meld je aan|schrijf je in|abonneer nu|zapisz się|subskrybuj|подписаться|подпишитесь)[\s!:>»›→]*$"
+)
+_ENDING_CHARS = 40
+_OPENING = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_OPENINGS), re.IGNORECASE)
+_ANYWHERE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE_ANYWHERE), re.IGNORECASE)
+_ANYWHERE_STEM = re.compile(_trie_pattern(_FURNITURE_STEMS))
+_ENDING = re.compile(_FURNITURE_ENDING, re.IGNORECASE)
 _MAX_FURNITURE_CHARS = 160
 
 
 def is_furniture(paragraph: str) -> bool:
-    """True for a short line of site furniture: a picture credit, a share, comment or rating
-    prompt, a newsletter offer."""
-    return len(paragraph) <= _MAX_FURNITURE_CHARS and any(rx.search(paragraph) for rx in FURNITURE_LINES)
+    """True for a short line of site furniture: a picture credit or figure label, a share, comment or
+    rating prompt, a newsletter or sign-up offer, a link box's label, an author's role."""
+    if len(paragraph) > _MAX_FURNITURE_CHARS:
+        return False
+    return (
+        _OPENING.match(paragraph) is not None
+        or _ENDING.search(paragraph, max(0, len(paragraph) - _ENDING_CHARS)) is not None
+        or (_ANYWHERE_STEM.search(paragraph.casefold()) is not None and _ANYWHERE.search(paragraph) is not None)
+    )
+
+
+# A share bar that trafilatura glued to the end of a paragraph: its label, then the networks' names
+# ("... last sentence. Teilen mit: Facebook Twitter E-Mail"); a rating prompt may come first.
+_SHARE_LABEL = re.compile(
+    r"\b(share this( article| story| post)?|teilen mit|teilen sie dies mit|partager( ceci)?|compartir( esto)?|"
+    r"condividi( questo)?|compartilhe( isso)?|compartilhar|delen|udostępnij|поделиться)\s*:$",
+    re.IGNORECASE,
+)
+_SHARE_NETWORK = re.compile(
+    r"\s*(facebook|twitter|e-?mail|whatsapp|linkedin|pinterest|reddit|tumblr|telegram|drucken|print|google|"
+    r"klicken|click|x|threads|mastodon|bluesky)\b",
+    re.IGNORECASE,
+)
+_SHARE_LABEL_CHARS = 30
+_RATING_BEFORE = re.compile(r"\b(rate this|bewerten|évaluer|valorar|valuta)\s*:\s*$", re.IGNORECASE)
+_RELATED = re.compile(_RELATED_LABEL, re.IGNORECASE)
+# A headline in a list of links: short, and not closed as a sentence or a lead-in is.
+_HEADLINE_MAX_CHARS = 120
+_CLOSED = re.compile(r"[.:;,]\s*$")
+
+
+def _without_share_bar(paragraph: str) -> str:
+    """The paragraph up to a share bar glued to its end (all of it where there is none)."""
+    colon = paragraph.find(":")
+    while colon >= 0:
+        # The networks' names after a colon first: most colons are not a share bar's.
+        if _SHARE_NETWORK.match(paragraph, colon + 1):
+            label = _SHARE_LABEL.search(paragraph, max(0, colon - _SHARE_LABEL_CHARS), colon + 1)
+            if label is not None:
+                head = paragraph[: label.start()]
+                rating = _RATING_BEFORE.search(head)
+                return (head[: rating.start()] if rating else head).rstrip()
+        colon = paragraph.find(":", colon + 1)
+    return paragraph
+
+
+def _is_listed_headline(paragraph: str) -> bool:
+    return len(paragraph) <= _HEADLINE_MAX_CHARS and _CLOSED.search(paragraph) is None
 
 
 def without_boilerplate(text: str, *, furniture: bool = True) -> str:
     """The text (paragraphs split by a blank line) without walls and, unless told otherwise,
-    furniture lines."""
-    return "\n\n".join(p for p in text.split("\n\n") if not is_wall(p) and not (furniture and is_furniture(p)))
+    furniture lines, share bars glued to a paragraph's end and the headlines listed under a
+    "related articles" label."""
+    kept = []
+    under_label = False
+    for paragraph in text.split("\n\n"):
+        if is_wall(paragraph):
+            continue
+        if furniture:
+            # The headlines under "You might also like" are links to other articles; the list ends
+            # at the first line of prose.
+            if _RELATED.match(paragraph):
+                under_label = True
+                continue
+            if under_label and _is_listed_headline(paragraph):
+                continue
+            under_label = False
+            paragraph = _without_share_bar(paragraph)
+            if not paragraph or is_furniture(paragraph):
+                continue
+        kept.append(paragraph)
+    return "\n\n".join(kept)

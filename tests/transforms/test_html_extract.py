@@ -689,3 +689,21 @@ def test_standfirst_is_the_description_shown_before_the_text(body: str, kept: bo
     # a description that is no prose paragraph (short, or a list of keywords) is never added
     keywords = "Ferries, islands, harbour"
     assert _standfirst(keywords, html, text, _PageText(document_fromstring(html)), DEFAULT_VOTE) == []
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ("<figure><img src=a.jpg><figcaption>The quay</figcaption></figure>", True),
+        ("<TABLE><CAPTION>Tides</CAPTION></TABLE>", True),
+        ("<FigCaption class=x>The quay</FigCaption>", True),
+        ("<div class='caption'>The quay</div>", False),
+        ("<p>Captions and a captioned photo</p>", False),
+        ("<figcaptions>", False),
+    ],
+)
+def test_has_caption_tag_is_the_tag_regexs(html: str, found: bool) -> None:
+    from transforms.html_extract import _CAPTION_TAG, _has_caption_tag
+
+    assert _has_caption_tag(html) is found
+    assert _has_caption_tag(html) is bool(_CAPTION_TAG.search(html))

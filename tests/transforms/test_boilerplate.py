@@ -1,0 +1,214 @@
+"""The site's own lines in an article's text: placeholders (walls), furniture lines, share bars glued
+to a paragraph and the headlines under a "related articles" label (transforms/boilerplate.py).
+
+Every page and line here is invented for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.boilerplate import is_furniture, is_wall, without_boilerplate
+from transforms.html_extract import ExtractionOptions, html_article
+
+# Placeholders that are not consent or paywall notices, in several languages; then prose that
+# mentions the same words and must stay.
+PLACEHOLDER_CASES = [
+    # an embed held back until the reader consents
+    ("Click the button below to load the content of maps.example.net.", True),
+    ("Klicken Sie auf den Button, um den Inhalt von video.example.org zu laden.", True),
+    ("Mit dem Laden des Inhalts akzeptieren Sie die Datenschutzerklärung von example.org.", True),
+    ("Cliquez sur le bouton pour afficher le contenu de carte.example.fr.", True),
+    ("Haz clic en el botón para cargar el contenido de mapas.example.es.", True),
+    ("Fai clic sul pulsante per caricare il contenuto di video.example.it.", True),
+    ("Klik op de knop om de inhoud van kaart.example.nl te laden.", True),
+    # affiliate and advertiser disclosures
+    ("Some links on this page are affiliate links: we may earn a commission if you buy the kettle.", True),
+    ("This guide contains affiliate links. If you buy through them, we receive a small share of the sales.", True),
+    ("Mit * markierte Links sind Affiliate-Links: Kaufen Sie darüber ein, erhalten wir eine Provision.", True),
+    ("Cet article contient des liens affiliés : nous pouvons percevoir une commission sur vos achats.", True),
+    ("Este artículo incluye enlaces de afiliados y podemos recibir una comisión por tu compra.", True),
+    ("Questo articolo contiene link di affiliazione: potremmo ricevere una commissione.", True),
+    # appeals for support
+    ("Enjoying our harbour reports? We keep them free for everyone, and your support keeps them going.", True),
+    ("Gefällt dir unser Bergmagazin? Wir verzichten auf eine Bezahlschranke und bitten um deine Hilfe.", True),
+    ("Vous aimez notre journal du port ? Aidez-nous à le garder gratuit pour tous.", True),
+    ("Every gift helps us support independent journalism on the islands.", True),
+    # prose with the same words
+    ("The harbour commission will meet on Tuesday to vote on the new mooring fees.", False),
+    ("Visitors can click through a map of the old town before they arrive.", False),
+    ("Der Inhalt der Kisten wurde nach dem Laden in den Hafen gebracht.", False),
+    ("The mayor said she would support our proposal for a second ferry on Sundays.", False),
+    ("Do residents like this plan? The survey asks them before the council votes.", False),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "expected"), PLACEHOLDER_CASES)
+def test_is_wall_finds_other_placeholders(paragraph: str, expected: bool) -> None:
+    assert is_wall(paragraph) is expected
+
+
+FURNITURE_CASES = [
+    # a sign-up or subscribe button closing a line
+    ("Want the harbour news every morning? Sign up here", True),
+    ("Get the Example Gazette's morning edition by email and never miss a story. Free Sign Up", True),
+    ("Unser Wochenbrief für Segler: jetzt kostenlos abonnieren", True),
+    ("La lettre du port, chaque vendredi : inscrivez-vous", True),
+    ("Join our mailing list for the ferry timetable.", True),
+    # figure labels, bracketed credits
+    ("Figure 2: The tide gauge at the north pier in March.", True),
+    ("Abb. 3 – Querschnitt durch die Kaimauer", True),
+    ("(Credit: Example Harbour Archive)", True),
+    # links to neighbouring posts, follow and share prompts, a browser placeholder
+    ("Next article", True),
+    ("Vorschau auf den nächsten Beitrag", True),
+    ("Article suivant", True),
+    ("Follow us on Mastodon for the live tide table.", True),
+    ("Folgen Sie uns auf Instagram", True),
+    ("Click to share on Facebook (Opens in new window)", True),
+    ("Share on Twitter", True),
+    ("JavaScript ist deaktiviert. Bitte aktivieren Sie JavaScript, um die Karte zu sehen.", True),
+    ("Please enable JavaScript to watch this video.", True),
+    # author box, advert label and the line after it, comment counts
+    ("Redakteurin im Lokalressort.", True),
+    ("Correspondent in Lisbon", True),
+    ("Advertisement", True),
+    ("Anzeige", True),
+    ("Story continues below advertisement", True),
+    ("14 Kommentare", True),
+    ("Comments (3)", True),
+    # prose and headings that must stay
+    ("Figures from the port show a rise in freight since spring.", False),
+    ("The ferry company will register the new boat in June.", False),
+    ("Readers who subscribe get the weekly tide table.", False),
+    ("The next article of the harbour statute covers anchoring fees.", False),
+    ("Reporter crews waited at the pier for the first ferry of the season to arrive.", False),
+    ("Wie Sie Ihr Boot im Hafenamt anmelden", False),
+    ("The advertisement campaign for the ferry ran all summer.", False),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "expected"), FURNITURE_CASES)
+def test_is_furniture_finds_more_site_lines(paragraph: str, expected: bool) -> None:
+    assert is_furniture(paragraph) is expected
+
+
+def test_headlines_under_a_related_label_go_with_it() -> None:
+    text = "\n\n".join(
+        [
+            "The ferry to the outer islands runs twice a day from May.",
+            "You might also like",
+            "Ten harbour cafés worth the crossing",
+            "Why the lighthouse keeper stayed: a portrait",
+            "Tickets are sold at the quay and on board, the company said.",
+        ]
+    )
+    assert without_boilerplate(text) == (
+        "The ferry to the outer islands runs twice a day from May.\n\n"
+        "Tickets are sold at the quay and on board, the company said."
+    )
+    assert without_boilerplate(text, furniture=False) == text
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Diese Artikel könnten Sie auch interessieren:",
+        "Vous pourriez aimer aussi",
+        "También te puede interesar",
+        "Recommended for you",
+        "Read more",
+    ],
+)
+def test_related_labels_in_several_languages(label: str) -> None:
+    text = f"Der Hafen öffnet im Mai.\n\n{label}\n\nZehn Cafés am Kai\n\nDie Fähre fährt zweimal am Tag."
+    assert without_boilerplate(text) == "Der Hafen öffnet im Mai.\n\nDie Fähre fährt zweimal am Tag."
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "kept"),
+    [
+        (
+            "The quay reopens on Monday. Rate this: Share this: Twitter Facebook Email Like this: Loading...",
+            "The quay reopens on Monday.",
+        ),
+        ("Der Kai öffnet am Montag. Teilen mit: Facebook WhatsApp Drucken", "Der Kai öffnet am Montag."),
+        ("Share this: Facebook Twitter", ""),
+        # a colon before a network's name, with no share label: prose
+        (
+            "Her advice to readers: Facebook is not a news source.",
+            "Her advice to readers: Facebook is not a news source.",
+        ),
+    ],
+)
+def test_share_bar_glued_to_a_paragraph_is_cut(paragraph: str, kept: str) -> None:
+    assert without_boilerplate(f"Opening line of the story.\n\n{paragraph}") == "\n\n".join(
+        p for p in ("Opening line of the story.", kept) if p
+    )
+
+
+# Small pages, one per rule: an invented article with one of the site's lines inside its body.
+_PROSE = [
+    "The harbour authority approved a second ferry to the outer islands on Tuesday, ending a debate "
+    "that had divided the town council for most of the winter and the spring before it.",
+    "Under the plan, the new boat will leave the north quay every two hours from May to September, "
+    "and the old ferry will keep its morning and evening crossings for the rest of the year.",
+    "Fishermen had warned that more traffic would crowd the narrow channel, but the pilots' "
+    "association said the timetable leaves enough room for the trawlers to come and go safely.",
+    "Tickets will cost the same as on the old ferry, the authority said, and residents of the "
+    "islands will keep their discount cards, which the council renewed for another five years.",
+]
+
+
+def _page(line_html: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in _PROSE[:2]) + line_html + "".join(f"<p>{p}</p>" for p in _PROSE[2:])
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Second ferry approved</title></head>"
+        "<body><header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+        f"<main><article><h1>Second ferry approved</h1>{body}</article></main>"
+        "<footer><p>Example Harbour Gazette</p></footer></body></html>"
+    )
+
+
+PAGE_CASES = [
+    pytest.param(
+        "<p>Click the button below to load the content of maps.example.net.</p>",
+        "load the content of maps",
+        id="embed-consent",
+    ),
+    pytest.param(
+        "<p>This story contains affiliate links. We may earn a commission when you buy through them.</p>",
+        "earn a commission",
+        id="affiliate-disclosure",
+    ),
+    pytest.param(
+        "<p>Enjoying our harbour reports? We keep them free for all readers, and your support keeps them going.</p>",
+        "Enjoying our harbour reports",
+        id="appeal",
+    ),
+    pytest.param(
+        "<p>Want the harbour news every morning? <a href='/signup'>Sign up here</a></p>",
+        "Sign up here",
+        id="sign-up-button",
+    ),
+    pytest.param("<p>Figure 1: The north quay at low tide.</p>", "Figure 1:", id="figure-label"),
+    pytest.param("<p>Advertisement</p>", "Advertisement", id="advert-label"),
+    pytest.param("<p>Follow us on Mastodon for the live tide table.</p>", "Follow us on", id="follow-prompt"),
+    pytest.param(
+        "<h3>You might also like</h3><p><a href='/cafes'>Ten harbour cafés worth the crossing</a></p>"
+        "<p><a href='/keeper'>Why the lighthouse keeper stayed</a></p>",
+        "Ten harbour cafés",
+        id="related-headlines",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line_html", "marker"), PAGE_CASES)
+def test_page_loses_the_sites_line(line_html: str, marker: str) -> None:
+    html = _page(line_html)
+    url = "https://example.org/news/second-ferry"
+    kept = html_article(html, url=url, options=ExtractionOptions(drop_walls=False)).text
+    assert marker in kept  # trafilatura keeps the line: the rule is what removes it
+    text = html_article(html, url=url).text
+    assert marker not in text
+    assert all(p[:40] in text for p in _PROSE)
