@@ -1208,6 +1208,14 @@ def prepare(warehouse: Path) -> None:
                 day = BENCH_DAY - timedelta(days=back)
                 rows = db.query(conn, "story_day_articles", day=day)
                 stories_module._store_terms(conn, day, stories_module._Articles(conn, day).of(rows))
+    # The report index and feed as the last run left them (their digest of the stored summaries).
+    import flows.report as report_module
+
+    if hasattr(report_module, "stored_days") and settings.reports_dir.is_dir():
+        from flows.publish import written_feed
+
+        report_module.write_index(settings.reports_dir)
+        written_feed(settings.reports_dir)
 
 
 def _prepared(built: dict[int, Path], trees: dict[str, Path], env: dict[str, str], work: Path) -> dict:

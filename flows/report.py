@@ -29,7 +29,7 @@ from warehouse import db
 log = logging.getLogger("newsmon")
 _SUMMARY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 DIGESTS_FILE = ".summaries.json"  # `StoredDay`s by file name
-DIGESTS_VERSION = 1  # raise when IndexDay or FeedEntry change: older digest files are then rebuilt
+DIGESTS_VERSION = 2  # raise when IndexDay or FeedEntry change: older digest files are then rebuilt
 
 
 def report_extras_of(conn: duckdb.DuckDBPyConnection, day: date) -> ReportExtras:
@@ -70,7 +70,10 @@ class StoredDay(BaseModel):
     the index's cost grow with the history (issue 10: 0.5 s of CPU at 60 days).
     """
 
-    stamp: tuple[int, int, int]  # the summary file's inode, mtime (ns) and size when read
+    # The summary file's mtime (ns) and size when read: a summary is written whole (replaced, or
+    # by a backfill) with a new mtime; a copy of the folder that keeps mtimes (cp -p, rsync -a,
+    # a backup) keeps its digests.
+    stamp: tuple[int, int]
     row: IndexDay
     entry: FeedEntry | None = None  # rendered when the feed first shows the day
 
@@ -83,7 +86,7 @@ class _Digests(BaseModel):
 def stored_days(reports_dir: Path, *, entries: int = 0) -> list[StoredDay]:
     """Every readable `<day>.json` under `reports_dir`, oldest first, and for the newest `entries`
     of them their feed entries; read from `DIGESTS_FILE` where a summary's file is the one read
-    before (same inode, mtime and size: summaries are replaced whole, `_atomic_write`).
+    before (same mtime and size: summaries are written whole, `_atomic_write`).
 
     Unreadable summaries are logged and left out, as `stored_summaries` does. The digest file
     is rewritten (atomically) when anything changed; a missing, unreadable or older one is rebuilt.
@@ -102,7 +105,7 @@ def stored_days(reports_dir: Path, *, entries: int = 0) -> list[StoredDay]:
         want_entry = position >= len(names) - entries
         try:
             st = path.stat()
-            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+            stamp = (st.st_mtime_ns, st.st_size)
             day = cached.days.get(name)
             if day is None or day.stamp != stamp or (want_entry and day.entry is None):
                 summary = _read_summary(path)

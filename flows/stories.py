@@ -203,11 +203,20 @@ def _store_terms(conn: duckdb.DuckDBPyConnection, day: date, todo: list[TextDoc]
     """Keep the day's articles' terms for the later days that read them; drop rows past the windows."""
     conn.execute("delete from article_terms where day = ? or day < ?", [day, day - TERMS_KEPT])
     if todo:
-        version = _terms_version()
-        conn.executemany(
-            "insert into article_terms values (?, ?, ?, ?, ?)",
-            [[d.article_id, d.day, d.content_hash, version, " ".join(d.terms)] for d in todo],
+        frame = pd.DataFrame(
+            {
+                "article_id": [d.article_id for d in todo],
+                "day": [d.day for d in todo],
+                "content_hash": pd.Series([d.content_hash for d in todo], dtype=object),
+                "version": _terms_version(),
+                "terms": [" ".join(d.terms) for d in todo],
+            }
         )
+        conn.register("_day_terms", frame)
+        try:
+            conn.execute("insert into article_terms by name select * from _day_terms")
+        finally:
+            conn.unregister("_day_terms")
 
 
 def _entities_by_article(conn: duckdb.DuckDBPyConnection, article_ids: list[str]) -> _Entities:

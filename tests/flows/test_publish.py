@@ -12,7 +12,7 @@ import pytest
 
 import flows.report
 from flows.publish import FEED_FILE, publish_feed, stored_summaries, written_feed
-from flows.report import DIGESTS_FILE, write_index
+from flows.report import DIGESTS_FILE, DIGESTS_VERSION, write_index
 from tests.transforms.summary_samples import summary
 from transforms.feed import entry_id
 
@@ -148,7 +148,9 @@ def test_a_missing_or_unreadable_digest_file_gives_the_same_index_and_feed(tmp_p
     elif digest == "garbage":
         path.write_text("{not json", encoding="utf-8")
     else:
-        path.write_text(path.read_text().replace('"version":1', '"version":0'), encoding="utf-8")
+        stated = f'"version":{DIGESTS_VERSION}'
+        assert stated in path.read_text()
+        path.write_text(path.read_text().replace(stated, '"version":0'), encoding="utf-8")
     assert write_index(reports).read_bytes() == index and written_feed(reports).read_bytes() == feed
 
 
