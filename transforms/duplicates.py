@@ -529,9 +529,8 @@ def aligned_share(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> f
     hits_a = 0
     hits_b: set[int] = set()
     for x in a:
-        shared: Counter[int] = Counter()
-        for term in x:
-            shared.update(postings.get(term, ()))
+        # One count over all of the sentence's postings (one Counter per sentence, not an update per term).
+        shared = Counter(itertools.chain.from_iterable(postings.get(term, ()) for term in x))
         close = [j for j, inter in shared.items() if inter / (len(x) + len(b[j]) - inter) >= ALIGN_JACCARD]
         if close:
             hits_a += 1
