@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,10 +22,19 @@ def _newsmon(*args: str, env_dir: Path, stdin: str | None = None) -> subprocess.
     )
 
 
-@pytest.fixture
-def small_warehouse(tmp_path: Path) -> Path:
-    with db.writer(tmp_path / "newsmon.duckdb") as con:
+@pytest.fixture(scope="module")
+def small_warehouse_file(tmp_path_factory) -> Path:
+    """A warehouse with the real schema and one quarantine row, made once for the module."""
+    path = tmp_path_factory.mktemp("small_warehouse") / "newsmon.duckdb"
+    with db.writer(path) as con:
         con.execute("insert into quarantine values ('2026-03-01', 'load', 'x', 'check', null, 'why', null)")
+    return path
+
+
+@pytest.fixture
+def small_warehouse(small_warehouse_file: Path, tmp_path: Path) -> Path:
+    """A copy of that warehouse file of the test's own."""
+    shutil.copy2(small_warehouse_file, tmp_path / "newsmon.duckdb")
     return tmp_path
 
 

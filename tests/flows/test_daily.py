@@ -258,13 +258,18 @@ def test_readers_work_while_a_run_writes(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_day_left_without_its_report_gets_it_on_the_next_run(prefect_harness, warehouse_dir, tmp_path):
+def test_a_day_left_without_its_report_gets_it_on_the_next_run(
+    prefect_harness, sample_first_day_run, warehouse_dir, tmp_path
+):
     """A run killed after its swap but before publishing: the next run writes the missing report."""
     from flows.daily import daily
 
     inbox = tmp_path / "inbox"
     shutil.copytree(ROOT / "samples" / "inbox" / "2026-03-02", inbox / "2026-03-02")
-    daily(day=date(2026, 3, 2), inbox=str(inbox))
+    # The run of 2026-03-02 (tests/flows/conftest.py: the same day folder, in the whole sample inbox), copied.
+    first_run, first_summary = sample_first_day_run
+    assert first_summary.day == date(2026, 3, 2)
+    shutil.copytree(first_run, warehouse_dir)
     reports = warehouse_dir / "reports"
     first = (reports / "2026-03-02.md").read_text(encoding="utf-8")
     for suffix in (".md", ".json", ".html"):

@@ -8,6 +8,7 @@ real run of the bundled sample (three days through the daily flow). Skips cleanl
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +21,6 @@ import pytest
 from transforms.report_html import day_charts, index_chart
 from transforms.web_summary import source_health_section
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "samples"
 DAYS = ["2026-03-02", "2026-03-03", "2026-03-04"]
 WEB_PAGE = "2026-03-04-web.html"  # the last day with a web section added, for the web health chart
 PAGES = [f"{d}.html" for d in DAYS] + [WEB_PAGE, "index.html"]
@@ -34,22 +33,15 @@ def reports(browser, request, tmp_path_factory) -> Path:
     """The sample's three days run through the daily flow, and their HTML reports written; the folder."""
     import duckdb
 
-    # Asked for here, not as a parameter: pytest would start the (session-wide) Prefect server before
-    # the module's browser fixture had a chance to skip.
-    request.getfixturevalue("prefect_harness")
-
-    from flows.daily import daily
     from flows.report import report_extras_of, stored_summaries, write_day_report, write_index
     from transforms.report_html import day_report_html
 
+    # Asked for here, not as a parameter: pytest would start the (session-wide) Prefect server and run
+    # the sample before the module's browser fixture had a chance to skip. The session's run of the three
+    # sample days (tests/flows/conftest.py) is the run this module needs; its reports are rewritten in a copy.
+    sample_warehouse, _ = request.getfixturevalue("sample_days_run")
     warehouse = tmp_path_factory.mktemp("report") / "warehouse"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NEWSMON_WAREHOUSE_DIR", str(warehouse))
-    try:
-        for day in DAYS:
-            daily(day=date.fromisoformat(day), inbox=str(SAMPLE / "inbox"))
-    finally:
-        mp.undo()
+    shutil.copytree(sample_warehouse, warehouse)
     reports_dir = warehouse / "reports"
     con = duckdb.connect(str(warehouse / "newsmon.duckdb"), read_only=True)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -26,10 +27,15 @@ def _state(database: Path) -> tuple[dict[str, list[tuple]], list[dict]]:
         con.close()
 
 
-def test_a_rerun_and_a_backfill_reuse_every_extraction_and_change_nothing(prefect_harness, warehouse_dir) -> None:
+def test_a_rerun_and_a_backfill_reuse_every_extraction_and_change_nothing(
+    prefect_harness, sample_first_day_run, warehouse_dir
+) -> None:
     from flows.daily import backfill, daily
 
-    daily(day=DAY, inbox=str(SAMPLE_INBOX))
+    # The first run of DAY on the sample inbox (tests/flows/conftest.py), copied: the re-runs write to the copy.
+    first_run, first_summary = sample_first_day_run
+    assert first_summary.day == DAY
+    shutil.copytree(first_run, warehouse_dir)
     database = warehouse_dir / "newsmon.duckdb"
     first, runs = _state(database)
     assert runs[-1]["process"]["reused"] == 0

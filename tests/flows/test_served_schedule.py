@@ -130,7 +130,7 @@ def scheduled_run(prefect_server, tmp_path_factory: pytest.TempPathFactory):
                     f"--- prefect server log:\n{_tail(prefect_server['log'])}\n"
                     f"--- newsmon serve log:\n{_tail(serve_log)}"
                 )
-            time.sleep(2)
+            time.sleep(0.5)  # how soon a finished run is seen; the deadline above is the limit
     finally:
         _stop(serve)
     return {"run": done, "warehouse": warehouse, "api": api, "env": env, "serve_log": serve_log}

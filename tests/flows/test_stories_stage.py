@@ -4,6 +4,7 @@ seed replay, and re-running a day or a range changes nothing."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -41,21 +42,40 @@ def _run(conn: duckdb.DuckDBPyConnection, days: list[date]) -> None:
         conn.execute("commit")
 
 
-def _sample_warehouse(
-    tmp_path: Path,
-) -> tuple[duckdb.DuckDBPyConnection, dict[str, str], list[date]]:
+@pytest.fixture(scope="module")
+def sample_files(tmp_path_factory) -> dict:
+    """The sample articles loaded into a warehouse file once for the module ("loaded"), and a copy of it
+    with the stories stage run over every sample day ("run"); tests take copies of these files."""
     articles = {k: a for k, a in sample_articles().items() if a.word_count >= 40}
-    conn = _warehouse(tmp_path / "w.duckdb", list(articles.values()))
-    return (
-        conn,
-        {a.article_id: k for k, a in articles.items()},
-        sorted({a.day for a in articles.values()}),
-    )
-
-
-def test_sample_days_then_reruns_and_backfill_change_nothing(tmp_path):
-    conn, key_of, days = _sample_warehouse(tmp_path)
+    days = sorted({a.day for a in articles.values()})
+    folder = tmp_path_factory.mktemp("stories_sample")
+    conn = _warehouse(folder / "loaded.duckdb", list(articles.values()))
+    conn.execute("checkpoint")
+    conn.close()
+    shutil.copy2(folder / "loaded.duckdb", folder / "run.duckdb")
+    conn = duckdb.connect(str(folder / "run.duckdb"))
     _run(conn, days)
+    conn.execute("checkpoint")
+    conn.close()
+    return {
+        "loaded": folder / "loaded.duckdb",
+        "run": folder / "run.duckdb",
+        "key_of": {a.article_id: k for k, a in articles.items()},
+        "days": days,
+    }
+
+
+def _sample_warehouse(
+    tmp_path: Path, sample_files: dict, state: str = "loaded"
+) -> tuple[duckdb.DuckDBPyConnection, dict[str, str], list[date]]:
+    """A connection to the test's own copy of the module's sample warehouse, loaded or with the stage run."""
+    path = tmp_path / "w.duckdb"
+    shutil.copy2(sample_files[state], path)
+    return duckdb.connect(str(path)), sample_files["key_of"], sample_files["days"]
+
+
+def test_sample_days_then_reruns_and_backfill_change_nothing(tmp_path, sample_files):
+    conn, key_of, days = _sample_warehouse(tmp_path, sample_files, "run")  # the stage run over every day, once
     first = _snapshot(conn)
     stories = conn.execute("select story_id, article_count from stories order by article_count desc").fetchall()
     assert [n for _, n in stories[:3]] == [6, 4, 2]
@@ -79,9 +99,8 @@ def test_sample_days_then_reruns_and_backfill_change_nothing(tmp_path):
     assert _snapshot(conn) == first
 
 
-def test_daily_stories_model_reports_new_and_grown(tmp_path):
-    conn, _, days = _sample_warehouse(tmp_path)
-    _run(conn, days)
+def test_daily_stories_model_reports_new_and_grown(tmp_path, sample_files):
+    conn, _, days = _sample_warehouse(tmp_path, sample_files, "run")
     day1 = db.query(conn, "daily_stories", day=days[0])
     assert {r["status"] for r in day1} == {"new"}
     day3 = {r["title"]: r for r in db.query(conn, "daily_stories", day=days[2])}
@@ -185,9 +204,8 @@ _OPEN_STORIES_BEFORE = """
     [(7, 50), (1, 50), (0, 2), (30, 1)],
     ids=["story window", "a day", "two members", "one member"],
 )
-def test_open_story_members_are_the_stories_read_before(tmp_path, days_back, max_members):
-    conn, _, days = _sample_warehouse(tmp_path)
-    _run(conn, days)
+def test_open_story_members_are_the_stories_read_before(tmp_path, sample_files, days_back, max_members):
+    conn, _, days = _sample_warehouse(tmp_path, sample_files, "run")
     for day in [*days, days[-1] + timedelta(days=1)]:
         since = datetime.combine(day, time.min) - timedelta(days=days_back)
         rows = db.query(conn, "open_story_members", day=day, since=since, max_members=max_members)
@@ -224,18 +242,18 @@ def _made_up_mentions(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return ids
 
 
-def test_entity_ids_are_read_for_the_articles_asked_only(tmp_path):
+def test_entity_ids_are_read_for_the_articles_asked_only(tmp_path, sample_files):
     from flows.stories import _entities_by_article
 
-    conn, _, _ = _sample_warehouse(tmp_path)
+    conn, _, _ = _sample_warehouse(tmp_path, sample_files)
     ids = _made_up_mentions(conn)
     whole = _entities_read_before(conn)
     for asked in (ids, ids[:2], ids[-1:], [], ["no_such_article"]):
         assert _entities_by_article(conn, asked) == {k: v for k, v in whole.items() if k in asked}
 
 
-def test_with_entity_rows_reruns_and_backfill_change_nothing(tmp_path):
-    conn, _, days = _sample_warehouse(tmp_path)
+def test_with_entity_rows_reruns_and_backfill_change_nothing(tmp_path, sample_files):
+    conn, _, days = _sample_warehouse(tmp_path, sample_files)
     _made_up_mentions(conn)
     conn.executemany(
         "insert into entities values (?, ?, 'PERSON', ?, ?, 1)",
@@ -249,14 +267,13 @@ def test_with_entity_rows_reruns_and_backfill_change_nothing(tmp_path):
     assert _snapshot(conn) == first
 
 
-def test_stored_terms_are_read_for_earlier_days_and_give_the_same_rows(tmp_path, monkeypatch):
+def test_stored_terms_are_read_for_earlier_days_and_give_the_same_rows(tmp_path, sample_files, monkeypatch):
     """article_terms: later days read the terms their earlier days stored, rows unchanged; a row
     whose article changed (content hash) or whose code changed (version) is computed again."""
     import flows.stories as stories_module
     from transforms import duplicates as duplicates_module
 
-    conn, _, days = _sample_warehouse(tmp_path)
-    _run(conn, days)
+    conn, _, days = _sample_warehouse(tmp_path, sample_files, "run")
     first = _snapshot(conn)
     stored = conn.execute("select count(*), count(distinct day) from article_terms").fetchone()
     assert stored == (conn.execute("select count(*) from articles").fetchone()[0], len(days))
@@ -294,11 +311,10 @@ def test_stored_terms_are_read_for_earlier_days_and_give_the_same_rows(tmp_path,
     assert len([t for t in computed if "\n" in t]) > last_day_articles + 1
 
 
-def test_stored_terms_older_than_the_windows_are_dropped(tmp_path):
+def test_stored_terms_older_than_the_windows_are_dropped(tmp_path, sample_files):
     from flows.stories import TERMS_KEPT
 
-    conn, _, days = _sample_warehouse(tmp_path)
-    _run(conn, days)
+    conn, _, days = _sample_warehouse(tmp_path, sample_files, "run")
     conn.execute(
         "insert into article_terms values ('old-one', ?, null, 'v', 'a b'), ('recent', ?, null, 'v', 'c')",
         [days[-1] - TERMS_KEPT - timedelta(days=1), days[-1] - TERMS_KEPT],
