@@ -343,6 +343,7 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     return report
 
 
+_STORE_EVERY = 200  # extraction results kept per write: their JSON copies the articles' text
 # Extraction problems that may not happen again (a loaded machine, a killed worker): never reused.
 _TRANSIENT = frozenset({"timeout", "extraction_crashed", "extraction_error"})
 
@@ -379,6 +380,9 @@ def _extractions(
         found, problems = next(fresh)
         if not any(p.expectation in _TRANSIENT for p in problems):
             kept.append((doc.doc_id, keys[doc.doc_id], _result_json(found, problems)))
+            if len(kept) >= _STORE_EVERY:  # kept in the run's transaction as they come, not the day at once
+                reuse.store_results(conn, "extract", kept)
+                kept = []
         yield found, problems
     fresh.close()  # a worker pool ends here, not when the generator is collected
     reuse.store_results(conn, "extract", kept)

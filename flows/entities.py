@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time as _time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -79,11 +79,59 @@ def day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[tuple[str, 
         "select article_id, doc_id, title, text, source from articles where day = ? order by article_id",
         [day],
     ).fetchall()
+    return [(r[1], _article_text(r[0], r[2], r[3], r[4])) for r in rows]
+
+
+class DayArticles(Sequence[ArticleText]):
+    """The day's articles in `day_articles` order, read from the warehouse a slice at a time:
+    the entity stage holds one chunk's texts, not the day's (issue 10 item 5)."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, day: date) -> None:
+        rows = conn.execute(
+            "select rowid, article_id, doc_id from articles where day = ? order by article_id", [day]
+        ).fetchall()
+        self.conn, self.day = conn, day
+        self.rowids = [r[0] for r in rows]  # the articles table does not change while the stage runs
+        self.doc_of = {r[1]: r[2] for r in rows}
+
+    def __len__(self) -> int:
+        return len(self.rowids)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return self._read(self.rowids[index])
+        return self._read([self.rowids[index]])[0]
+
+    def _read(self, rowids: list[int]) -> list[ArticleText]:
+        if not rowids:
+            return []
+        rows = self.conn.execute(
+            "select rowid, article_id, title, text, source from articles where rowid in (select unnest(?))",
+            [rowids],
+        ).fetchall()
+        found = {r[0]: _article_text(*r[1:]) for r in rows}
+        return [found[i] for i in rowids]
+
+    def by_id(self, article_ids: Iterable[str]) -> dict[str, ArticleText]:
+        """The articles with these ids (for an id the day holds twice, the later in the day's order)."""
+        wanted = sorted(set(article_ids))
+        if not wanted:
+            return {}
+        rows = self.conn.execute(
+            "select article_id, title, text, source from articles"
+            " where day = ? and article_id in (select unnest(?)) order by article_id",
+            [self.day, wanted],
+        ).fetchall()
+        return {r[0]: _article_text(*r) for r in rows}
+
+    def total_chars(self) -> int:
+        row = self.conn.execute("select sum(length(text)) from articles where day = ?", [self.day]).fetchone()
+        return int(row[0] or 0) if row else 0
+
+
+def _article_text(article_id: str, title: str | None, text: str, source: str | None) -> ArticleText:
     # the outlet's name: a mention of it is that organisation ("unknown" is no name)
-    return [
-        (r[1], ArticleText(article_id=r[0], title=r[2], text=r[3], source=r[4] if r[4] != "unknown" else None))
-        for r in rows
-    ]
+    return ArticleText(article_id=article_id, title=title, text=text, source=source if source != "unknown" else None)
 
 
 def registry_before(conn: duckdb.DuckDBPyConnection, day: date) -> Registry:
@@ -151,38 +199,65 @@ def day_entity_result(
     result = EntityResult()
     if articles and gazetteer is None:
         gazetteer = installed_gazetteer()
-    entities: dict[str, Entity] = dict(registry.entities)
+    grown = _Grown(registry)
     aliases: dict[tuple[str, str], EntityAlias] = {}
     day_entities: dict[str, Entity] = {}
     for i in range(0, len(articles), chunk_articles):
-        if i:
-            registry = _grown(registry, entities, aliases)
+        chunk = articles[i : i + chunk_articles]
         part = entity_mentions(
-            articles[i : i + chunk_articles], nlp, registry, n_process=n_process, gazetteer=gazetteer, reader=reader
+            chunk,
+            nlp,
+            grown.registry,
+            n_process=n_process,
+            gazetteer=gazetteer,
+            reader=reader,
         )
         result.failed |= part.failed
-        for e in part.entities:
-            entities.setdefault(e.entity_id, e)
-            day_entities.setdefault(e.entity_id, entities[e.entity_id])
+        new_aliases = []
         for a in part.aliases:
-            aliases.setdefault((a.alias, a.entity_id), a)
+            if (a.alias, a.entity_id) not in aliases:
+                aliases[a.alias, a.entity_id] = a
+                new_aliases.append(a)
+        grown.add(part.entities, new_aliases)
+        for e in part.entities:
+            day_entities.setdefault(e.entity_id, grown.registry.entities[e.entity_id])
         if on_chunk is None:
             result.mentions += part.mentions
         else:
             on_chunk(part.mentions, day_entities)
-        del part
         if advance is not None:
-            advance(len(articles[i : i + chunk_articles]))
+            advance(len(chunk))
+        del part, chunk
     result.entities = sorted(day_entities.values(), key=lambda e: e.entity_id)
     result.aliases = list(aliases.values())
     return result
 
 
-def _grown(registry: Registry, entities: dict[str, Entity], aliases: dict[tuple[str, str], EntityAlias]) -> Registry:
-    grown = Registry(entities.values(), aliases.values())
-    for key, ids in registry.by_alias.items():
-        grown.by_alias[key] |= ids
-    return grown
+class _Grown:
+    """The registry a day's next chunk reads: what was known before the day, and the entities and
+    aliases its earlier chunks found. Grown in place chunk by chunk (one copy of the registry
+    for the day, not one per chunk), indexed as `Registry(entities, aliases)` would index them."""
+
+    def __init__(self, before: Registry) -> None:
+        self.before = before
+        self.copied: Registry | None = None
+        self.pending: list[EntityAlias] = []  # aliases of an entity no chunk has shown yet
+
+    @property
+    def registry(self) -> Registry:
+        return self.copied or self.before
+
+    def add(self, entities: Sequence[Entity], aliases: Sequence[EntityAlias]) -> None:
+        """Know a chunk's entities (the first object seen for an id is kept) and its new aliases."""
+        if self.copied is None:
+            if not entities and not aliases:
+                return
+            self.copied = self.before.copy()  # the caller's registry is left as it was
+        registry = self.copied
+        for e in entities:
+            registry.add(e)
+        waiting = self.pending + list(aliases)
+        self.pending = [a for a in waiting if not registry.know_alias(a)]
 
 
 # ---------------------------------------------------------------- contract
@@ -613,13 +688,13 @@ class _DayMentions:
         self,
         conn: duckdb.DuckDBPyConnection,
         day: date,
-        articles: Sequence[tuple[str, ArticleText]],
+        articles: DayArticles,
         docs_dir: Path | None,
         after_chunk: Callable[[], None] | None = None,
     ) -> None:
         self.conn, self.day, self.docs_dir, self.after_chunk = conn, day, docs_dir, after_chunk
-        self.by_id = {a.article_id: a for _, a in articles}
-        self.doc_of = {a.article_id: doc_id for doc_id, a in articles}
+        self.articles = articles  # the texts of a chunk's articles are read again when its mentions are checked
+        self.doc_of = articles.doc_of
         self.quarantined: list[QuarantineRecord] = []
         # mentions of an entity the day has not shown yet (none, by construction of
         # `entity_mentions`): their type is known only at the day's end, so they are checked then
@@ -637,7 +712,8 @@ class _DayMentions:
         self._write(known, {m.entity_id: day_entities[m.entity_id].type for m in known})
 
     def _write(self, mentions: Sequence[EntityMention], types: Mapping[str, str]) -> None:
-        failed = _mention_failures(self.day, mentions, self.by_id, types, self.doc_of, self.quarantined, self.docs_dir)
+        by_id = self.articles.by_id(m.article_id for m in mentions)
+        failed = _mention_failures(self.day, mentions, by_id, types, self.doc_of, self.quarantined, self.docs_dir)
         insert_mentions(self.conn, [m for m in mentions if mention_key(m) not in failed] if failed else mentions)
         self.checked = True
 
@@ -706,13 +782,14 @@ class _DayMentions:
             [self.day, self.day],
         ).fetchall()
         seen: set[str] = set()
+        by_id = self.articles.by_id(r[0] for r in rows) if rows else {}
         for article_id, in_headline, start, end, surface, entity in rows:
             m = EntityMention.model_construct(article_id=article_id, in_headline=in_headline, start=start, end=end)
             key = mention_key(m)
             if key in seen:
                 continue
             seen.add(key)
-            article = self.by_id.get(article_id)
+            article = by_id.get(article_id)
             source = ((article.title if in_headline else article.text) if article else None) or ""
             reason = f"mention_key {_short(key)!r} occurs more than once (expect_column_values_to_be_unique)"
             self.quarantined += [
@@ -799,17 +876,16 @@ def run_entities(
     if model is None:
         model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}" if nlp is not None else "none"
     started = _time.perf_counter()
-    articles = day_articles(conn, day)
+    articles = DayArticles(conn, day)
     registry = registry_before(conn, day)
     # Worker processes pay off only on a lot of text: each loads the model (~2 s). Measured in
     # docs/entities.md: 81 long articles (630k chars) took 18.6 s in one process, 12.2 s in two.
-    total_chars = sum(len(a.text) for _, a in articles)
-    n_process = processes if total_chars >= PARALLEL_NER_CHARS else 1
+    n_process = processes if articles.total_chars() >= PARALLEL_NER_CHARS else 1
     reader = StoredReads(conn, nlp, model, n_process, remote)
     written = _DayMentions(conn, day, articles, docs_dir, after_chunk=reader.store)
     with progress_bar(f"{day} entities", len(articles)) as advance:
         result = day_entity_result(
-            [a for _, a in articles],
+            articles,
             nlp,
             registry,
             chunk_articles=chunk_articles,

@@ -40,6 +40,10 @@ from warehouse import db, reuse
 
 log = logging.getLogger("newsmon")
 
+# Articles read at once (with their entity mentions and dates); a day's records are a few per article.
+CHUNK_ARTICLES = 500
+_DAY_ARTICLE_IDS = "select article_id from articles where day = ? order by article_id"
+
 _MENTION_COLUMNS = [
     "mention_id",
     "event_id",
@@ -101,18 +105,45 @@ class EventsReport(BaseModel):
 def run_events(
     conn: duckdb.DuckDBPyConnection, day: date, nlp: Any = None, docs_dir: Path | None = None
 ) -> EventsReport:
-    """Extract, validate and load the dated events of `day`'s articles (delete-then-insert)."""
-    started = _time.perf_counter()
-    articles = _day_articles(conn, day)
-    mentions, entities, source = _entity_inputs(conn, articles, nlp)
-    dates = _article_dates(conn, articles)
-    records: list[EventRecord] = []
-    for article in articles:
-        records += article_events(
-            article, mentions.get(article.article_id, []), entities, dates=dates[article.article_id]
-        )
+    """Extract, validate and load the dated events of `day`'s articles (delete-then-insert).
 
-    quarantined = _failures(day, records, articles, _existing_participants(conn, records, entities), docs_dir)
+    The day's articles are read in chunks (`CHUNK_ARTICLES`), each with its entity mentions and
+    date expressions, so a large day is never held at once: what is kept to the day's end is its
+    event records and their check rows (a few per article), validated together as before.
+    """
+    started = _time.perf_counter()
+    ids = [r[0] for r in conn.execute(_DAY_ARTICLE_IDS, [day]).fetchall()]
+    # The entity stage's rows, if the day has any, else entities computed here for the whole day
+    # in one batch (a chunk without mentions must not be read by the model instead).
+    from_warehouse = _day_has_entity_rows(conn, day)
+    chunk = CHUNK_ARTICLES if from_warehouse else max(1, len(ids))
+    records: list[EventRecord] = []
+    checks: list[pd.DataFrame] = []
+    entities: dict[str, Entity] = {}
+    existing: set[str] = set()
+    doc_of: dict[str, str] = {}
+    source = "warehouse"
+    for i in range(0, len(ids), chunk):
+        articles = _day_articles(conn, day, ids[i : i + chunk])
+        mentions, found, source = _entity_inputs(conn, articles, nlp, from_warehouse=from_warehouse)
+        dates = _article_dates(conn, articles)
+        part: list[EventRecord] = []
+        for article in articles:
+            part += article_events(
+                article, mentions.get(article.article_id, []), found, dates=dates[article.article_id]
+            )
+        del mentions, dates
+        # The union of each chunk's existing participants is the day's: a participant exists or not
+        existing |= _existing_participants(conn, part, found)
+        if part:
+            checks.append(_checks_frame(part, {a.article_id: a.text for a in articles}))
+        doc_of |= {a.article_id: a.doc_id for a in articles}
+        entities |= found
+        records += part
+        del articles
+
+    quarantined = _frame_failures(day, records, checks, doc_of, existing, docs_dir)
+    del checks
     failed = {q.item_id for q in quarantined}
     good = [r for r in records if r.mention_id not in failed]
 
@@ -166,7 +197,7 @@ def run_events(
     upsert_quarantine(conn, quarantined)
     report = EventsReport(
         day=day,
-        articles=len(articles),
+        articles=len(ids),
         mentions=len(good),
         events_recomputed=len(events),
         entity_source=source,
@@ -194,12 +225,30 @@ def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ())
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def _day_articles(conn: duckdb.DuckDBPyConnection, day: date) -> list[Article]:
+def _day_articles(conn: duckdb.DuckDBPyConnection, day: date, ids: Sequence[str] | None = None) -> list[Article]:
+    """The day's articles ordered by id; with `ids`, only those."""
     fields = set(Article.model_fields)
-    return [
-        Article(**{k: v for k, v in row.items() if k in fields})
-        for row in _rows(conn, "select * from articles where day = ? order by article_id", [day])
-    ]
+    if ids is None:
+        rows = _rows(conn, "select * from articles where day = ? order by article_id", [day])
+    else:
+        rows = _rows(
+            conn,
+            "select * from articles where day = ? and article_id in (select unnest(?)) order by article_id",
+            [day, list(ids)],
+        )
+    return [Article(**{k: v for k, v in row.items() if k in fields}) for row in rows]
+
+
+def _day_has_entity_rows(conn: duckdb.DuckDBPyConnection, day: date) -> bool:
+    """Whether the entity stage wrote mentions for any of the day's articles (then they are used)."""
+    if not (_table_exists(conn, "entity_mentions") and _table_exists(conn, "entities")):
+        return False
+    row = conn.execute(
+        "select exists (select 1 from entity_mentions as m join articles as a on a.article_id = m.article_id"
+        " where a.day = ?)",
+        [day],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -232,14 +281,18 @@ def _article_dates(conn: duckdb.DuckDBPyConnection, articles: list[Article]) -> 
 
 
 def _entity_inputs(
-    conn: duckdb.DuckDBPyConnection, articles: list[Article], nlp: Any
+    conn: duckdb.DuckDBPyConnection, articles: list[Article], nlp: Any, *, from_warehouse: bool | None = None
 ) -> tuple[dict[str, list[EntityMention]], dict[str, Entity], str]:
-    """The day's entity mentions and their entities: from the warehouse, else computed."""
+    """The articles' entity mentions and their entities: from the warehouse, else computed.
+
+    `from_warehouse` says where, decided for the whole day (`run_events`): then articles without
+    rows have no mentions. By default, from the warehouse when it holds rows for these articles.
+    """
     by_article: dict[str, list[EntityMention]] = {a.article_id: [] for a in articles}
     if not articles:
         return by_article, {}, "warehouse"
     ids = pd.DataFrame({"article_id": list(by_article)}, dtype="object")
-    if _table_exists(conn, "entity_mentions") and _table_exists(conn, "entities"):
+    if from_warehouse is not False and _table_exists(conn, "entity_mentions") and _table_exists(conn, "entities"):
         _register(conn, "_event_articles", ids)
         try:
             rows = _rows(
@@ -273,6 +326,8 @@ def _entity_inputs(
                     )
                 )
             return by_article, {e["entity_id"]: Entity(**e) for e in ents}, "warehouse"
+        if from_warehouse:
+            return by_article, {}, "warehouse"
     if nlp is None:
         raise ValueError("no entity mentions in the warehouse for this day and no nlp to compute them")
     result = entity_mentions(
@@ -379,10 +434,26 @@ def _failures(
     """Mentions failing the events suite, as quarantine records (one per mention and check)."""
     if not records:
         return []
-    by_id = {a.article_id: a for a in articles}
+    checks = [_checks_frame(records, {a.article_id: a.text for a in articles})]
+    return _frame_failures(day, records, checks, {a.article_id: a.doc_id for a in articles}, entity_ids, docs_dir)
+
+
+def _frame_failures(
+    day: date,
+    records: list[EventRecord],
+    checks: list[pd.DataFrame],
+    doc_of: dict[str, str],
+    entity_ids: set[str],
+    docs_dir: Path | None,
+) -> list[QuarantineRecord]:
+    """`_failures` on check rows made in parts (`_checks_frame` of each chunk's records, in order):
+    one validation of the day, as if made at once, without the day's texts."""
+    if not records:
+        return []
+    frame = checks[0] if len(checks) == 1 else pd.concat(checks, ignore_index=True)
     checked = validate_frame(
         "events",
-        _checks_frame(records, {a.article_id: a.text for a in articles}),
+        frame,
         key="mention_id",
         params={"entity_ids": sorted(entity_ids), "event_types": list(EVENT_TYPES)},
         docs_dir=docs_dir,
@@ -401,7 +472,7 @@ def _failures(
                 day=day,
                 stage="events",
                 item_id=f.key,
-                doc_id=by_id[aid].doc_id if aid in by_id else None,
+                doc_id=doc_of.get(aid) if aid is not None else None,
                 expectation=f.expectation,
                 reason=f.reason,
                 details={"column": f.column, "article_id": aid, "value": f.value},

@@ -150,6 +150,17 @@ class Registry:
             self.entities[entity.entity_id] = entity
             self._index(entity)
 
+    def know_alias(self, alias: EntityAlias) -> bool:
+        """Index an alias of a known entity (as the constructor does); False when its entity is unknown."""
+        if alias.entity_id not in self.entities:
+            return False
+        self.by_alias[alias_key(alias.alias)].add(alias.entity_id)
+        return True
+
+    def copy(self) -> Registry:
+        """A registry with the same entities and aliases that can grow without changing this one."""
+        return _copy(self)
+
     def _index(self, e: Entity) -> None:
         self.by_alias[alias_key(e.canonical_name)].add(e.entity_id)
         if e.type == "PERSON" and len(e.canonical_name.split()) > 1:

@@ -236,3 +236,100 @@ def test_reads_kept_chunk_by_chunk_are_not_counted_as_reused(tmp_path):
     later = stage.StoredReads(conn, None, "test_model", remote=remote)
     assert later(["Paris is big.", "Oslo is far."]) == [first[0], again[1]] and later.reused == 2
     conn.close()
+
+
+# ---------------------------------------------------------------- the registry grown chunk by chunk
+
+
+def _rebuilt(before, entities: list[Entity], aliases: list[EntityAlias]):
+    """The registry a later chunk read before it was grown in place: rebuilt from every entity and
+    alias known so far, with the earlier registry's aliases."""
+    from transforms.entities import Registry
+
+    known = dict(before.entities)
+    for e in entities:
+        known.setdefault(e.entity_id, e)
+    grown = Registry(known.values(), aliases)
+    for key, ids in before.by_alias.items():
+        grown.by_alias[key] |= ids
+    return grown
+
+
+def _indexes(registry) -> tuple:
+    return (
+        registry.entities,
+        {k: v for k, v in registry.by_alias.items() if v},
+        {k: v for k, v in registry.person_by_token.items() if v},
+        registry.retired,
+    )
+
+
+_ANNA = Entity(entity_id="person_anna", canonical_name="Anna Brook", type="PERSON")
+_BROOK_CO = Entity(entity_id="org_brook", canonical_name="Brook Holdings", type="ORG")
+_ODD = Entity(entity_id="person_odd", canonical_name="Barcelona Barcelona", type="PERSON")  # retired
+_ANNA_TOO = Entity(entity_id="person_anna", canonical_name="ANNA BROOK", type="PERSON")  # first object kept
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        pytest.param([([_ANNA], [_alias("Ms Brook", _ANNA, "a1")])], id="one chunk"),
+        pytest.param(
+            [([_ANNA], [_alias("Brook Co", _BROOK_CO, "a1")]), ([_BROOK_CO, _ODD], []), ([_ANNA_TOO], [])],
+            id="an alias before its entity",
+        ),
+        pytest.param(
+            [([], [_alias("Antony", _BLINKEN, "a2")]), ([_XI], [_alias("Xi", _XI, "a3")]), ([], [])],
+            id="aliases of entities known before the day",
+        ),
+        pytest.param([([], []), ([], [_alias("Nobody", _TALKS, "a4")])], id="an alias whose entity never comes"),
+    ],
+)
+def test_the_registry_grown_in_place_indexes_as_rebuilt(chunks):
+    """Each chunk reads the registry a rebuild from everything known so far would give, and the
+    registry known before the day is left as it was."""
+    from transforms.entities import Registry
+
+    before = Registry([_BLINKEN, _XI], [_alias("Tony Blinken", _BLINKEN, "old")])
+    untouched = _indexes(before.copy())
+    grown = stage._Grown(before)
+    entities: list[Entity] = []
+    aliases: list[EntityAlias] = []
+    expected = before
+    for found, learned in chunks:
+        assert _indexes(grown.registry) == _indexes(expected)
+        grown.add(found, learned)
+        entities += found
+        aliases += learned
+        expected = _rebuilt(expected, entities, aliases)
+    assert _indexes(grown.registry) == _indexes(expected)
+    assert _indexes(before) == untouched
+
+
+# ---------------------------------------------------------------- the day's articles read a chunk at a time
+
+
+@pytest.mark.parametrize("step", [1, 2, 4, 100])
+def test_the_day_read_in_slices_is_the_day_read_at_once(tmp_path, step):
+    """`DayArticles` gives the articles `day_articles` gives, in its order, slice by slice: rows
+    committed before the run and rows the run inserted in its own transaction (as process_day's)."""
+    conn = duckdb.connect(str(_day_file(tmp_path / "day.duckdb")))
+    conn.execute("begin transaction")
+    conn.execute(
+        "insert into articles (article_id, doc_id, day, title, text, source, published_at, published_date,"
+        " published_provenance, word_count, content_hash)"
+        " values ('a0', 'doc-new', ?, null, 'Fresh text from the run.', 'Tidewater Gazette', ?, ?, 'meta', 5, 'y')",
+        [DAY, datetime(2024, 5, 2, 10), DAY],
+    )
+    conn.execute("update articles set text = text || ' (' || doc_id || ')' where article_id <> 'a0'")
+    whole = day_articles(conn, DAY)
+    day = stage.DayArticles(conn, DAY)
+    assert len(day) == len(whole) == 7
+    parts = [a for i in range(0, len(day), step) for a in day[i : i + step]]
+    assert parts == [a for _, a in whole]
+    assert day[3] == whole[3][1] and day[-1] == whole[-1][1]
+    assert day.doc_of == {a.article_id: doc_id for doc_id, a in whole}
+    assert day.total_chars() == sum(len(a.text) for _, a in whole)
+    assert day.by_id(["a0", "a5", "nobody"]) == {a.article_id: a for _, a in whole if a.article_id in ("a0", "a5")}
+    assert day.by_id([]) == {} and day[5:5] == []
+    assert whole[0][1].source == "Tidewater Gazette" and whole[1][1].source is None  # "unknown" is no name

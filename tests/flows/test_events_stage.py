@@ -264,3 +264,69 @@ def test_unknown_participants_fail_as_against_the_whole_registry(seed_articles, 
     for q in after:
         assert q.reason.startswith(f"participant_id {q.details['value']!r} is not one of [")
         assert "person_unrelated" not in q.reason  # the day's participants, not the registry
+
+
+# ---------------------------------------------------------------- a day read in chunks (issue 10 item 5)
+
+
+_MENTION_FIELDS = ("article_id", "entity_id", "surface", "start", "end", "sentence_index")
+_MENTION_FIELDS += ("in_headline", "in_lead", "label", "how")
+
+
+def _day_with_entity_rows(seed_articles, nlp, day: date, without: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The seeds, the made-up article with an implausible date moved to `day`, and the entity
+    stage's rows for `day`'s articles (none for the article `without`)."""
+    from flows.gazetteer import installed_gazetteer
+    from transforms.entities import ArticleText, entity_mentions
+
+    articles = [a.model_copy(update={"day": day}) if a.article_id == "bad_date" else a for a in seed_articles]
+    conn = _warehouse(articles)
+    result = entity_mentions(
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles if a.day == day],
+        nlp,
+        gazetteer=installed_gazetteer(),
+    )
+    conn.executemany(
+        "insert into entities values (?, ?, ?, ?, ?, ?)",
+        [[e.entity_id, e.canonical_name, e.type, day, day, 1] for e in result.entities],
+    )
+    conn.executemany(
+        "insert into entity_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[getattr(m, f) for f in _MENTION_FIELDS] for m in result.mentions if m.article_id != without],
+    )
+    return conn
+
+
+@pytest.mark.parametrize("chunk_articles", [1, 2])
+def test_a_day_read_in_chunks_gives_the_rows_of_one_chunk(seed_articles, nlp, monkeypatch, chunk_articles):
+    """Articles, entity mentions and dates are read chunk by chunk; the records are validated
+    together: the same event rows and quarantine as a day read at once."""
+    import flows.events as stage
+
+    day = DAYS[0]
+    whole = _day_with_entity_rows(seed_articles, nlp, day)
+    chunked = _day_with_entity_rows(seed_articles, nlp, day)
+    assert whole.execute("select count(*) from articles where day = ?", [day]).fetchone()[0] > chunk_articles
+    one = run_events(whole, day)
+    monkeypatch.setattr(stage, "CHUNK_ARTICLES", chunk_articles)
+    parts = run_events(chunked, day)
+    assert _snapshot(chunked) == _snapshot(whole)
+    assert parts.model_dump(exclude={"seconds"}) == one.model_dump(exclude={"seconds"})
+    assert parts.entity_source == "warehouse" and parts.mentions > 5
+    # the implausible date is quarantined whichever chunk its article is in
+    assert "bad_date" in {q.details["article_id"] for q in parts.quarantined}
+
+
+def test_a_chunk_without_entity_rows_is_not_read_by_the_model(seed_articles, nlp, monkeypatch):
+    """Where the day has entity rows, an article without any has no mentions: its chunk is not
+    sent to the model (nlp=None would fail), as when the day was read at once."""
+    import flows.events as stage
+
+    day = DAYS[0]
+    first = sorted(a.article_id for a in seed_articles if a.day == day)[0]
+    whole = run_events(_day_with_entity_rows(seed_articles, nlp, day, without=first), day)
+    monkeypatch.setattr(stage, "CHUNK_ARTICLES", 1)
+    conn = _day_with_entity_rows(seed_articles, nlp, day, without=first)
+    parts = run_events(conn, day)
+    assert parts.entity_source == "warehouse"
+    assert parts.model_dump(exclude={"seconds"}) == whole.model_dump(exclude={"seconds"})
