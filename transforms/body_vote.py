@@ -14,6 +14,9 @@ trafilatura is precise but takes its body from one container, and keeps what sit
 - a standfirst that neither extractor kept (resiliparse may take a paywalled body for
   boilerplate and see no lead around it): an element whose whole text is the meta description,
   before the text's first paragraph, is added in front.
+A line resiliparse adds, or a paragraph of a continuation, is left out where the page shows it in
+a figure, a caption or credit, an advert or a comment (by tag, or by a word of its own or its
+parent's class): resiliparse keeps picture captions that trafilatura drops.
 Everything else trafilatura returned is kept as it is. Measured in docs/extraction.md
 (bench/eval_extraction.py).
 
@@ -336,6 +339,29 @@ def _link_chars(element: HtmlElement) -> int:
     return sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
 
 
+# What sits beside an article rather than in it, as templates name it: a picture's caption or
+# credit ("wp-caption-text", "photo-credit", <figcaption>), an advert, a reader's comment.
+_SIDE_TAGS = frozenset(("figure", "figcaption"))
+_SIDE_WORDS = frozenset(("caption", "credit", "credits", "advert", "comment", "comments"))
+# A class token's words: split at "-" and "_", and at a capital inside a word ("MtnCommentText").
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _is_side_matter(element: HtmlElement | None) -> bool:
+    """The element or its parent is a figure or caption, or is named a caption, credit, advert
+    or comment by one word of a class token. Only two levels: a page's outer containers carry
+    modifiers such as "header__caption-style--default" that speak for all they hold."""
+    for node in (element, element.getparent()) if element is not None else ():
+        if node is None or node.tag in _OUTER:
+            return False
+        if node.tag in _SIDE_TAGS:
+            return True
+        for token in (node.get("class") or "").split():
+            if not _SIDE_WORDS.isdisjoint(word.lower() for word in _CLASS_WORD.findall(token)):
+                return True
+    return False
+
+
 # ---------------------------------------------------------------- the vote
 
 
@@ -370,6 +396,9 @@ def voted_body(
     anchors = [j for j, i in enumerate(matched) if i is not None]
     added = _lead_and_inner(lines, matched, anchors, options) if anchors else {}
     added = {j: line for j, line in added.items() if not _overlaps(line_keys[j], present)}
+    # resiliparse keeps captions and comments that trafilatura leaves out: where the page shows an
+    # added line in one, it is not the lead or the body (a look-up for each added line only).
+    added = {j: line for j, line in added.items() if not _is_side_matter(_element(lookups.page, line))}
     dropped = _teasers(blocks, keys, lines, line_keys, matched, lookups, options)
     merged = list(_merged(blocks, dropped, matched, added))
     last = next((blocks[i] for i in range(len(blocks) - 1, -1, -1) if i not in dropped), None)
@@ -469,7 +498,7 @@ def _continued(anchor: HtmlElement | None, present: str, options: VoteOptions) -
                 continue  # its inner blocks come next
             words = _words(element)
             key = _key(words)
-            if not key or key in present or is_wall(words) or is_furniture(words):
+            if not key or key in present or is_wall(words) or is_furniture(words) or _is_side_matter(element):
                 continue
             if _link_chars(element) >= options.box_link_share * len(words):
                 continue
