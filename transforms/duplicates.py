@@ -43,6 +43,7 @@ CANDIDATE_COSINE = 0.25
 _MIN_SENTENCE_TERMS = 5
 # Copies and rewrites appear within days of the original; older articles are not candidates.
 DUPLICATE_WINDOW = timedelta(days=7)
+SIMILARITY_BLOCK = 512  # the day's articles compared with the pool this many at a time
 # Name features share the TF-IDF space with words, told apart by this prefix.
 NAME_PREFIX = "@"
 
@@ -446,7 +447,9 @@ def tfidf_matrix(
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
-def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> list[Duplicate]:
+def duplicates(
+    articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = (), *, block: int = SIMILARITY_BLOCK
+) -> list[Duplicate]:
     """Duplicates among `articles` (the run's articles) of each other or of `earlier` ones.
 
     Each duplicate points at the first-seen article (`TextDoc.order_key`) it copies,
@@ -466,7 +469,7 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
         key=lambda a: a.order_key,
     )
     vectors = tfidf_matrix([a.terms for a in pool])
-    cosines = (vectors[: len(todo)] @ vectors.T).toarray()
+    cosines = np.zeros((0, 0))
     by_hash: dict[str, list[int]] = {}
     by_url: dict[str, list[int]] = {}
     for j, a in enumerate(pool):
@@ -476,6 +479,9 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
             by_url.setdefault(a.canonical_url, []).append(j)
     found = []
     for i, article in enumerate(todo):
+        if i % block == 0:  # a block of rows at a time: memory bounded on a big day
+            cosines = (vectors[i : i + block] @ vectors.T).toarray()
+        row = cosines[i % block]
         exact = {
             j
             for group in (
@@ -484,13 +490,13 @@ def duplicates(articles: Sequence[TextDoc], earlier: Sequence[TextDoc] = ()) -> 
             )
             for j in group or ()
         }
-        candidates = set(np.flatnonzero(cosines[i] >= CANDIDATE_COSINE).tolist()) | exact
+        candidates = set(np.flatnonzero(row >= CANDIDATE_COSINE).tolist()) | exact
         # First seen first: the first candidate that is a duplicate is the one kept.
         for j in sorted(candidates, key=lambda j: pool[j].order_key):
             other = pool[j]
             if other.order_key >= article.order_key:
                 break
-            kind_score = ("exact", 1.0) if j in exact else _near_or_rewrite(article, other, float(cosines[i, j]))
+            kind_score = ("exact", 1.0) if j in exact else _near_or_rewrite(article, other, float(row[j]))
             if kind_score is not None:
                 found.append(
                     Duplicate(

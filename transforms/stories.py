@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import sparse
 
-from transforms.duplicates import NAME_PREFIX, TextDoc, tfidf_matrix
+from transforms.duplicates import NAME_PREFIX, SIMILARITY_BLOCK, TextDoc, tfidf_matrix
 
 # A story takes new articles until this long after its latest article.
 STORY_WINDOW = timedelta(days=7)
@@ -107,6 +107,8 @@ def story_members(
     open_stories: Sequence[OpenStory] = (),
     duplicate_of: Mapping[str, str] | None = None,
     embeddings: Mapping[str, np.ndarray] | None = None,
+    *,
+    block: int = SIMILARITY_BLOCK,
 ) -> list[StoryMember]:
     """Assign each of `articles` (in first-seen order) to the best active story or a new one.
 
@@ -132,10 +134,7 @@ def story_members(
     if embeddings is not None:
         vectors = _joint_vectors(vectors, np.vstack([embeddings[d.article_id] for d in pool]))
         threshold, mismatch_threshold = EMBEDDING_JOIN_THRESHOLD, EMBEDDING_ACTOR_MISMATCH_THRESHOLD
-    sims = (vectors[: len(todo)] @ vectors.T).toarray()  # todo x pool cosines
-
     capacity = len(stories) + len(todo)
-    sums = np.zeros((len(todo), capacity))  # sum of cosines to each story's members
     norms2 = np.zeros(capacity)  # squared norm of each story's member sum
     last_seen: list[datetime] = []
     people: list[set[str]] = []  # each story's central people: union over its members
@@ -148,28 +147,41 @@ def story_members(
             continue
         k = len(ids)
         member_cols.append(cols)
-        sums[:, k] = sims[:, cols].sum(axis=1)
         last_seen.append(max(m.published_at for m in s.members))
         people.append(set().union(*(central_people(m) for m in s.members)))
         ids.append(s.story_id)
         for m in s.members:
             story_of.setdefault(m.article_id, k)
     norms2[: len(ids)] = _squared_norms_of_sums(vectors, member_cols)
-
+    # The day's articles against the pool, a block of rows at a time, so memory stays bounded on
+    # a big day (a dense todo x pool matrix was 1 GB at 10k articles): each block's sums start
+    # from its open stories' members and replay the day's earlier joins in order, the same
+    # additions in the same order as one matrix for the whole day.
+    joins: list[tuple[int, int]] = []  # (article row, story) in the order they were made
     out: list[StoryMember] = []
+    sims = sums = np.zeros((0, 0))
+    first = 0
     for i, article in enumerate(todo):
+        if i % block == 0:
+            first = i
+            sims = (vectors[i : i + block] @ vectors.T).toarray()  # block x pool cosines
+            sums = np.zeros((sims.shape[0], capacity))  # sum of cosines to each story's members
+            for k, cols in enumerate(member_cols):
+                sums[:, k] = sims[:, cols].sum(axis=1)
+            for row, k in joins:
+                sums[:, k] += sims[:, row]
         mine = central_people(article)
         original = duplicate_of.get(article.article_id)
         scores: dict[int, float] = {}  # stories in the window, scored
         k, best = -1, -math.inf
-        for j in _reachable(sums[i, : len(ids)], norms2[: len(ids)], threshold) | (
+        for j in _reachable(sums[i - first, : len(ids)], norms2[: len(ids)], threshold) | (
             {story_of[original]} if original in story_of else set()
         ):
             gap = (article.published_at - last_seen[j]).total_seconds() / 86400
             if gap * 86400 > STORY_WINDOW.total_seconds():
                 continue
             decay = 0.5 ** (max(gap, 0.0) / DECAY_HALF_LIFE_DAYS)
-            scores[j] = sums[i, j] / math.sqrt(norms2[j]) * decay if norms2[j] > 0 else 0.0
+            scores[j] = sums[i - first, j] / math.sqrt(norms2[j]) * decay if norms2[j] > 0 else 0.0
             needed = threshold
             if mine and people[j] and not mine & people[j]:
                 needed = max(threshold, mismatch_threshold)  # about someone else
@@ -188,8 +200,9 @@ def story_members(
             similarity = float(scores[k])
             last_seen[k] = max(last_seen[k], article.published_at)
         people[k] |= mine
-        norms2[k] += 2 * sums[i, k] + 1.0
+        norms2[k] += 2 * sums[i - first, k] + 1.0
         sums[:, k] += sims[:, i]
+        joins.append((i, k))
         story_of[article.article_id] = k
         out.append(
             StoryMember(

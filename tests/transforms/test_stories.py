@@ -402,3 +402,25 @@ def test_squared_norms_of_story_sums(member_cols):
         for cols in member_cols
     ]
     assert np.allclose(got, want, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("block", [1, 2, 5])
+def test_blocks_of_the_day_give_what_one_block_gives(block):
+    """story_members and duplicates compare a big day with the pool a block of rows at a time
+    (memory bounded): any block size gives the same members, similarities and duplicates."""
+    docs = sorted((_doc(k, a) for k, a in sample_articles().items()), key=lambda d: d.order_key)
+    first_day = [d for d in docs if d.day == docs[0].day]
+    later = [d for d in docs if d.day != docs[0].day]
+    opened = story_members(first_day)
+    groups: dict[str, list[TextDoc]] = defaultdict(list)
+    by_id = {d.article_id: d for d in first_day}
+    for m in opened:
+        groups[m.story_id].append(by_id[m.article_id])
+    open_stories = [OpenStory(story_id=k, members=tuple(v)) for k, v in sorted(groups.items())]
+    assert len(later) > 2 * block and len(open_stories) > 1
+
+    found = duplicates(later, first_day)
+    assert duplicates(later, first_day, block=block) == found
+    whole = story_members(later, open_stories, duplicate_map(found))
+    assert story_members(later, open_stories, duplicate_map(found), block=block) == whole
+    assert story_members(docs, block=block) == story_members(docs)
