@@ -335,18 +335,36 @@ class TextDoc:
             return [e.lower() for e in self.entities]
         return name_terms(f"{self.title or ''}.\n{self.text}")
 
-    @cached_property
+    # The two largest features (a text's shingles are ~50 KB) are remembered for the texts read
+    # most recently, not on the document: a day of 10,000 articles held them all (issue 10 item 5).
+    @property
     def sentence_terms(self) -> list[frozenset[str]]:
-        sets = (frozenset(content_terms(s)) for s in _SENTENCE_END.split(self.text))
-        return [s for s in sets if len(s) >= _MIN_SENTENCE_TERMS]
+        return _sentence_terms(self.text)
 
-    @cached_property
+    @property
     def word_shingles(self) -> frozenset[tuple[str, str, str]]:
-        # The shingles themselves, not 64-bit digests of them: the same Jaccard (short of a
-        # digest collision), without a blake2b call per shingle; as word triples, not joined
-        # strings (no word holds a space, so the same sets), made in C by zip.
-        words = list(map(str.lower, _WORD.findall(self.text)))
-        return frozenset(zip(words, words[1:], words[2:], strict=False))
+        return _word_shingles(self.text)
+
+
+# Features are read only for the candidates of the day's articles, fewer than the ~2,000 of an
+# ordinary day's window, so such a day computes each text's features once, as when they were
+# kept on the document; a 10,000-article day holds at most this many (~100 MB).
+_FEATURES_REMEMBERED = 2048
+
+
+@functools.lru_cache(maxsize=_FEATURES_REMEMBERED)
+def _sentence_terms(text: str) -> list[frozenset[str]]:
+    sets = (frozenset(content_terms(s)) for s in _SENTENCE_END.split(text))
+    return [s for s in sets if len(s) >= _MIN_SENTENCE_TERMS]
+
+
+@functools.lru_cache(maxsize=_FEATURES_REMEMBERED)
+def _word_shingles(text: str) -> frozenset[tuple[str, str, str]]:
+    # The shingles themselves, not 64-bit digests of them: the same Jaccard (short of a
+    # digest collision), without a blake2b call per shingle; as word triples, not joined
+    # strings (no word holds a space, so the same sets), made in C by zip.
+    words = list(map(str.lower, _WORD.findall(text)))
+    return frozenset(zip(words, words[1:], words[2:], strict=False))
 
 
 class Duplicate(BaseModel):
