@@ -1109,7 +1109,8 @@ def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
     for module in (daily_module, entities_module, events_module, stories_module):
         timers.wrap(module, "validate_frame", f"{module.__name__.split('.')[-1]}: GE validation")
     timers.wrap(entities_module, "registry_before", "entities: registry load")
-    timers.wrap(entities_module, "write_day", "entities: write")
+    timers.wrap(entities_module, "write_day", "entities: write")  # trees before the chunked writes
+    timers.wrap(entities_module, "_write_names_and_aliases", "entities: write")
     timers.wrap(stories_module, "_entities_by_article", "stories: entity mentions load")
     timers.wrap(stories_module, "_entity_names", "stories: entity names load")
     timers.wrap(stories_module, "_open_stories", "stories: open stories load")

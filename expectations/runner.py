@@ -452,7 +452,7 @@ def _validation(suite_name: str, key: str, result: Any, docs_index: Path | None)
                     expectation=kind,
                     column=column,
                     reason=f"{_row_reason(item, value)} ({kind})",
-                    value=_short(_plain(value)),
+                    value=short_value(_plain(value)),
                 )
             )
     return Validation(
@@ -485,7 +485,7 @@ def _row_reason(item: ExpectationValidationResult, value: Any) -> str:
     kind = item.expectation_config.type
     kwargs = item.expectation_config.kwargs
     column = kwargs.get("column")
-    shown = repr(_short(_plain(value)))
+    shown = repr(short_value(_plain(value)))
     if kind == "expect_column_values_to_not_be_null":
         return f"{column} is missing"
     if kind == "expect_column_values_to_be_unique":
@@ -553,7 +553,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _short(value: Any) -> Any:
+def short_value(value: Any) -> Any:
     if isinstance(value, str) and len(value) > _VALUE_CHARS:
         return value[: _VALUE_CHARS - 1] + "…"
     return value

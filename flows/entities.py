@@ -29,7 +29,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import Validation, validate_frame
-from expectations.runner import _short
+from expectations.runner import short_value
 from flows.gazetteer import installed_gazetteer
 from flows.progress import progress_bar
 from newsmon.models import QuarantineRecord
@@ -791,7 +791,7 @@ class _DayMentions:
             seen.add(key)
             article = by_id.get(article_id)
             source = ((article.title if in_headline else article.text) if article else None) or ""
-            reason = f"mention_key {_short(key)!r} occurs more than once (expect_column_values_to_be_unique)"
+            reason = f"mention_key {short_value(key)!r} occurs more than once (expect_column_values_to_be_unique)"
             self.quarantined += [
                 QuarantineRecord(
                     day=self.day,
@@ -856,6 +856,21 @@ class _DayMentions:
             self.conn.unregister("_dropped")
 
 
+def rules_failed(day: date, failed: Mapping[str, str], doc_of: Mapping[str, str]) -> list[QuarantineRecord]:
+    """A quarantine record per article whose entities the rules could not read (the article is kept)."""
+    return [
+        QuarantineRecord(
+            day=day,
+            stage=STAGE,
+            item_id=article_id,
+            doc_id=doc_of.get(article_id),
+            expectation="entity_rules_error",
+            reason=f"article kept, its entities not read: the entity rules failed on its text ({why})",
+        )
+        for article_id, why in sorted(failed.items())
+    ]
+
+
 def run_entities(
     conn: duckdb.DuckDBPyConnection,
     day: date,
@@ -897,18 +912,7 @@ def run_entities(
     reader.store()
     good_entities, quarantined = written.finish(result.entities)
     good_aliases = written.supported(result.aliases)
-    doc_of = written.doc_of
-    quarantined += [
-        QuarantineRecord(
-            day=day,
-            stage=STAGE,
-            item_id=article_id,
-            doc_id=doc_of.get(article_id),
-            expectation="entity_rules_error",
-            reason=f"article kept, its entities not read: the entity rules failed on its text ({why})",
-        )
-        for article_id, why in sorted(result.failed.items())
-    ]
+    quarantined += rules_failed(day, result.failed, written.doc_of)
     aliases = _write_names_and_aliases(conn, day, good_entities, good_aliases)
     new = conn.execute("select count(*) from entities where first_seen = ?", [day]).fetchone()
     report = EntitiesReport(

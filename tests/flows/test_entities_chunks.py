@@ -16,11 +16,11 @@ import pytest
 
 import flows.entities as stage
 from flows.entities import (
-    STAGE,
     checked_result,
     day_articles,
     day_entity_result,
     registry_before,
+    rules_failed,
     run_entities,
     write_day,
 )
@@ -55,18 +55,7 @@ def _whole_day(path: Path, day: date, model: Any, chunk_articles: int) -> list[Q
             [a for _, a in articles], model, registry_before(conn, day), chunk_articles=chunk_articles
         )
         good, quarantined = checked_result(day, articles, result)
-        doc_of = {a.article_id: doc_id for doc_id, a in articles}
-        quarantined += [
-            QuarantineRecord(
-                day=day,
-                stage=STAGE,
-                item_id=article_id,
-                doc_id=doc_of.get(article_id),
-                expectation="entity_rules_error",
-                reason=f"article kept, its entities not read: the entity rules failed on its text ({why})",
-            )
-            for article_id, why in sorted(result.failed.items())
-        ]
+        quarantined += rules_failed(day, result.failed, {a.article_id: doc_id for doc_id, a in articles})
         write_day(conn, day, good)
     return quarantined
 
