@@ -509,9 +509,15 @@ _DELETE_LATER_ALIASES = """
     where (alias, entity_id) in (select alias, entity_id from _day_aliases)
         and learned_from in (select article_id from articles where day > ?)
 """
+# Keyed on (alias, entity_id) by this statement, not by a constraint (a DuckLake warehouse has
+# none): an alias already known keeps its row, and a pair repeated in the day keeps its first.
 _INSERT_ALIASES = """
-    insert or ignore into entity_aliases
-    select alias, entity_id, learned_from, how from _day_aliases
+    insert into entity_aliases
+    select alias, entity_id, learned_from, how from _day_aliases as d
+    where not exists (
+        select 1 from entity_aliases as e where e.alias = d.alias and e.entity_id = d.entity_id
+    )
+    qualify row_number() over (partition by alias, entity_id order by ordinal) = 1
 """
 _INSERT_MENTIONS = """
     insert into entity_mentions
@@ -521,8 +527,9 @@ _INSERT_MENTIONS = """
 """
 # The day's entities carry their canonical name: the registry's for entities known
 # before the day (so unchanged), the day's own for entities first seen on it.
-_UPSERT_NAMES = """
-    insert or replace into entities
+_DELETE_NAMES = "delete from entities where entity_id in (select entity_id from _day_entities)"
+_INSERT_NAMES = """
+    insert into entities
     select entity_id, canonical_name, type, ?::date, ?::date, 0 from _day_entities
 """
 # Only entities whose mentions the run can have changed are looked at: those of mentions on
@@ -594,7 +601,8 @@ def _write_names_and_aliases(
             [e.model_dump() for e in entities], columns=["entity_id", "canonical_name", "type"]
         ),
         "_day_aliases": pd.DataFrame(
-            [a.model_dump() for a in aliases], columns=["alias", "entity_id", "learned_from", "how"]
+            [[a.alias, a.entity_id, a.learned_from, a.how, n] for n, a in enumerate(aliases)],
+            columns=["alias", "entity_id", "learned_from", "how", "ordinal"],
         ),
     }
     for name, frame in frames.items():
@@ -604,7 +612,8 @@ def _write_names_and_aliases(
         before = _count(conn, "entity_aliases")
         conn.execute(_INSERT_ALIASES)
         written = _count(conn, "entity_aliases") - before
-        conn.execute(_UPSERT_NAMES, [day, day])
+        conn.execute(_DELETE_NAMES)
+        conn.execute(_INSERT_NAMES, [day, day])
     finally:
         for name in frames:
             conn.unregister(name)

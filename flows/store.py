@@ -99,8 +99,13 @@ def upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[QuarantineR
     ).astype({"doc_id": "object"})
     conn.register("_new_quarantine", frame)
     try:
+        # Delete-then-insert on the key, not `insert or replace`: a DuckLake warehouse has no keys.
         conn.execute(
-            "insert or replace into quarantine (day, stage, item_id, expectation, doc_id, reason, details)"
+            "delete from quarantine where (stage, item_id, expectation) in"
+            " (select (stage, item_id, expectation) from _new_quarantine)"
+        )
+        conn.execute(
+            "insert into quarantine (day, stage, item_id, expectation, doc_id, reason, details)"
             " select day, stage, item_id, expectation, doc_id, reason, details::json from _new_quarantine"
         )
     finally:

@@ -63,8 +63,9 @@ def apply_schema(conn: duckdb.DuckDBPyConnection) -> list[str]:
             continue
         # Every statement is `create ... if not exists`, so re-applying an edited file is safe.
         conn.execute(sql)
+        conn.execute("delete from schema_versions where version = ?", [path.stem])
         conn.execute(
-            "insert or replace into schema_versions values (?, ?, ?)",
+            "insert into schema_versions values (?, ?, ?)",
             [path.stem, checksum, datetime.now(UTC).replace(tzinfo=None)],
         )
         applied.append(path.stem)
