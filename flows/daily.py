@@ -596,7 +596,7 @@ def republish_missing(settings: Settings) -> list[date]:
     A run killed after its swap but before it wrote the day's report leaves such a day; the
     next run (of any day) writes it, from the warehouse as it is.
     """
-    if not settings.database_path.exists():
+    if not db.exists(settings.database_path):
         return []
     conn = db.reader(settings.database_path)
     try:
@@ -753,7 +753,7 @@ def daily(
             raise FileNotFoundError("no sources file: pass --sources PATH or set NEWSMON_SOURCES_FILE")
         web_sources = load_sources(sources_path) if sources_path else None  # a bad file fails before the lock
         republish_missing(settings)
-        with db.writer(settings.database_path) as conn, docs_batch():
+        with db.writer(settings.database_path, run_id=run_id, catalog=settings.lake_catalog) as conn, docs_batch():
             _start_run(conn, run_id, command, day, day, params)
             counts: dict[str, Any] = {}
             if not web_only:
@@ -812,7 +812,7 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     with journaled(settings, run_id, "backfill", days, {}) as outcome:
         republish_missing(settings)
-        with db.writer(settings.database_path) as conn, docs_batch():
+        with db.writer(settings.database_path, run_id=run_id, catalog=settings.lake_catalog) as conn, docs_batch():
             _start_run(conn, run_id, "backfill", start, end, {})
             reports = {}
             for n, day in enumerate(days, 1):

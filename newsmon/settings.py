@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -61,7 +61,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSMON_", extra="ignore")
 
     warehouse_dir: Path = Field(default_factory=_default_warehouse_dir)
-    database: Path | None = Field(default=None, description="DuckDB file; default <warehouse_dir>/newsmon.duckdb")
+    database: Path | None = Field(
+        default=None,
+        description="the warehouse: a DuckDB file (default <warehouse_dir>/newsmon.duckdb) or a DuckLake (*.lake)",
+    )
+    # file: one DuckDB file, copied and swapped in by each run (warehouse/db.py). ducklake: a folder of Parquet
+    # files and a catalog, each run one snapshot of its own rows (warehouse/lake.py, docs/storage.md).
+    storage: Literal["file", "ducklake"] = "file"
+    # A DuckLake's catalog: sqlite (a file in the lake folder: one machine) or postgres:<libpq connection string>
+    # (several machines; the password from PGPASSWORD or ~/.pgpass, not from here).
+    lake_catalog: str = "sqlite"
     inbox: Path = Field(default_factory=_default_inbox)
     sources_file: Path | None = None
     max_file_bytes: int = 5_000_000
@@ -106,10 +115,28 @@ class Settings(BaseSettings):
     def _split_lists(cls, value: Any) -> Any:
         return _listed(value)
 
+    @field_validator("lake_catalog")
+    @classmethod
+    def _known_catalog(cls, value: str) -> str:
+        if value != "sqlite" and not value.startswith("postgres:"):
+            raise ValueError("use sqlite or postgres:<libpq connection string>")
+        return value
+
+    @model_validator(mode="after")
+    def _storage_fits_path(self) -> Settings:
+        if self.database is None:
+            return self
+        lake = self.database.suffix == ".lake" or self.database.is_dir()
+        if lake != (self.storage == "ducklake"):
+            want = "a folder named *.lake" if self.storage == "ducklake" else "a DuckDB file, not a folder or *.lake"
+            raise ValueError(f"storage {self.storage} needs database to be {want}; got {self.database}")
+        return self
+
     @property
     def database_path(self) -> Path:
-        """The DuckDB file that users query."""
-        return self.database or self.warehouse_dir / "newsmon.duckdb"
+        """The warehouse users query: a DuckDB file, or a DuckLake folder."""
+        default = "newsmon.lake" if self.storage == "ducklake" else "newsmon.duckdb"
+        return self.database or self.warehouse_dir / default
 
     @property
     def archive_dir(self) -> Path:
@@ -169,7 +196,10 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = ".".join(str(part) for part in err["loc"]) or "?"
+            if not err["loc"]:  # a check across settings (model_validator): its message names them
+                problems.append(err["msg"].removeprefix("Value error, "))
+                continue
+            field = ".".join(str(part) for part in err["loc"])
             problems.append(f"{field} = {err.get('input')!r} (from {_source_of(field)}): {err['msg']}")
         raise ConfigError("bad setting " + "; ".join(problems)) from None
     except (ValueError, json.JSONDecodeError) as exc:  # pydantic-settings' SettingsError for undecodable env values

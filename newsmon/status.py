@@ -86,7 +86,7 @@ def warehouse_status(settings: Settings, runs: int = 10, api_url: str | None = N
     archive_bytes, archive_files = _tree_size(settings.archive_dir)
     status = Status(
         database=str(database),
-        database_bytes=database.stat().st_size if database.exists() else 0,
+        database_bytes=db.size_bytes(database),
         archive=str(settings.archive_dir),
         archive_bytes=archive_bytes,
         archive_files=archive_files,
@@ -94,7 +94,7 @@ def warehouse_status(settings: Settings, runs: int = 10, api_url: str | None = N
         window_days=WINDOW_DAYS,
     )
     entries = journal.journal_runs(journal.journal_events(journal.journal_path(database)), journal.pid_alive)
-    if not database.exists():
+    if not db.exists(database):
         status.notes.append(f"no warehouse at {database} yet: `newsmon run` creates it")
         status.runs = entries[:runs]
         return status

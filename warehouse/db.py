@@ -1,5 +1,9 @@
 """Apply the versioned schema and open the warehouse for one writer or many readers.
 
+Two storages behind one contract (`writer`, `reader`, `compact`, `exists`, `size_bytes`): a DuckDB
+file, below, or a DuckLake folder (`*.lake`, warehouse/lake.py; NEWSMON_STORAGE=ducklake), whose
+runs write only their own rows. The path says which.
+
 DuckDB allows one writing process per file and no readers beside it. So a run never
 writes the file users query: it copies it, writes the copy inside one transaction,
 checkpoints, and atomically renames the copy over the original. Readers keep working on
@@ -108,9 +112,38 @@ def writer_lock(database: Path) -> Iterator[None]:
             del _held[database]
 
 
+def _lake() -> Any:
+    from warehouse import lake  # lake.py builds on this module
+
+    return lake
+
+
+def exists(database: Path) -> bool:
+    """Whether a run has created the warehouse."""
+    return _lake().exists(database) if _lake().is_lake(database) else database.is_file()
+
+
+def size_bytes(database: Path) -> int:
+    """Bytes the warehouse takes on disk (0 if there is none yet)."""
+    if not exists(database):
+        return 0
+    return _lake().size_bytes(database) if _lake().is_lake(database) else database.stat().st_size
+
+
 @contextlib.contextmanager
-def writer(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a private copy of the warehouse, swapped in only if the block succeeds."""
+def writer(
+    database: Path, *, run_id: str | None = None, catalog: str | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection whose block is one transaction: the warehouse shows all of it or none of it.
+
+    A DuckDB file: a private copy, swapped in only if the block succeeds. A lake: one snapshot,
+    committed only if the block succeeds (`run_id` is its commit message; `catalog` is
+    NEWSMON_LAKE_CATALOG).
+    """
+    if _lake().is_lake(database):
+        with _lake().writer(database, run_id, catalog=catalog) as conn:
+            yield conn
+        return
     key = database.resolve()
     if key in _writing:  # one writer at a time, in this process too (the range lock is re-entrant, this is not)
         raise WarehouseBusyError(f"this process is already writing {database}")
@@ -177,7 +210,9 @@ def discard_unfinished() -> None:
 
 
 def reader(database: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; many can be open while a run writes its copy."""
+    """A read-only connection; many can be open while a run writes its copy (or its snapshot)."""
+    if _lake().is_lake(database):
+        return _lake().reader(database)
     if not database.exists():
         raise WarehouseMissingError(f"no warehouse at {database}: run `newsmon run` first")
     return duckdb.connect(str(database), read_only=True)
@@ -207,11 +242,18 @@ def _fsync_dir(path: Path) -> None:
 def compact(database: Path) -> tuple[int, int]:
     """Rewrite the warehouse without its free space (export + import); return bytes before and after.
 
+    A lake: `lake.maintain()` (merge small files, expire snapshots past 30 days, delete files
+    nothing refers to).
+
     DuckDB reuses freed blocks but never returns them, and CHECKPOINT/VACUUM do not shrink the
     file (docs/storage.md: 6.55 MB per 1k articles after 40 runs, 3.17 after this). Same rules
     as a run: under the writer lock, built beside the original, swapped in atomically; readers
     keep the old file until they reconnect; a kill leaves the warehouse as it was.
     """
+    if _lake().is_lake(database):
+        before = size_bytes(database)
+        _lake().maintain(database)
+        return before, size_bytes(database)
     if not database.exists():
         raise WarehouseMissingError(f"no warehouse at {database}: run `newsmon run` first")
     with writer_lock(database):

@@ -1,26 +1,31 @@
-"""PROTOTYPE (not wired into the pipeline): the warehouse as a DuckLake, with the contract of
-warehouse/db.py. See docs/storage.md for the measurements behind it.
+"""The warehouse as a DuckLake (NEWSMON_STORAGE=ducklake), with the contract of warehouse/db.py.
+docs/storage.md has the measurements behind it.
 
-A lake is a folder: `catalog.sqlite` (the DuckLake catalog, in SQLite's WAL mode) and `data/`
-(immutable Parquet files). A run writes only its own rows: `writer()` attaches the lake, opens
-one transaction and commits it as one DuckLake snapshot, so readers see the warehouse before
-the run or after it, never between, and are never locked out (`reader()` attaches read-only
-from any number of processes while a run writes). A run killed halfway leaves the catalog as
-it was; the Parquet files it had written are orphans that `maintain()` deletes (the run's files
-are fsynced before the commit names them). A lock file
-keeps two runs apart, as in warehouse/db.py.
+A lake is a folder named `*.lake`: `data/` (immutable Parquet files) and, by default, the DuckLake
+catalog `catalog.sqlite` (SQLite in WAL mode: one machine, several processes). With a PostgreSQL
+catalog (NEWSMON_LAKE_CATALOG=postgres:<libpq connection string>; credentials from libpq's
+environment or ~/.pgpass, never from settings) the folder holds `catalog.txt`, naming it, so
+every client of the folder finds the same catalog, from any machine that mounts the folder.
 
-Differences from warehouse/db.py that callers see:
+A run writes only its own rows: `writer()` attaches the lake, opens one transaction and commits
+it as one DuckLake snapshot (the run id is its commit message), so readers see the warehouse
+before the run or after it, never between, and are never locked out (`reader()` attaches
+read-only from any number of processes while a run writes). A run killed halfway leaves the
+catalog as it was; the Parquet files it had written are orphans that `maintain()` deletes (the
+run's files are fsynced before the commit names them). The same lock file as warehouse/db.py's
+keeps two runs apart on one machine; on several, DuckLake's own commit check refuses the second.
+
+Differences from a DuckDB file that callers see:
   * DuckLake has no PRIMARY KEY or UNIQUE constraints. The schema files are applied with their
-    key clauses removed (`lake_schema_sql`), so `insert or replace` / `on conflict` do not work:
-    loads must delete-then-insert (or MERGE INTO) on the key, and uniqueness becomes a check.
-  * The fts index cannot be stored in a DuckLake (its tables have a NULL-typed column); it
-    would live in a DuckDB file of its own beside the lake, rebuilt by each run.
+    key clauses removed (`lake_schema_sql`); loads delete-then-insert on the key, and
+    `key_violations()` checks the declared keys.
   * Data inlining is switched off: flushing inlined rows (and merging the files the flush made)
     gave concurrent readers wrong counts in docs/storage.md's measurements.
+  * Space comes back with `maintain()` (`newsmon compact`), not by rewriting a file.
 
-Extensions come from the registry packages `duckdb-extension-ducklake` and
-`duckdb-extension-sqlite-scanner` and are LOADed by path; nothing is downloaded.
+Extensions come from the registry packages `duckdb-extension-ducklake`,
+`duckdb-extension-sqlite-scanner` and `duckdb-extension-postgres-scanner` and are LOADed by path;
+nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -42,29 +47,75 @@ from warehouse import db
 from warehouse.db import WarehouseBusyError, WarehouseMissingError
 
 __all__ = [
+    "LakeCatalogError",
     "LakeExtensionMissingError",
     "WarehouseBusyError",
     "WarehouseMissingError",
     "apply_schema",
+    "catalog_of",
     "catalog_path",
+    "declared_keys",
+    "exists",
+    "is_lake",
+    "key_violations",
     "lake_schema_sql",
     "maintain",
     "reader",
+    "size_bytes",
     "snapshots",
     "writer",
 ]
 
 CATALOG = "catalog.sqlite"
+CATALOG_FILE = "catalog.txt"  # names a catalog that is not the folder's SQLite file
 DATA = "data"
+SUFFIX = ".lake"
 BUSY_TIMEOUT_MS = 30_000  # how long a catalog statement waits for another connection's commit
 
 
 class LakeExtensionMissingError(RuntimeError):
-    """The ducklake or sqlite_scanner extension binary for this DuckDB is not installed."""
+    """The ducklake extension or its catalog's scanner for this DuckDB is not installed."""
+
+
+class LakeCatalogError(ValueError):
+    """The catalog setting does not fit the lake (or is not one this module knows)."""
+
+
+def is_lake(path: Path) -> bool:
+    """A warehouse path that names a lake: a folder, or a path ending in `.lake` (created on the first run)."""
+    return path.suffix == SUFFIX or path.is_dir()
 
 
 def catalog_path(lake: Path) -> Path:
     return lake / CATALOG
+
+
+def catalog_of(lake: Path) -> str:
+    """The lake's DuckLake metadata catalog: `sqlite:<folder>/catalog.sqlite` or what catalog.txt names."""
+    named = lake / CATALOG_FILE
+    if named.is_file():
+        return named.read_text(encoding="utf-8").strip()
+    return f"sqlite:{catalog_path(lake)}"
+
+
+def exists(lake: Path) -> bool:
+    """Whether a run has created the lake (its catalog is there, or named)."""
+    return catalog_path(lake).exists() or (lake / CATALOG_FILE).is_file()
+
+
+def _record_catalog(lake: Path, catalog: str | None) -> None:
+    """Name a PostgreSQL catalog in the folder on the first run; refuse to switch catalogs later."""
+    if catalog in (None, "", "sqlite"):
+        if (lake / CATALOG_FILE).is_file():
+            raise LakeCatalogError(f"{lake} keeps its catalog in {catalog_of(lake)}; set NEWSMON_LAKE_CATALOG to it")
+        return
+    if not catalog.startswith("postgres:"):
+        raise LakeCatalogError(f"lake catalog {catalog!r}: use sqlite (the default) or postgres:<connection string>")
+    if exists(lake):
+        if catalog_of(lake) != catalog:
+            raise LakeCatalogError(f"{lake} keeps its catalog in {catalog_of(lake)}, not {catalog}")
+        return
+    (lake / CATALOG_FILE).write_text(catalog + "\n", encoding="utf-8")
 
 
 def extension_path(name: str) -> Path:
@@ -80,22 +131,27 @@ def extension_path(name: str) -> Path:
     return path
 
 
+def _sql_text(value: object) -> str:
+    """A value as the inside of a SQL string literal (LOAD and ATTACH take no parameters)."""
+    return str(value).replace("'", "''")
+
+
 def _connect(lake: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    catalog = catalog_of(lake)
+    scanner = "postgres_scanner" if catalog.startswith("postgres:") else "sqlite_scanner"
     conn = duckdb.connect()
     try:
         conn.execute("set autoinstall_known_extensions = false")
         conn.execute("set autoload_known_extensions = false")
-        for name in ("sqlite_scanner", "ducklake"):
-            literal = str(extension_path(name)).replace("'", "''")
-            conn.execute(f"load '{literal}'")  # LOAD takes no parameters; the path is our package's
-        catalog = str(catalog_path(lake)).replace("'", "''")
-        opts = ["meta_journal_mode 'WAL'", f"meta_busy_timeout {BUSY_TIMEOUT_MS}"]
-        if read_only:
-            opts.append("read_only")
-        else:
-            data = str(lake / DATA).replace("'", "''")
-            opts += [f"data_path '{data}/'", "data_inlining_row_limit 0"]
-        conn.execute(f"attach 'ducklake:sqlite:{catalog}' as lake ({', '.join(opts)})")
+        for name in (scanner, "ducklake"):
+            conn.execute(f"load '{_sql_text(extension_path(name))}'")
+        sqlite = scanner == "sqlite_scanner"
+        opts = ["meta_journal_mode 'WAL'", f"meta_busy_timeout {BUSY_TIMEOUT_MS}"] if sqlite else []
+        # The data folder is where this client finds it, not where the catalog first saw it: a lake
+        # moved, restored from a backup or mounted elsewhere on a second machine reads its own files.
+        opts += [f"data_path '{_sql_text(lake.resolve() / DATA)}/'", "override_data_path true"]
+        opts.append("read_only" if read_only else "data_inlining_row_limit 0")
+        conn.execute(f"attach 'ducklake:{_sql_text(catalog)}' as lake ({', '.join(opts)})")
         conn.execute("use lake")
     except BaseException:
         conn.close()
@@ -141,18 +197,20 @@ _writing: set[Path] = set()
 
 @contextlib.contextmanager
 def writer(
-    lake: Path, message: str | None = None, info: dict[str, Any] | None = None
+    lake: Path, message: str | None = None, info: dict[str, Any] | None = None, *, catalog: str | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose block is one transaction: committed as one snapshot if the block succeeds.
 
     `message` and `info` are stored with the snapshot (e.g. the run id), so a run can be
-    found again for time travel: `select * from articles at (version => n)`.
+    found again for time travel: `select * from articles at (version => n)`. `catalog` is
+    NEWSMON_LAKE_CATALOG, recorded in the folder on the first run.
     """
     key = lake.resolve()
     if key in _writing:
         raise WarehouseBusyError(f"this process is already writing {lake}")
-    (lake / DATA).mkdir(parents=True, exist_ok=True)
-    with db.writer_lock(catalog_path(lake)):
+    with db.writer_lock(lake):
+        (lake / DATA).mkdir(parents=True, exist_ok=True)
+        _record_catalog(lake, catalog)
         _writing.add(key)
         try:
             started = time.time()
@@ -200,7 +258,7 @@ def reader(lake: Path) -> duckdb.DuckDBPyConnection:
     Each statement sees the latest snapshot committed when it starts; a transaction
     (`begin` ... `commit`) sees one snapshot throughout.
     """
-    if not catalog_path(lake).exists():
+    if not exists(lake):
         raise WarehouseMissingError(f"no warehouse at {lake}: run `newsmon run` first")
     return _connect(lake, read_only=True)
 
@@ -222,10 +280,10 @@ def maintain(lake: Path, *, keep_snapshots_days: int = 30, grace_minutes: int = 
     have been unreferenced for `grace_minutes`, so a reader still scanning them is not cut off;
     time travel reaches back `keep_snapshots_days`.
     """
-    if not catalog_path(lake).exists():
-        raise WarehouseMissingError(f"no warehouse at {lake}")
+    if not exists(lake):
+        raise WarehouseMissingError(f"no warehouse at {lake}: run `newsmon run` first")
     counts: dict[str, int] = {}
-    with db.writer_lock(catalog_path(lake)):
+    with db.writer_lock(lake):
         conn = _connect(lake, read_only=False)
         try:
             steps = {
@@ -249,3 +307,36 @@ def maintain(lake: Path, *, keep_snapshots_days: int = 30, grace_minutes: int = 
         finally:
             conn.close()
     return counts
+
+
+def declared_keys() -> dict[str, list[str]]:
+    """Each table's PRIMARY KEY as the schema files declare it (the lake stores them without)."""
+    conn = duckdb.connect()
+    try:
+        db.apply_schema(conn)
+        rows = conn.execute(
+            "select table_name, constraint_column_names from duckdb_constraints()"
+            " where constraint_type = 'PRIMARY KEY' and table_name <> 'schema_versions' order by table_name"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {table: list(columns) for table, columns in rows}
+
+
+def key_violations(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Keys held by more than one row, per table (none expected: loads delete-then-insert on the key).
+
+    Reads every table whole, so it is a check for `maintain()` and the tests, not for every run.
+    """
+    found = {}
+    for table, columns in declared_keys().items():
+        cols = ", ".join(f'"{c}"' for c in columns)
+        row = conn.execute(f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)")
+        if count := row.fetchone()[0]:
+            found[table] = count
+    return found
+
+
+def size_bytes(lake: Path) -> int:
+    """Bytes of the lake folder (data files and, if there, the SQLite catalog)."""
+    return sum(p.stat().st_size for p in lake.rglob("*") if p.is_file())
