@@ -124,7 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     sm.add_argument("--day", type=_day, required=True)
     sm.add_argument("--json", action="store_true")
 
-    sub.add_parser("compact", help="rewrite the warehouse file without its free space (readers keep working)")
+    sub.add_parser("compact", help="give the warehouse's free space back: the file rewritten, or a lake's maintenance")
+
+    cv = sub.add_parser("convert", help="copy the warehouse file into a new DuckLake folder (the file is kept)")
+    cv.add_argument("--to", dest="target", type=Path, required=True, help="the new lake, a path ending in .lake")
 
     st = sub.add_parser("status", help="last runs, next scheduled run, sizes, quiet sources, quarantine")
     st.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
@@ -594,7 +597,24 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_WRITERS = ("run", "fetch", "backfill", "compact")
+_WRITERS = ("run", "fetch", "backfill", "compact", "convert")
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    from warehouse import lake
+
+    settings = _settings()
+    source, target = settings.database_path, args.target
+    if lake.is_lake(source):
+        raise UsageError(f"{source} is already a lake; convert copies a DuckDB-file warehouse into one")
+    if target.suffix != lake.SUFFIX:
+        raise UsageError(f"--to {target}: a lake is a folder whose name ends in .lake")
+    copied = lake.convert_file(source, target, catalog=settings.lake_catalog)
+    print(
+        f"newsmon convert: {source} -> {target}: {len(copied)} tables, {sum(copied.values())} rows;"
+        f" use it with NEWSMON_STORAGE=ducklake NEWSMON_DATABASE={target} (the file is kept)"
+    )
+    return EXIT_OK
 
 
 def _cmd_compact(args: argparse.Namespace) -> int:
@@ -614,6 +634,7 @@ _COMMANDS = {
     "summary": _cmd_summary,
     "status": _cmd_status,
     "compact": _cmd_compact,
+    "convert": _cmd_convert,
     "serve": _cmd_serve,
     "search": _cmd_search,
     "export": _cmd_export,

@@ -54,6 +54,7 @@ __all__ = [
     "apply_schema",
     "catalog_of",
     "catalog_path",
+    "convert_file",
     "declared_keys",
     "exists",
     "is_lake",
@@ -68,6 +69,7 @@ __all__ = [
 
 CATALOG = "catalog.sqlite"
 CATALOG_FILE = "catalog.txt"  # names a catalog that is not the folder's SQLite file
+COMMITTED = "committed"  # written after the first run's commit: the lake holds a warehouse
 DATA = "data"
 SUFFIX = ".lake"
 BUSY_TIMEOUT_MS = 30_000  # how long a catalog statement waits for another connection's commit
@@ -99,23 +101,21 @@ def catalog_of(lake: Path) -> str:
 
 
 def exists(lake: Path) -> bool:
-    """Whether a run has created the lake (its catalog is there, or named)."""
-    return catalog_path(lake).exists() or (lake / CATALOG_FILE).is_file()
+    """Whether a run has committed to the lake (a catalog alone may be what a failed first run left)."""
+    return (lake / COMMITTED).is_file()
 
 
 def _record_catalog(lake: Path, catalog: str | None) -> None:
     """Name a PostgreSQL catalog in the folder on the first run; refuse to switch catalogs later."""
-    if catalog in (None, "", "sqlite"):
-        if (lake / CATALOG_FILE).is_file():
-            raise LakeCatalogError(f"{lake} keeps its catalog in {catalog_of(lake)}; set NEWSMON_LAKE_CATALOG to it")
-        return
-    if not catalog.startswith("postgres:"):
+    named = (lake / CATALOG_FILE).read_text(encoding="utf-8").strip() if (lake / CATALOG_FILE).is_file() else None
+    wanted = None if catalog in (None, "", "sqlite") else catalog
+    if wanted is not None and not wanted.startswith("postgres:"):
         raise LakeCatalogError(f"lake catalog {catalog!r}: use sqlite (the default) or postgres:<connection string>")
-    if exists(lake):
-        if catalog_of(lake) != catalog:
-            raise LakeCatalogError(f"{lake} keeps its catalog in {catalog_of(lake)}, not {catalog}")
+    if named == wanted:
         return
-    (lake / CATALOG_FILE).write_text(catalog + "\n", encoding="utf-8")
+    if named is not None or exists(lake):
+        raise LakeCatalogError(f"{lake} keeps its catalog in {catalog_of(lake)}; set NEWSMON_LAKE_CATALOG to that")
+    (lake / CATALOG_FILE).write_text(f"{wanted}\n", encoding="utf-8")
 
 
 def extension_path(name: str) -> Path:
@@ -226,6 +226,7 @@ def writer(
                 yield conn
                 _fsync_new_files(lake / DATA, started)  # DuckDB closes Parquet files without fsync
                 conn.execute("commit")
+                (lake / COMMITTED).touch()
             except BaseException:
                 with contextlib.suppress(Exception):
                     conn.execute("rollback")
@@ -340,3 +341,31 @@ def key_violations(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def size_bytes(lake: Path) -> int:
     """Bytes of the lake folder (data files and, if there, the SQLite catalog)."""
     return sum(p.stat().st_size for p in lake.rglob("*") if p.is_file())
+
+
+def convert_file(source: Path, lake: Path, *, catalog: str | None = None) -> dict[str, int]:
+    """Copy a DuckDB-file warehouse into a new lake, as one snapshot; return rows per table.
+
+    Under the file's writer lock, so no run changes it meanwhile; the file is left as it was.
+    """
+    if exists(lake):
+        raise LakeCatalogError(f"{lake} is already a warehouse; convert into a new *.lake path")
+    if not source.is_file():
+        raise WarehouseMissingError(f"no warehouse file at {source}")
+    copied = {}
+    with db.writer_lock(source), writer(lake, f"converted from {source}", catalog=catalog) as conn:
+        conn.execute(f"attach '{_sql_text(source.resolve())}' as old (read_only)")
+        tables = conn.execute(
+            "select table_name from duckdb_tables() where database_name = 'old' and schema_name = 'main'"
+            " and table_name <> 'schema_versions' order by table_name"
+        ).fetchall()
+        in_lake = conn.execute("select table_name from duckdb_tables() where database_name = 'lake'").fetchall()
+        known = {t for (t,) in in_lake}
+        for (table,) in tables:
+            if table in known:
+                conn.execute(f'delete from lake.main."{table}"')  # rows the schema files seed
+                conn.execute(f'insert into lake.main."{table}" by name select * from old.main."{table}"')
+            else:  # a table the schema files no longer make: kept as it is
+                conn.execute(f'create table lake.main."{table}" as select * from old.main."{table}"')
+            copied[table] = conn.execute(f'select count(*) from lake.main."{table}"').fetchone()[0]
+    return copied

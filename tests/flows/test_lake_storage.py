@@ -171,3 +171,15 @@ def test_a_postgresql_catalog_on_a_real_server(prefect_harness, lake_days: Path,
         # The folder names its catalog: a setting that says otherwise is refused, not followed.
         with pytest.raises(lake.LakeCatalogError), db.writer(database, catalog="sqlite"):
             pass
+
+
+def test_convert_copies_a_file_warehouse_into_a_lake(sample_days_run, tmp_path: Path, monkeypatch) -> None:
+    from newsmon.cli import main
+
+    on_file, _ = sample_days_run
+    monkeypatch.setenv("NEWSMON_DATABASE", str(on_file / "newsmon.duckdb"))
+    target = tmp_path / "moved.lake"
+    assert main(["convert", "--to", str(target)]) == 0
+    assert _rows(target) == _rows(on_file / "newsmon.duckdb")  # seeded tables (stopwords) not doubled
+    assert main(["convert", "--to", str(target)]) == 1  # never over an existing lake
+    assert main(["convert", "--to", str(tmp_path / "x.duckdb")]) == 2  # a usage mistake: one line
