@@ -4,11 +4,14 @@ interleaved over a few rounds; prints CPU and wall ratios against the empty ware
 per-stage CPU breakdown, bytes of the DB file per 1k articles and peak RSS. Asserts nothing.
 
     .venv/bin/python bench/bench_incremental.py [--sizes 0,10000,100000] [--rounds 3]
-        [--per-day 250] [--keep DIR] [--rebuild] [--tree NAME=PATH ...] [--save FILE]
+        [--per-day 250] [--keep DIR] [--rebuild] [--tree NAME=PATH ...] [--storage file,ducklake]
+        [--save FILE]
 
 `--tree before=/copy/a --tree after=/copy/b` runs two copies of the code in alternating order
 within each round (same warehouses, same machine state) and prints their CPU ratio and
 whether the day's rows (stories, duplicates, events, mentions, quarantine) are identical.
+`--storage file,ducklake` runs each tree on both storages (NAME on a DuckDB file, NAME-lake on a
+DuckLake made from the same prepared history by `newsmon convert`), interleaved the same way.
 
 Everything is synthetic and made here, deterministic from a seed: invented outlets, towns,
 people, organisations and countries; stories of ten kinds (strikes, floods, elections, talks
@@ -1067,8 +1070,8 @@ class _Timers:
         original = db_module.writer
 
         @contextlib.contextmanager
-        def writer(database: Path) -> Iterator[Any]:
-            manager = original(database)
+        def writer(database: Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            manager = original(database, *args, **kwargs)
             with self.region("db: copy + open"):
                 conn = manager.__enter__()
             try:
@@ -1129,10 +1132,10 @@ def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
     with timers.region("flow (the rest)"):
         summary = daily(day=BENCH_DAY, inbox=str(inbox))
     cpu, wall = timers.cpu() - cpu0, time.perf_counter() - wall0
-    database = warehouse / "newsmon.duckdb"
-    import duckdb
+    from newsmon.settings import Settings
 
-    con = duckdb.connect(str(database), read_only=True)
+    database = Settings().database_path  # a DuckDB file, or a lake with NEWSMON_STORAGE=ducklake
+    con = db.reader(database)
     articles = con.execute("select count(*) from articles").fetchone()[0]
     day_rows = {
         t: con.execute(f"select count(*) from {t} where day = ?", [BENCH_DAY]).fetchone()[0]
@@ -1170,7 +1173,7 @@ def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
                 "day_rows": day_rows,
                 "digest": digest,
                 "quarantined": summary.totals.quarantined,
-                "db_bytes": database.stat().st_size,
+                "db_bytes": db.size_bytes(database) if hasattr(db, "size_bytes") else database.stat().st_size,
                 "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "children_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
@@ -1238,6 +1241,14 @@ def _prepared(built: dict[int, Path], trees: dict[str, Path], env: dict[str, str
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
+            if _storage(name) == "ducklake":
+                subprocess.run(
+                    [sys.executable, __file__, "--to-lake", str(target)],
+                    env={**env, "NEWSMON_BENCH_TREE": str(tree)},
+                    cwd=tree,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
             print(f"history {size}: prepared for {name} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
             prepared[name][size] = target
     return prepared
@@ -1278,10 +1289,28 @@ def _copy_warehouse(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
     if (source / "newsmon.duckdb").exists():
         shutil.copy2(source / "newsmon.duckdb", target / "newsmon.duckdb")
+    if (source / "newsmon.lake").exists():  # its Parquet files are never changed in place: hard links
+        shutil.copytree(source / "newsmon.lake", target / "newsmon.lake", copy_function=_link_or_copy)
     if (source / "raw").exists():
         shutil.copytree(source / "raw", target / "raw", copy_function=os.link)
     if (source / "reports").exists():
         shutil.copytree(source / "reports", target / "reports")
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard-link immutable Parquet files; copy the rest (the SQLite catalog changes in place)."""
+    if source.endswith(".parquet"):
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
+def to_lake(warehouse: Path) -> None:
+    """Convert a prepared history into a lake with this tree's code (`newsmon convert`), the file removed."""
+    from warehouse import lake
+
+    lake.convert_file(warehouse / "newsmon.duckdb", warehouse / "newsmon.lake")
+    (warehouse / "newsmon.duckdb").unlink()
 
 
 def _children_cpu() -> float:
@@ -1297,7 +1326,7 @@ def _measured_run(warehouse: Path, inbox: Path, env: dict[str, str], tree: Path)
     with log.open("w") as fh:
         done = subprocess.run(
             [sys.executable, __file__, "--one-run", str(warehouse), str(inbox), str(out)],
-            env={**env, "NEWSMON_BENCH_TREE": str(tree)},
+            env={**env, "NEWSMON_BENCH_TREE": str(tree), "NEWSMON_STORAGE": _storage(warehouse.name)},
             cwd=tree,
             stdout=fh,
             stderr=subprocess.STDOUT,
@@ -1368,15 +1397,24 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def _trees(specs: list[str]) -> dict[str, Path]:
-    if not specs:
-        return {"this": ROOT}
+LAKE_SUFFIX = "-lake"  # a variant name ending so runs its tree's code on a DuckLake warehouse
+
+
+def _storage(name: str) -> str:
+    return "ducklake" if name.endswith(LAKE_SUFFIX) else "file"
+
+
+def _trees(specs: list[str], storages: list[str]) -> dict[str, Path]:
+    """Variant name -> checkout: each tree once per storage (`NAME` on a file, `NAME-lake` on a lake)."""
     trees = {}
-    for spec in specs:
+    for spec in specs or [f"this={ROOT}"]:
         name, _, path = spec.partition("=")
         if not path or not (Path(path) / "flows" / "daily.py").exists():
             sys.exit(f"--tree {spec}: expected NAME=PATH of a newsmon checkout")
-        trees[name] = Path(path).resolve()
+        for storage in storages:
+            if storage not in ("file", "ducklake"):
+                sys.exit(f"--storage {storage}: expected file or ducklake")
+            trees[name + (LAKE_SUFFIX if storage == "ducklake" else "")] = Path(path).resolve()
     return trees
 
 
@@ -1394,7 +1432,13 @@ def main() -> None:
         metavar="NAME=PATH",
         help="measure this copy of the code (repeat: the trees alternate within each round)",
     )
+    ap.add_argument(
+        "--storage",
+        default="file",
+        help="file, ducklake or file,ducklake: each tree on each storage (NAME and NAME-lake), interleaved",
+    )
     ap.add_argument("--save", type=Path, help="write every run's figures to this JSON file")
+    ap.add_argument("--to-lake", type=Path, metavar="WAREHOUSE", help=argparse.SUPPRESS)
     ap.add_argument("--one-run", nargs=3, type=Path, metavar=("WAREHOUSE", "INBOX", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--publish-history", type=Path, metavar="WAREHOUSE", help=argparse.SUPPRESS)
     ap.add_argument("--prepare", type=Path, metavar="WAREHOUSE", help=argparse.SUPPRESS)
@@ -1408,7 +1452,10 @@ def main() -> None:
     if args.prepare:
         prepare(args.prepare)
         return
-    trees = _trees(args.tree)
+    if args.to_lake:
+        to_lake(args.to_lake)
+        return
+    trees = _trees(args.tree, args.storage.split(","))
     sizes = sorted({int(s) for s in args.sizes.split(",")} | {0})
     built = {}
     for size in sizes:
