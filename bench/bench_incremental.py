@@ -731,6 +731,18 @@ def _mentions(piece: Piece, article_id: str) -> list[Any]:
     return out
 
 
+
+def _insert_new(conn: Any, table: str, source: str) -> None:
+    """Rows of `source` into `table`, but none already there: `insert or ignore` where the table has a
+    key, distinct rows where it has none (schema 095 dropped the growing tables' key indexes)."""
+    keyed = conn.execute(
+        "select count(*) from duckdb_constraints() where table_name = ? and constraint_type = 'PRIMARY KEY'", [table]
+    ).fetchone()[0]
+    if keyed:
+        conn.execute(f"insert or ignore into {table} select * from {source}")
+    else:
+        conn.execute(f"insert into {table} select distinct * from {source}")
+
 class HistoryWriter:
     """Turns generated days into rows of the warehouse's tables, a batch of days at a time."""
 
@@ -853,7 +865,7 @@ class HistoryWriter:
             frame = pd.DataFrame(rows)
             cols = [r[0] for r in self.conn.execute(f"describe {table}").fetchall()]
             self.conn.register("_rows", frame.reindex(columns=cols))  # columns added since: null
-            self.conn.execute(f"insert or ignore into {table} select * from _rows")
+            _insert_new(self.conn, table, "_rows")
             self.conn.unregister("_rows")
         self.rows = defaultdict(list)
 
@@ -889,7 +901,7 @@ class HistoryWriter:
             columns=["alias", "entity_id", "learned_from", "how"],
         )
         conn.register("_aliases", aliases)
-        conn.execute("insert or ignore into entity_aliases select * from _aliases")
+        _insert_new(conn, "entity_aliases", "_aliases")
         conn.unregister("_aliases")
         conn.execute(
             """
