@@ -181,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsmon: interrupted; the warehouse is unchanged by the unfinished run", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output went away (`newsmon sql ... | head`): not a failure
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 141
     except Exception as exc:
         from warehouse.db import WarehouseBusyError
         from warehouse.journal import reason_of

@@ -72,6 +72,22 @@ def test_sql_reports_bad_queries_and_a_missing_warehouse(small_warehouse, tmp_pa
     assert missing.returncode == 1 and "newsmon run" in missing.stderr
 
 
+def test_output_cut_short_by_its_reader_is_not_a_failure(small_warehouse):
+    """`newsmon sql ... | head -1`: no 'failed: BrokenPipeError' line, the shell's usual 141."""
+    import os
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsmon.cli", "sql", "select * from range(200000)", "--csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NEWSMON_WAREHOUSE_DIR": str(small_warehouse)},
+    )
+    assert proc.stdout.readline().strip() == b"range"
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr.read() == b""
+
+
 def test_missing_summary_and_bad_arguments_are_explained(tmp_path):
     out = _newsmon("summary", "--day", "2026-03-04", env_dir=tmp_path)
     assert out.returncode == 1 and "no summary" in out.stderr
