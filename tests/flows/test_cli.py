@@ -104,3 +104,28 @@ def test_served_deployment_runs_daily_on_the_cron_schedule(prefect_harness, tmp_
     assert deployment.name == "newsmon-daily"
     assert [s.schedule.cron for s in deployment.schedules] == ["30 5 * * *"]
     assert deployment.parameters == {"inbox": str(tmp_path)}
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"NEWSMON_STORAGE": "ducklake", "NEWSMON_DATABASE": "w.duckdb"}, "needs database to be a folder named *.lake"),
+        ({"NEWSMON_DATABASE": "w.lake"}, "storage file needs database to be a DuckDB file"),
+        ({"NEWSMON_STORAGE": "ducklake", "NEWSMON_LAKE_CATALOG": "mysql:x"}, "use sqlite or postgres:"),
+        ({"NEWSMON_STORAGE": "lake"}, "storage"),
+    ],
+)
+def test_a_storage_setting_that_does_not_fit_is_one_line(tmp_path, env, said):
+    import os
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "newsmon.cli", "status"],
+        capture_output=True,
+        text=True,
+        env={**base, "NEWSMON_WAREHOUSE_DIR": str(tmp_path), **env},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
