@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import duckdb
 from pydantic import BaseModel
 
 from flows.archive import archive_bytes, archive_head, archived_bytes
-from flows.store import upsert_document, upsert_inbox_file, upsert_quarantine
+from flows.store import InboxFileRow, upsert_documents, upsert_inbox_files, upsert_quarantine
 from newsmon.models import Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from transforms.display import shown_name
@@ -78,10 +78,14 @@ class _Archived:
 
 @dataclass
 class _Known:
-    """What the warehouse held before this load about the day's paths and bytes (kept current as files are recorded)."""
+    """What the warehouse held before this load about the day's paths and bytes (kept current as files are
+    recorded), and the rows the load writes at its end: one statement per table, not two per file (each
+    delete a scan of a history-sized table, and on a DuckLake a Parquet file per insert)."""
 
     seen_before: set[tuple[str, str]]  # (source_path, doc_id) delivered on another day
     documents: dict[str, dict]  # doc_id -> where its bytes were first loaded from
+    new_documents: list[Document] = field(default_factory=list)
+    inbox_files: list[InboxFileRow] = field(default_factory=list)
 
 
 def scanned_entries(inbox: Path, day: date) -> tuple[list[InboxEntry], list[Verdict]]:
@@ -222,6 +226,8 @@ def load_inbox(conn: duckdb.DuckDBPyConnection, settings: Settings, inbox: Path,
         report.loaded += outcome == "loaded"
         report.seen_before += outcome == "seen_before"
         report.duplicates += outcome == "duplicate"
+    upsert_documents(conn, known.new_documents)
+    upsert_inbox_files(conn, known.inbox_files)
     upsert_quarantine(conn, problems)
     log.info(
         "inbox %s, %s: %d files, %d new, %d seen before, %d duplicates, %d skipped, %d refused",
@@ -274,7 +280,7 @@ def _loaded(
         return "seen_before"
     original = known.documents.get(doc_id)
     if original is not None and original["source_path"] != rel:  # the same bytes, archived from another path
-        upsert_inbox_file(conn, rel, doc_id, day, "duplicate", name_hex)
+        known.inbox_files.append(InboxFileRow(rel, doc_id, day, "duplicate", name_hex))
         problems.append(
             QuarantineRecord(
                 day=day,
@@ -308,9 +314,9 @@ def _loaded(
         source_hint=source_hint(rel),
         meta=meta,
     )
-    upsert_document(conn, doc, known_absent=original is None)  # `known` holds every row of these doc_ids
+    known.new_documents.append(doc)
     known.documents[doc_id] = {"source_path": rel, "arrival_day": day}
-    upsert_inbox_file(conn, rel, doc_id, day, "loaded", name_hex)
+    known.inbox_files.append(InboxFileRow(rel, doc_id, day, "loaded", name_hex))
     if sidecar_problems:
         problems.append(
             QuarantineRecord(

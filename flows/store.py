@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -72,16 +73,35 @@ def _document_row(doc: Document) -> list[Any]:
     ]
 
 
-def upsert_inbox_file(
-    conn: duckdb.DuckDBPyConnection, rel: str, doc_id: str, day: date, outcome: str, name_bytes_hex: str | None = None
-) -> None:
-    """Record which inbox path delivered which bytes on which day (and the name's raw bytes if not UTF-8)."""
-    # Key (source_path, doc_id), kept here, not by an index (schema 095).
-    conn.execute("delete from inbox_files where source_path = ? and doc_id = ?", [rel, doc_id])
-    conn.execute(
-        "insert into inbox_files (source_path, doc_id, day, outcome, name_bytes_hex) values (?, ?, ?, ?, ?)",
-        [rel, doc_id, day, outcome, name_bytes_hex],
-    )
+class InboxFileRow(NamedTuple):
+    """Which inbox path delivered which bytes on which day (and the name's raw bytes if not UTF-8)."""
+
+    source_path: str
+    doc_id: str
+    day: date
+    outcome: str
+    name_bytes_hex: str | None = None
+
+
+def upsert_inbox_files(conn: duckdb.DuckDBPyConnection, rows: list[InboxFileRow]) -> None:
+    """Insert or replace inbox file rows in one delete and one insert (key: source_path, doc_id, kept here,
+    not by an index: schema 095; a later row for a key wins)."""
+    if not rows:
+        return
+    latest = {(r.source_path, r.doc_id): r for r in rows}
+    frame = pd.DataFrame(list(latest.values()), columns=list(InboxFileRow._fields)).astype({"name_bytes_hex": "object"})
+    conn.register("_new_inbox_files", frame)
+    try:
+        conn.execute(
+            "delete from inbox_files where (source_path, doc_id) in"
+            " (select (source_path, doc_id) from _new_inbox_files)"
+        )
+        conn.execute(
+            "insert into inbox_files (source_path, doc_id, day, outcome, name_bytes_hex)"
+            " select source_path, doc_id, day, outcome, name_bytes_hex from _new_inbox_files"
+        )
+    finally:
+        conn.unregister("_new_inbox_files")
 
 
 def upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[QuarantineRecord]) -> None:
@@ -110,6 +130,22 @@ def upsert_quarantine(conn: duckdb.DuckDBPyConnection, records: list[QuarantineR
         )
     finally:
         conn.unregister("_new_quarantine")
+
+
+def insert_values(
+    conn: duckdb.DuckDBPyConnection, into: str, rows: Sequence[Sequence[Any]], *, chunk: int = 500
+) -> None:
+    """`insert into <into> values (...)` for many rows in a few statements, with executemany's binding.
+
+    DuckDB's executemany runs one INSERT per row, and on a DuckLake each INSERT statement writes a
+    Parquet file of its own (docs/storage.md): a day's hundred stories made a hundred files.
+    """
+    if not rows:
+        return
+    marks = "(" + ", ".join("?" for _ in rows[0]) + ")"
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        conn.execute(f"insert into {into} values " + ", ".join([marks] * len(part)), [v for row in part for v in row])
 
 
 def json_dumps(value: Any) -> str:

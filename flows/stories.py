@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from expectations import validate_frame
-from flows.store import upsert_quarantine
+from flows.store import insert_values, upsert_quarantine
 from newsmon.models import QuarantineRecord
 from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates
 from transforms.embeddings import text_embeddings
@@ -86,10 +86,7 @@ def run_stories(
     conn.execute("delete from story_articles where day = ?", [day])
     _insert_duplicates(conn, found, {d.article_id: d.day for d in todo})
     if members:
-        conn.executemany(
-            "insert into story_articles values (?, ?, ?, ?)",
-            [[m.article_id, m.story_id, m.day, m.similarity] for m in members],
-        )
+        insert_values(conn, "story_articles", [[m.article_id, m.story_id, m.day, m.similarity] for m in members])
     _store_terms(conn, day, todo)
     touched = before | {m.story_id for m in members}
     stories = _refreshed_stories(conn, articles, sorted(touched))
@@ -252,8 +249,9 @@ def _open_stories(articles: _Articles, rows: list[dict[str, Any]]) -> list[OpenS
 
 def _insert_duplicates(conn: duckdb.DuckDBPyConnection, found: list[Duplicate], days: dict[str, date]) -> None:
     if found:
-        conn.executemany(
-            "insert into article_duplicates values (?, ?, ?, ?, ?)",
+        insert_values(
+            conn,
+            "article_duplicates",
             [[d.article_id, d.duplicate_of, d.kind, d.score, days[d.article_id]] for d in found],
         )
 
@@ -273,8 +271,9 @@ def _refreshed_stories(conn: duckdb.DuckDBPyConnection, articles: _Articles, sto
     names = _entity_names(conn, {n for docs in grouped.values() for d in docs for n in d.names})
     stories = [story(k, v, dup_of, names) for k, v in sorted(grouped.items())]
     if stories:
-        conn.executemany(
-            "insert into stories values (?, ?, ?, ?, ?, ?, ?, ?)",
+        insert_values(
+            conn,
+            "stories",
             [
                 [
                     s.story_id,

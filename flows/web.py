@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from flows.archive import archive_path, archived_bytes
 from flows.fetching import Fetcher, FetchLimits, FetchResult, FetchState, FetchTarget, fetch_many
 from flows.progress import progress_bar
-from flows.store import upsert_document
+from flows.store import insert_values, upsert_document
 from newsmon.models import Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from newsmon.sources import FeedSource, SitemapSource, Source, SourcesConfig, UrlListSource
@@ -611,14 +611,13 @@ def _write_fetches(conn: duckdb.DuckDBPyConnection, day: date, results: list[Fet
         rows[result.canonical_url] = result  # one row per URL and day: the last attempt
     attempted = [r for r in rows.values() if r.error_kind != "too_soon"]
     skipped = [r for r in rows.values() if r.error_kind == "too_soon"]
-    columns = ", ".join(_FETCH_COLUMNS)
-    marks = ", ".join("?" for _ in _FETCH_COLUMNS)
+    into = f"fetches ({', '.join(_FETCH_COLUMNS)})"
     if attempted:
         conn.execute(
             "delete from fetches where day = ? and canonical_url in (select unnest(?::varchar[]))",
             [day, [r.canonical_url for r in attempted]],
         )
-        conn.executemany(f"insert into fetches ({columns}) values ({marks})", [_fetch_row(r) for r in attempted])
+        insert_values(conn, into, [_fetch_row(r) for r in attempted])
     if skipped:  # only where the day has no row for the URL yet (the key is not an index: schema 095)
         have = {
             row[0]
@@ -628,8 +627,7 @@ def _write_fetches(conn: duckdb.DuckDBPyConnection, day: date, results: list[Fet
             ).fetchall()
         }
         fresh = [_fetch_row(r) for r in skipped if r.canonical_url not in have]
-        if fresh:
-            conn.executemany(f"insert into fetches ({columns}) values ({marks})", fresh)
+        insert_values(conn, into, fresh)
     return len(rows)
 
 
@@ -652,7 +650,4 @@ def _write_states(conn: duckdb.DuckDBPyConnection, states: Iterable[FetchState])
             "delete from fetch_state where canonical_url in (select unnest(?::varchar[]))",
             [[r[0] for r in rows]],
         )
-        conn.executemany(
-            f"insert into fetch_state ({', '.join(_STATE_COLUMNS)}) values ({', '.join('?' for _ in _STATE_COLUMNS)})",
-            rows,
-        )
+        insert_values(conn, f"fetch_state ({', '.join(_STATE_COLUMNS)})", rows)

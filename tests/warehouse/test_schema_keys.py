@@ -65,7 +65,7 @@ def test_a_warehouse_from_before_095_keeps_its_rows_and_columns(tmp_path):
 
 
 def test_the_writers_replace_a_documents_row_instead_of_adding_one(tmp_path):
-    from flows.store import upsert_document, upsert_inbox_file
+    from flows.store import InboxFileRow, upsert_document, upsert_inbox_files
     from newsmon.models import Document
 
     with db.writer(tmp_path / "w.duckdb") as conn:
@@ -81,7 +81,9 @@ def test_the_writers_replace_a_documents_row_instead_of_adding_one(tmp_path):
         )
         upsert_document(conn, doc)
         upsert_document(conn, doc.model_copy(update={"size_bytes": 11}))
-        upsert_inbox_file(conn, "inbox/a.txt", "d1", doc.arrival_day, "loaded")
-        upsert_inbox_file(conn, "inbox/a.txt", "d1", doc.arrival_day, "seen")
+        upsert_inbox_files(conn, [InboxFileRow("inbox/a.txt", "d1", doc.arrival_day, "loaded")])
+        upsert_inbox_files(conn, [InboxFileRow("inbox/a.txt", "d1", doc.arrival_day, "seen")])
+        # In one call too: the later row for a key wins.
+        upsert_inbox_files(conn, [InboxFileRow("inbox/a.txt", "d1", doc.arrival_day, x) for x in ("a", "b")])
         assert conn.execute("select size_bytes from documents").fetchall() == [(11,)]
-        assert conn.execute("select outcome from inbox_files").fetchall() == [("seen",)]
+        assert conn.execute("select outcome from inbox_files").fetchall() == [("b",)]
