@@ -219,8 +219,13 @@ def reader(database: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _remove_db(path: Path) -> None:
+    """A database file, its WAL and its spill folder (DuckDB's default temp_directory, `<file>.tmp`)."""
+    if path.is_dir():  # a spill folder reached by name (a killed run's `.next-<pid>.tmp`)
+        shutil.rmtree(path, ignore_errors=True)
+        return
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:

@@ -247,6 +247,23 @@ def test_a_killed_run_leaves_the_warehouse_as_it_was(tmp_path, name):
     assert not list(tmp_path.glob("w.duckdb.next-*"))
 
 
+def test_a_killed_runs_spill_folder_does_not_stop_the_next_run(tmp_path):
+    """DuckDB spills a big transaction to `<file>.tmp`: for a run's copy, `newsmon.duckdb.next-<pid>.tmp`,
+    a folder among the files a killed run leaves and the next writer removes."""
+    from warehouse import db
+
+    database = tmp_path / "w.duckdb"
+    with db.writer(database):
+        pass
+    spill = tmp_path / "w.duckdb.next-99999.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"x" * 100)
+    (tmp_path / "w.duckdb.next-99999").write_bytes(b"stale copy")
+    with db.writer(database) as con:
+        con.execute("insert into quarantine values ('2026-03-02', 'load', 'y', 'check', null, 'why', null)")
+    assert not list(tmp_path.glob("w.duckdb.next-*"))
+
+
 @pytest.mark.parametrize("name", STORAGES)
 def test_readers_work_while_a_run_writes(tmp_path, name):
     from warehouse import db
