@@ -30,6 +30,7 @@ from flows.events import EventsReport, run_events
 from flows.extraction import Job, Result, extracted_documents
 from flows.inbox import LoadReport
 from flows.inbox import load_inbox as read_inbox
+from flows.memory import release_memory
 from flows.notify import notify_run_problem, notify_run_summary
 from flows.progress import progress_bar
 from flows.publish import publish_feed
@@ -518,12 +519,19 @@ def _rss_mb() -> int:
 
 
 def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, Any]:
-    """Every stage after loading, in order, for one day; their reports for the run log."""
+    """Every stage after loading, in order, for one day; their reports for the run log.
+
+    What a stage freed goes back to the system before the next starts (flows/memory.py).
+    """
     processed = process_day(conn, settings, day)
     _unify_source_names(conn)
+    release_memory()
     entities = entities_stage(conn, settings, day)
+    release_memory()
     stories = stories_stage(conn, settings, day)
+    release_memory()
     events = events_stage(conn, settings, day)
+    release_memory()
     log.debug("%s: all stages done, rss %d MB", day, _rss_mb())
     return {
         "events": events.model_dump(mode="json", exclude={"quarantined"}),
@@ -602,7 +610,8 @@ def republish_missing(settings: Settings) -> list[date]:
     try:
         days = [r["day"] for r in db.query(conn, "days_to_report", runs=REPUBLISH_RUNS, limit=REPUBLISH_DAYS)]
         missing = sorted(d for d in days if not (settings.reports_dir / f"{d.isoformat()}.md").exists())
-        found = [(summarise(conn, d, settings.source_stale_days), read_report_extras(conn, d)) for d in missing]
+        summaries = [summarise(conn, d, settings.source_stale_days) for d in missing]
+        found = [(summary, read_report_extras(conn, summary.day, summary)) for summary in summaries]
     finally:
         conn.close()
     for summary, extras in found:
@@ -766,7 +775,8 @@ def daily(
                     log.warning("%s: %s", day, reason)
             counts |= _day_stages(conn, settings, day)
             summary = summarise(conn, day, settings.source_stale_days)
-            extras = read_report_extras(conn, day)
+            extras = read_report_extras(conn, day, summary)
+            release_memory()  # before the search index's postings
             _finish_run(conn, run_id, counts)
         publish_summary(settings, summary)
         publish_report(settings, summary, extras)
@@ -818,7 +828,7 @@ def backfill(start: date, end: date, run_id: str | None = None) -> list[DailySum
             for n, day in enumerate(days, 1):
                 reports[day.isoformat()] = _day_stages(conn, settings, day)
                 summaries.append(summarise(conn, day))
-                extras.append(read_report_extras(conn, day))
+                extras.append(read_report_extras(conn, day, summaries[-1]))
                 log.info("backfill: %d/%d days done", n, len(days))
             _finish_run(conn, run_id, {"days": reports})
         for summary, extra in zip(summaries, extras, strict=True):

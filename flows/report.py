@@ -12,8 +12,10 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from prefect import task
@@ -32,14 +34,31 @@ DIGESTS_FILE = ".summaries.json"  # `StoredDay`s by file name
 DIGESTS_VERSION = 2  # raise when IndexDay or FeedEntry change: older digest files are then rebuilt
 
 
-def report_extras_of(conn: duckdb.DuckDBPyConnection, day: date) -> ReportExtras:
-    """What the day's page draws and links beyond the summary, from the report_* SQL models."""
+def report_extras_of(conn: duckdb.DuckDBPyConnection, day: date, summary: DailySummary | None = None) -> ReportExtras:
+    """What the day's page draws and links beyond the summary, from the report_* SQL models; given
+    the `summary`, only what its page links (transforms/report_html.py `report_extras`).
+
+    The two big models are read a chunk at a time, so a big day's rows never sit in Python at once.
+    """
     return report_extras(
         day,
         history_rows=db.query(conn, "report_source_history", day=day),
-        story_entity_rows=db.query(conn, "report_story_entities", day=day),
-        event_link_rows=db.query(conn, "report_event_links", day=day),
+        story_entity_rows=_streamed(conn, "report_story_entities", day=day),
+        event_link_rows=_streamed(conn, "report_event_links", day=day),
+        summary=summary,
     )
+
+
+def _streamed(conn: duckdb.DuckDBPyConnection, model: str, chunk: int = 10_000, **params: Any) -> Iterator[dict]:
+    """A SQL model's rows as dicts, fetched `chunk` rows at a time once the first is asked for.
+
+    The query runs on `conn` (a writer's connection sees its own uncommitted rows; a cursor would
+    not), which holds one result at a time: read one model's rows to the end before the next's.
+    """
+    cur = conn.execute(db.model_sql(model), params)
+    cols = [d[0] for d in cur.description]
+    while rows := cur.fetchmany(chunk):
+        yield from (dict(zip(cols, row, strict=True)) for row in rows)
 
 
 def stored_summaries(reports_dir: Path) -> list[DailySummary]:
@@ -138,9 +157,10 @@ def write_index(reports_dir: Path) -> Path:
 
 
 @task(name="read-report-extras", cache_policy=NONE)
-def read_report_extras(conn: duckdb.DuckDBPyConnection, day: date) -> ReportExtras:
-    """The report's extra data for `day`, read on the run's writer connection."""
-    return report_extras_of(conn, day)
+def read_report_extras(conn: duckdb.DuckDBPyConnection, day: date, summary: DailySummary | None = None) -> ReportExtras:
+    """The report's extra data for `day` (given the `summary`, what its page links), read on the
+    run's writer connection."""
+    return report_extras_of(conn, day, summary)
 
 
 @task(name="publish-report", cache_policy=NONE)

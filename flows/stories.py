@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from expectations import validate_frame
 from flows.store import insert_values, upsert_quarantine
 from newsmon.models import QuarantineRecord
-from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates
+from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates, forget_features
 from transforms.embeddings import text_embeddings
 from transforms.stories import STORY_WINDOW, OpenStory, Similarity, Story, story, story_members
 from warehouse import db, reuse
@@ -97,6 +97,7 @@ def run_stories(
     report.quarantined = _checked(stories, day, docs_dir)
     conn.execute("delete from quarantine where day = ? and stage = 'stories'", [day])
     upsert_quarantine(conn, report.quarantined)
+    forget_features()
     report.seconds = round(time.perf_counter() - started, 3)
     log.info(
         "%s: %d articles, duplicates %s, %d new and %d grown stories (%.1f s)",

@@ -352,6 +352,15 @@ class TextDoc:
 _FEATURES_REMEMBERED = 2048
 
 
+def forget_features() -> None:
+    """Drop the remembered features and words' terms: ~150 MB after a 10k-article day that the
+    stages after the stories stage need (issue 10, item 5). Only the stories stage reads them;
+    a run is a process of its own, and a backfill's next day computes its window's again."""
+    _sentence_terms.cache_clear()
+    _word_shingles.cache_clear()
+    _word_terms.cache_clear()
+
+
 @functools.lru_cache(maxsize=_FEATURES_REMEMBERED)
 def _sentence_terms(text: str) -> list[frozenset[str]]:
     sets = (frozenset(content_terms(s)) for s in _SENTENCE_END.split(text))

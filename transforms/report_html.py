@@ -83,17 +83,36 @@ def report_extras(
     history_rows: Iterable[Mapping[str, Any]],
     story_entity_rows: Iterable[Mapping[str, Any]],
     event_link_rows: Iterable[Mapping[str, Any]],
+    summary: DailySummary | None = None,
 ) -> ReportExtras:
-    """From the rows of report_source_history, report_story_entities and report_event_links."""
+    """From the rows of report_source_history, report_story_entities and report_event_links, read
+    one at a time (the rows may come as they are fetched).
+
+    With the day's `summary`, only the rows its page links are kept: the page lists stories for
+    the entities of its tables (~30) and links its events (<= 40), while the models give every
+    entity of every story the day touched and every event shown or not (a 10k-document day:
+    ~140k story-entity pairs, 3.7k events, ~160 MB at once as Python objects).
+    """
+    entity_ids, event_ids = _linked_ids(summary) if summary else (None, None)
     story_entities: dict[str, list[str]] = {}
     for row in story_entity_rows:
-        story_entities.setdefault(row["story_id"], []).append(row["entity_id"])
+        if entity_ids is None or row["entity_id"] in entity_ids:
+            story_entities.setdefault(row["story_id"], []).append(row["entity_id"])
     return ReportExtras(
         day=day,
         source_days=[SourceDay(**row) for row in history_rows],
         story_entities=story_entities,
-        events=[EventLinks(**row) for row in event_link_rows],
+        events=[EventLinks(**row) for row in event_link_rows if event_ids is None or row["event_id"] in event_ids],
     )
+
+
+def _linked_ids(summary: DailySummary) -> tuple[set[str], set[str]]:
+    """(entities, events) whose extras the summary's page uses: the rows of its entity tables and
+    its events (`_Links`)."""
+    entities = summary.entities
+    entity_ids = {e.entity_id for e in (*entities.top, *entities.new, *entities.risers)} if entities else set()
+    event_ids = {e.event_id for e in (*summary.events.new, *summary.events.upcoming)} if summary.events else set()
+    return entity_ids, event_ids
 
 
 # ---------------------------------------------------------------- chart data
