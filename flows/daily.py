@@ -521,8 +521,10 @@ def _rss_mb() -> int:
 def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, Any]:
     """Every stage after loading, in order, for one day; their reports for the run log.
 
-    What a stage freed goes back to the system before the next starts (flows/memory.py).
+    What a stage freed goes back to the system before the next starts (flows/memory.py), and what
+    the inbox load freed (its documents' rows, written at its end) before the first.
     """
+    release_memory()
     processed = process_day(conn, settings, day)
     _unify_source_names(conn)
     release_memory()

@@ -70,7 +70,7 @@ def test_a_libc_without_malloc_trim_is_no_trim(fresh_trim, monkeypatch: pytest.M
     assert memory.release_memory() is False
 
 
-def test_day_stages_release_memory_after_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_day_stages_release_memory_before_and_after_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.daily as daily
 
     class Report(BaseModel):
@@ -91,6 +91,7 @@ def test_day_stages_release_memory_after_every_stage(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(daily, "release_memory", lambda: calls.append("release"))
     daily._day_stages(None, None, date(2026, 6, 1))
     assert calls == [
+        "release",
         "process_day",
         "unify",
         "release",
