@@ -731,7 +731,6 @@ def _mentions(piece: Piece, article_id: str) -> list[Any]:
     return out
 
 
-
 def _insert_new(conn: Any, table: str, source: str) -> None:
     """Rows of `source` into `table`, but none already there: `insert or ignore` where the table has a
     key, distinct rows where it has none (schema 095 dropped the growing tables' key indexes)."""
@@ -742,6 +741,7 @@ def _insert_new(conn: Any, table: str, source: str) -> None:
         conn.execute(f"insert or ignore into {table} select * from {source}")
     else:
         conn.execute(f"insert into {table} select distinct * from {source}")
+
 
 class HistoryWriter:
     """Turns generated days into rows of the warehouse's tables, a batch of days at a time."""
@@ -1246,16 +1246,10 @@ def _prepared(built: dict[int, Path], trees: dict[str, Path], env: dict[str, str
             target = work / f"prepared-{name}-{size}"
             _copy_warehouse(folder, target)
             t0 = time.perf_counter()
-            subprocess.run(
-                [sys.executable, __file__, "--prepare", str(target)],
-                env={**env, "NEWSMON_BENCH_TREE": str(tree)},
-                cwd=tree,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-            if _storage(name) == "ducklake":
+            steps = ["--prepare", "--to-lake"] if _storage(name) == "ducklake" else ["--prepare"]
+            for step in steps:  # each in a child running that tree's code
                 subprocess.run(
-                    [sys.executable, __file__, "--to-lake", str(target)],
+                    [sys.executable, __file__, step, str(target)],
                     env={**env, "NEWSMON_BENCH_TREE": str(tree)},
                     cwd=tree,
                     check=True,

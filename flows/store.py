@@ -13,13 +13,9 @@ import pandas as pd
 from newsmon.models import Document, QuarantineRecord
 
 
-def upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document, *, known_absent: bool = False) -> None:
-    """Insert or replace one document row (key: doc_id, kept here, not by an index: schema 095).
-
-    `known_absent`: the caller knows no row has this doc_id, so no delete (a scan of the table) is needed.
-    """
-    if not known_absent:
-        conn.execute("delete from documents where doc_id = ?", [doc.doc_id])
+def upsert_document(conn: duckdb.DuckDBPyConnection, doc: Document) -> None:
+    """Insert or replace one document row (key: doc_id, kept here, not by an index: schema 095)."""
+    conn.execute("delete from documents where doc_id = ?", [doc.doc_id])
     conn.execute("insert into documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _document_row(doc))
 
 

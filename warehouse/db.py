@@ -18,7 +18,7 @@ import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,11 +52,16 @@ def model_sql(name: str) -> str:
     return (MODELS_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def apply_schema(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply schema files not applied yet, recording each; return the names applied."""
+def apply_schema(conn: duckdb.DuckDBPyConnection, rewrite: Callable[[str], str] = str) -> list[str]:
+    """Apply schema files not applied yet, recording each; return the names applied.
+
+    `rewrite` adapts each file's SQL to the storage (warehouse/lake.py removes the key clauses).
+    """
     conn.execute(
-        "create table if not exists schema_versions ("
-        " version varchar primary key, checksum varchar not null, applied_at timestamp not null)"
+        rewrite(
+            "create table if not exists schema_versions ("
+            " version varchar primary key, checksum varchar not null, applied_at timestamp not null)"
+        )
     )
     done = {row[0]: row[1] for row in conn.execute("select version, checksum from schema_versions").fetchall()}
     applied = []
@@ -66,7 +71,7 @@ def apply_schema(conn: duckdb.DuckDBPyConnection) -> list[str]:
         if done.get(path.stem) == checksum:
             continue
         # Every statement is `create ... if not exists`, so re-applying an edited file is safe.
-        conn.execute(sql)
+        conn.execute(rewrite(sql))
         conn.execute("delete from schema_versions where version = ?", [path.stem])
         conn.execute(
             "insert into schema_versions values (?, ?, ?)",

@@ -31,13 +31,11 @@ nothing is downloaded.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import json
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -170,26 +168,8 @@ def lake_schema_sql(sql: str) -> str:
 
 
 def apply_schema(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """warehouse/db.py's apply_schema for a lake: the same files, keys removed, same bookkeeping."""
-    conn.execute(
-        "create table if not exists schema_versions ("
-        " version varchar not null, checksum varchar not null, applied_at timestamp not null)"
-    )
-    done = {row[0]: row[1] for row in conn.execute("select version, checksum from schema_versions").fetchall()}
-    applied = []
-    for path in db.schema_files():
-        sql = path.read_text(encoding="utf-8")
-        checksum = hashlib.sha256(sql.encode()).hexdigest()[:16]
-        if done.get(path.stem) == checksum:
-            continue
-        conn.execute(lake_schema_sql(sql))
-        conn.execute("delete from schema_versions where version = ?", [path.stem])
-        conn.execute(
-            "insert into schema_versions values (?, ?, ?)",
-            [path.stem, checksum, datetime.now(UTC).replace(tzinfo=None)],
-        )
-        applied.append(path.stem)
-    return applied
+    """warehouse/db.py's apply_schema for a lake: the same files and bookkeeping, keys removed."""
+    return db.apply_schema(conn, rewrite=lake_schema_sql)
 
 
 _writing: set[Path] = set()
