@@ -151,17 +151,19 @@ class _Articles:
         self.docs: dict[str, TextDoc] = {}
 
     def of(self, rows: list[dict[str, Any]]) -> list[TextDoc]:
-        """TextDocs of article rows (columns as in story_day_articles), made once per article."""
+        """TextDocs of article rows (columns as in story_day_articles; rows without `text` have
+        theirs read here, for the articles not read before), made once per article."""
         new = sorted({r["article_id"] for r in rows} - set(self.docs))
         entities = _entities_by_article(self.conn, new)
         stored = _stored_terms(self.conn, [r for r in rows if r["article_id"] not in self.docs and r["day"] < self.day])
+        texts = _article_texts(self.conn, [r for r in rows if r["article_id"] not in self.docs and "text" not in r])
         for r in rows:
             if r["article_id"] not in self.docs:
                 doc = self.docs[r["article_id"]] = TextDoc(
                     article_id=r["article_id"],
                     day=r["day"],
                     published_at=r["published_at"],
-                    text=r["text"],
+                    text=r["text"] if "text" in r else texts[r["article_id"]],
                     title=r["title"],
                     source=r["source"],
                     content_hash=r["content_hash"],
@@ -171,6 +173,19 @@ class _Articles:
                 if r["article_id"] in stored:
                     doc.__dict__["terms"] = stored[r["article_id"]]  # TextDoc.terms, already known
         return [self.docs[r["article_id"]] for r in rows]
+
+
+def _article_texts(conn: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The texts of these article rows (their `article_id` and `day`), by id."""
+    if not rows:
+        return {}
+    found = db.query(
+        conn,
+        "article_texts",
+        article_ids=sorted({r["article_id"] for r in rows}),
+        days=sorted({r["day"] for r in rows}),
+    )
+    return {r["article_id"]: r["text"] for r in found}
 
 
 # article_terms rows kept behind a run's day: the windows in which a later day reads an article

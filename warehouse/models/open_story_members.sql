@@ -1,6 +1,7 @@
 -- Stories of days before $day that can still take articles (a member published since $since)
 -- and their $max_members most recent members, in story and publish order. Members are ranked
--- without their text; only the chosen ones are read in full.
+-- without their text. Their text is read apart, only for those the run has not read yet
+-- (article_texts: by day, so that only those days' row groups of the text column are read).
 with open_stories as (
     select distinct sa.story_id
     from story_articles as sa
@@ -28,8 +29,7 @@ chosen as (
 )
 
 select
-    c.story_id, a.article_id, a.day, a.published_at, a.text, a.title, a.source, a.content_hash,
-    a.canonical_url
+    c.story_id, a.article_id, a.day, a.published_at, a.title, a.source, a.content_hash, a.canonical_url
 from chosen as c
 inner join articles as a on a.article_id = c.article_id
 order by c.story_id, a.published_at, a.article_id
