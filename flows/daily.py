@@ -518,22 +518,30 @@ def _rss_mb() -> int:
     return psutil.Process().memory_info().rss // 2**20
 
 
+def _between_stages(conn: duckdb.DuckDBPyConnection) -> None:
+    """The stage's rows out of the transaction's memory (a file warehouse's private copy, see
+    warehouse/db.py `settle`), then what the stage freed back to the system."""
+    db.settle(conn)
+    release_memory()
+
+
 def _day_stages(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> dict[str, Any]:
     """Every stage after loading, in order, for one day; their reports for the run log.
 
-    What a stage freed goes back to the system before the next starts (flows/memory.py), and what
-    the inbox load freed (its documents' rows, written at its end) before the first.
+    Between stages, what a stage wrote is committed to a file warehouse's private copy and what
+    it freed goes back to the system (flows/memory.py); the same before the first, for what the
+    inbox load wrote and freed.
     """
-    release_memory()
+    _between_stages(conn)
     processed = process_day(conn, settings, day)
     _unify_source_names(conn)
-    release_memory()
+    _between_stages(conn)
     entities = entities_stage(conn, settings, day)
-    release_memory()
+    _between_stages(conn)
     stories = stories_stage(conn, settings, day)
-    release_memory()
+    _between_stages(conn)
     events = events_stage(conn, settings, day)
-    release_memory()
+    _between_stages(conn)
     log.debug("%s: all stages done, rss %d MB", day, _rss_mb())
     return {
         "events": events.model_dump(mode="json", exclude={"quarantined"}),
@@ -778,7 +786,7 @@ def daily(
             counts |= _day_stages(conn, settings, day)
             summary = summarise(conn, day, settings.source_stale_days)
             extras = read_report_extras(conn, day, summary)
-            release_memory()  # before the search index's postings
+            _between_stages(conn)  # before the search index's postings
             _finish_run(conn, run_id, counts)
         publish_summary(settings, summary)
         publish_report(settings, summary, extras)

@@ -5,10 +5,12 @@ file, below, or a DuckLake folder (`*.lake`, warehouse/lake.py; NEWSMON_STORAGE=
 runs write only their own rows. The path says which.
 
 DuckDB allows one writing process per file and no readers beside it. So a run never
-writes the file users query: it copies it, writes the copy inside one transaction,
-checkpoints, and atomically renames the copy over the original. Readers keep working on
-the old file until they reconnect; a run killed halfway leaves only a stray copy behind,
-and the warehouse as it was. A lock file keeps two writers apart.
+writes the file users query: it copies it, writes the copy, checkpoints, and atomically
+renames the copy over the original. Readers keep working on the old file until they
+reconnect; a run killed halfway leaves only a stray copy behind, and the warehouse as it
+was. A lock file keeps two writers apart. Nobody reads the copy before the rename, so a run
+may commit on it between its stages (`settle`): DuckDB then moves what the stage wrote out of
+the transaction's memory into the copy's log and blocks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import weakref
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +35,8 @@ MODELS_DIR = SQL_DIR / "models"
 
 # Private copies being written by this process (a signal handler removes them before exiting).
 _unfinished: set[Path] = set()
+# Connections to those copies: `settle` commits only on these (a lake's run is one snapshot).
+_private_connections: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
 
 
 class WarehouseBusyError(RuntimeError):
@@ -172,6 +177,7 @@ def _private_copy(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if database.exists():
         shutil.copy2(database, staging)
     conn = duckdb.connect(str(staging))
+    _private_connections.add(conn)
     try:
         apply_schema(conn)
         conn.execute("begin transaction")
@@ -191,6 +197,20 @@ def _private_copy(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         _remove_db(staging)
         _unfinished.discard(staging)
         raise
+
+
+def settle(conn: duckdb.DuckDBPyConnection) -> None:
+    """Between two stages of a run: on a private copy, commit what the run wrote so far and go
+    on in a new transaction. The run stays all or nothing (the copy is renamed over the
+    warehouse only at its end), and the stage's rows leave the transaction's memory: DuckDB
+    logs them to the copy's WAL and checkpoints them into its blocks once the WAL passes its
+    threshold (16 MB). A 10k-document day otherwise holds all its writes in memory to the end
+    (issue 10, item 5; an explicit checkpoint here freed less: docs/storage.md). On a lake,
+    nothing: each commit there is a snapshot that readers see."""
+    if conn not in _private_connections:
+        return
+    conn.execute("commit")
+    conn.execute("begin transaction")
 
 
 def writer_busy(database: Path) -> bool:

@@ -1,5 +1,6 @@
 """Memory handed back between a day's stages (flows/memory.py): garbage collected, glibc's heap
-trimmed where there is glibc, and the daily stages doing it after each stage."""
+trimmed where there is glibc, and the daily stages doing it after each stage (after settling
+the stage's rows: tests/warehouse/test_settle.py)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def test_a_libc_without_malloc_trim_is_no_trim(fresh_trim, monkeypatch: pytest.M
     assert memory.release_memory() is False
 
 
-def test_day_stages_release_memory_before_and_after_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_day_stages_settle_and_release_memory_before_and_after_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.daily as daily
 
     class Report(BaseModel):
@@ -89,16 +90,18 @@ def test_day_stages_release_memory_before_and_after_every_stage(monkeypatch: pyt
         monkeypatch.setattr(daily, name, stage(name))
     monkeypatch.setattr(daily, "_unify_source_names", lambda _conn: calls.append("unify"))
     monkeypatch.setattr(daily, "release_memory", lambda: calls.append("release"))
+    monkeypatch.setattr(daily.db, "settle", lambda _conn: calls.append("settle"))
     daily._day_stages(None, None, date(2026, 6, 1))
+    between = ["settle", "release"]  # the stage's rows committed to the private copy, then the heap trimmed
     assert calls == [
-        "release",
+        *between,
         "process_day",
         "unify",
-        "release",
+        *between,
         "entities_stage",
-        "release",
+        *between,
         "stories_stage",
-        "release",
+        *between,
         "events_stage",
-        "release",
+        *between,
     ]
