@@ -22,6 +22,18 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_harness) -> str:
+    """The harness's API server, as PREFECT_API_URL for `newsmon` subprocesses: a run given one uses it
+    instead of booting a temporary server of its own (newsmon/prefect_api.py). For the tests whose point
+    is not that temporary server; tests/flows/test_cli_service.py keeps the ones that are about it."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    assert url, "the Prefect test harness set no API URL"
+    return url
+
+
 @pytest.fixture
 def warehouse_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point Settings at a fresh warehouse folder."""
