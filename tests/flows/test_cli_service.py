@@ -26,6 +26,9 @@ SAMPLE_DAY = ROOT / "samples" / "inbox" / "2026-03-02"
 
 
 def _env(warehouse: Path, **extra: str) -> dict[str, str]:
+    """The environment of a run from a shell: no NEWSMON_ settings, and no PREFECT_API_URL (so a run boots
+    its temporary Prefect server) unless `extra` gives one. The tests below that are not about that
+    temporary server (Ctrl-C and kill -9 are) pass the session's API (tests/flows/conftest.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSMON_") and k != "PREFECT_API_URL"}
     return {**env, "NEWSMON_WAREHOUSE_DIR": str(warehouse), **extra}
 
@@ -103,7 +106,7 @@ def _closed_port() -> int:
 
 
 @pytest.mark.slow
-def test_a_fetch_where_every_source_failed_is_not_a_success(tmp_path):
+def test_a_fetch_where_every_source_failed_is_not_a_success(tmp_path, prefect_api_url):
     port = _closed_port()
     sources = _write(
         tmp_path / "sources.toml",
@@ -111,9 +114,8 @@ def test_a_fetch_where_every_source_failed_is_not_a_success(tmp_path):
         f'[[url_lists]]\nname = "gone"\nurls = ["http://127.0.0.1:{port}/a.html"]\n',
     )
     warehouse = tmp_path / "warehouse"
-    out = _newsmon(
-        "fetch", "--day", "2026-03-02", "--sources", str(sources), env=_env(warehouse, NEWSMON_FETCH_ALLOW="127.0.0.1")
-    )
+    env = _env(warehouse, NEWSMON_FETCH_ALLOW="127.0.0.1", PREFECT_API_URL=prefect_api_url)
+    out = _newsmon("fetch", "--day", "2026-03-02", "--sources", str(sources), env=env)
     assert out.returncode == 3, out.stderr
     assert "every web source failed" in out.stderr and "Traceback" not in out.stderr
     status = json.loads(_newsmon("status", "--json", env=_env(warehouse)).stdout)
@@ -169,7 +171,7 @@ def test_ctrl_c_ends_a_run_with_130_one_line_and_the_warehouse_unchanged(tmp_pat
 
 
 @pytest.mark.slow
-def test_a_terminal_sees_progress_bars(tmp_path):
+def test_a_terminal_sees_progress_bars(tmp_path, prefect_api_url):
     """What a pipe sees instead (plain lines, no bars) is checked on the multi-day run below."""
     import pty
 
@@ -177,7 +179,7 @@ def test_a_terminal_sees_progress_bars(tmp_path):
     shutil.copytree(SAMPLE_DAY, inbox)
     args = [str(NEWSMON), "run", "--inbox", str(inbox), "--day", "2026-03-02"]
     master, slave = pty.openpty()
-    env = {**_env(tmp_path / "tty"), "COLUMNS": "100", "TERM": "xterm"}
+    env = {**_env(tmp_path / "tty", PREFECT_API_URL=prefect_api_url), "COLUMNS": "100", "TERM": "xterm"}
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=slave, close_fds=True)
     os.close(slave)
     chunks = []
@@ -224,13 +226,13 @@ def test_kill_9_leaves_no_temporary_prefect_server_behind(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_multi_day_run_holds_the_warehouse_between_days_and_a_pipe_sees_plain_lines(tmp_path):
+def test_a_multi_day_run_holds_the_warehouse_between_days_and_a_pipe_sees_plain_lines(tmp_path, prefect_api_url):
     inbox = tmp_path / "inbox"
     shutil.copytree(ROOT / "samples" / "inbox", inbox)
     warehouse = tmp_path / "warehouse"
     proc = subprocess.Popen(
         [str(NEWSMON), "run", "--inbox", str(inbox), "--day", "2026-03-02", "--to", "2026-03-03"],
-        env=_env(warehouse),
+        env=_env(warehouse, PREFECT_API_URL=prefect_api_url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
