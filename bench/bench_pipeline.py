@@ -28,6 +28,11 @@ Then the entity rules' lookups indexed (transforms/entities.py `_FullNames`, cac
 binary search in `_longest_first`, text scans once per article; same output byte for byte on
 294 bench articles), same command, load average 3.8: bare 309.3 s CPU, 979 MB; newsmon 356.3 s
 CPU, 1,676 MB; **bare / newsmon CPU 0.87** (issue 10's goal: 0.8). On 300 documents: 0.63 -> 0.79.
+
+Measured again 2026-12-02 at 79cfcc3 (`PYTHONPATH=<archive> python <archive>/bench/bench_pipeline.py
+--docs 1000 --corpus ../shared/corpora/trafilatura-eval`, load average ~3): bare 285.2 s CPU,
+982 MB; newsmon 296.2 s CPU, 1,229 MB; **bare / newsmon CPU 0.96**, wall 1.17 (entities 198.5 s,
+extraction 49.9 s, events 22.6 s, stories 3.1 s of newsmon's wall).
 """
 
 from __future__ import annotations
