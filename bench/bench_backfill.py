@@ -9,7 +9,10 @@ empty warehouse (`newsmon run --day D1 --to D5`: loading, extraction, NER, every
 on copies of that warehouse, in alternating order within each round:
 
 - `reuse`: `newsmon backfill --from D1 --to D5`, as after a change to stories or events: the
-  extraction and NER results stored by the fresh run are read back (their keys hold);
+  extraction and NER results stored by the fresh run are read back (their keys hold), and so
+  are the validations of the earlier stages' unchanged frames (flows/checks.py); the stored
+  validations of stories and events are deleted first, so those suites run as they would
+  after a change there;
 - `recompute`: the same backfill with `stage_results` emptied first, as before issue 10 or
   after a change to extraction itself: every stage runs again.
 
@@ -128,12 +131,17 @@ def main() -> None:
             for mode in ("reuse", "recompute") if n % 2 == 0 else ("recompute", "reuse"):
                 copy = work / f"{mode}-{n}"
                 shutil.rmtree(copy, ignore_errors=True)
-                shutil.copytree(fresh_dir, copy, ignore=shutil.ignore_patterns("reports", "data_docs"))
-                if mode == "recompute":
-                    import duckdb
+                shutil.copytree(fresh_dir, copy, ignore=shutil.ignore_patterns("reports"))
+                import duckdb
 
-                    with duckdb.connect(str(copy / "newsmon.duckdb")) as con:
+                with duckdb.connect(str(copy / "newsmon.duckdb")) as con:
+                    if mode == "recompute":
                         con.execute("delete from stage_results")
+                    else:  # as after a change to stories and events: their validations are not reused
+                        con.execute(
+                            "delete from stage_results where stage = 'validation'"
+                            " and (item_id like 'stories@%' or item_id like 'events@%')"
+                        )
                 run = _newsmon(
                     ["backfill", "--from", str(days[0]), "--to", str(days[-1])],
                     {**env, "NEWSMON_WAREHOUSE_DIR": str(copy)},

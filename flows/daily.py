@@ -23,8 +23,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from pydantic import BaseModel
 
-from expectations import Validation, docs_batch, validate_frame
+from expectations import Validation, docs_batch
 from flows.archive import archived_bytes
+from flows.checks import checked as checked_frame
 from flows.entities import EntitiesReport, run_entities
 from flows.events import EventsReport, run_events
 from flows.extraction import Job, Result, extracted_documents
@@ -243,10 +244,11 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     docs = [d for d in docs if d.doc_id in notes]
     upsert_documents(conn, docs)  # the sniffed media types, in one statement
 
-    checked = validate_frame(
+    checked = checked_frame(
+        conn,
         "documents",
         _documents_frame(docs),
-        key="doc_id",
+        "doc_id",
         params={"max_bytes": settings.max_file_bytes},
         docs_dir=settings.data_docs_dir,
         run_name=str(day),
@@ -287,10 +289,11 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
                 rate = i / (_time.perf_counter() - started)
                 log.info("%s: extracted %d/%d documents (%.0f docs/s)", day, i, len(passing), rate)
 
-    checked = validate_frame(
+    checked = checked_frame(
+        conn,
         "articles",
         _articles_frame(articles),
-        key="article_id",
+        "article_id",
         params={
             "min_chars": settings.min_article_chars,
             "languages": settings.languages,

@@ -28,8 +28,9 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from expectations import Validation, validate_frame
+from expectations import Validation
 from expectations.runner import short_value
+from flows.checks import checked as checked_frame
 from flows.gazetteer import installed_gazetteer
 from flows.progress import progress_bar
 from newsmon.models import QuarantineRecord
@@ -373,12 +374,16 @@ def checked_result(
 
 
 def _entity_failures(
-    day: date, entities: Sequence[Entity], quarantined: list[QuarantineRecord], docs_dir: Path | None
+    day: date,
+    entities: Sequence[Entity],
+    quarantined: list[QuarantineRecord],
+    docs_dir: Path | None,
+    conn: duckdb.DuckDBPyConnection | None = None,
 ) -> dict[str, str]:
     """The day's entities through the entities suite: failures go to `quarantined`; the failing
     entity ids, each with its (first) reason, come back."""
     ent_frame = entities_frame(EntityResult.model_construct(entities=list(entities)))
-    ent_check = validate_frame("entities", ent_frame, key="row_key", docs_dir=docs_dir, run_name=str(day))
+    ent_check = checked_frame(conn, "entities", ent_frame, "row_key", docs_dir=docs_dir, run_name=str(day))
     _require_rows_checked(ent_check)
     failed_entities: dict[str, str] = {}
     names = dict(zip(ent_frame["row_key"], ent_frame["canonical_name"], strict=True))
@@ -406,6 +411,8 @@ def _mention_failures(
     doc_of: Mapping[str, str],
     quarantined: list[QuarantineRecord],
     docs_dir: Path | None,
+    conn: duckdb.DuckDBPyConnection | None = None,
+    part: int = 0,
 ) -> set[str]:
     """Mentions through the entity_mentions suite: failures go to `quarantined`; their keys come back.
 
@@ -413,7 +420,9 @@ def _mention_failures(
     mentions can be checked in parts that each hold whole articles.
     """
     men_frame = _mentions_frame(mentions, by_id, types)
-    men_check = validate_frame("entity_mentions", men_frame, key="mention_key", docs_dir=docs_dir, run_name=str(day))
+    men_check = checked_frame(
+        conn, "entity_mentions", men_frame, "mention_key", docs_dir=docs_dir, run_name=str(day), part=part
+    )
     _require_rows_checked(men_check)
     if not men_check.failures:
         return set()
@@ -709,6 +718,7 @@ class _DayMentions:
         # `entity_mentions`): their type is known only at the day's end, so they are checked then
         self.pending: list[EntityMention] = []
         self.checked = False
+        self.parts = 0  # mention frames validated so far (each is one part of the day's validation)
         conn.execute(_DELETE_DAY_MENTIONS, [day])
         conn.execute(_DELETE_DAY_ALIASES, [day])
 
@@ -722,7 +732,10 @@ class _DayMentions:
 
     def _write(self, mentions: Sequence[EntityMention], types: Mapping[str, str]) -> None:
         by_id = self.articles.by_id(m.article_id for m in mentions)
-        failed = _mention_failures(self.day, mentions, by_id, types, self.doc_of, self.quarantined, self.docs_dir)
+        failed = _mention_failures(
+            self.day, mentions, by_id, types, self.doc_of, self.quarantined, self.docs_dir, self.conn, self.parts
+        )
+        self.parts += 1
         insert_mentions(self.conn, [m for m in mentions if mention_key(m) not in failed] if failed else mentions)
         self.checked = True
 
@@ -734,7 +747,7 @@ class _DayMentions:
             self.pending = []
         self._drop_repeated_keys()
         quarantined: list[QuarantineRecord] = []
-        failed_ids = _entity_failures(self.day, entities, quarantined, self.docs_dir)
+        failed_ids = _entity_failures(self.day, entities, quarantined, self.docs_dir, self.conn)
         quarantined += self.quarantined
         if failed_ids:
             quarantined += self._drop_mentions_of(failed_ids)

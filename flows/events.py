@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from expectations import validate_frame
+from flows.checks import checked as checked_frame
 from flows.gazetteer import installed_gazetteer
 from flows.store import upsert_quarantine
 from newsmon.models import Article, QuarantineRecord
@@ -142,7 +142,7 @@ def run_events(
         records += part
         del articles
 
-    quarantined = _frame_failures(day, records, checks, doc_of, existing, docs_dir)
+    quarantined = _frame_failures(day, records, checks, doc_of, existing, docs_dir, conn)
     del checks
     failed = {q.item_id for q in quarantined}
     good = [r for r in records if r.mention_id not in failed]
@@ -445,16 +445,18 @@ def _frame_failures(
     doc_of: dict[str, str],
     entity_ids: set[str],
     docs_dir: Path | None,
+    conn: duckdb.DuckDBPyConnection | None = None,
 ) -> list[QuarantineRecord]:
     """`_failures` on check rows made in parts (`_checks_frame` of each chunk's records, in order):
     one validation of the day, as if made at once, without the day's texts."""
     if not records:
         return []
     frame = checks[0] if len(checks) == 1 else pd.concat(checks, ignore_index=True)
-    checked = validate_frame(
+    checked = checked_frame(
+        conn,
         "events",
         frame,
-        key="mention_id",
+        "mention_id",
         params={"entity_ids": sorted(entity_ids), "event_types": list(EVENT_TYPES)},
         docs_dir=docs_dir,
         run_name=str(day),

@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from expectations import validate_frame
+from flows.checks import checked as checked_frame
 from flows.store import insert_values, upsert_quarantine
 from newsmon.models import QuarantineRecord
 from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates, forget_features
@@ -94,7 +94,7 @@ def run_stories(
     report.new_stories = len(joined - {s.story_id for s in open_stories})
     report.grown_stories = len(joined) - report.new_stories
 
-    report.quarantined = _checked(stories, day, docs_dir)
+    report.quarantined = _checked(stories, day, docs_dir, conn)
     conn.execute("delete from quarantine where day = ? and stage = 'stories'", [day])
     upsert_quarantine(conn, report.quarantined)
     forget_features()
@@ -307,7 +307,9 @@ def _refreshed_stories(conn: duckdb.DuckDBPyConnection, articles: _Articles, sto
     return stories
 
 
-def _checked(stories: list[Story], day: date, docs_dir: Path | None) -> list[QuarantineRecord]:
+def _checked(
+    stories: list[Story], day: date, docs_dir: Path | None, conn: duckdb.DuckDBPyConnection | None = None
+) -> list[QuarantineRecord]:
     """Run the stories suite on the day's stories; failures become quarantine records."""
     if not stories:
         return []
@@ -325,7 +327,7 @@ def _checked(stories: list[Story], day: date, docs_dir: Path | None) -> list[Qua
             for s in stories
         ]
     )
-    checked = validate_frame("stories", frame, key="story_id", docs_dir=docs_dir, run_name=f"stories {day}")
+    checked = checked_frame(conn, "stories", frame, "story_id", docs_dir=docs_dir, run_name=f"stories {day}")
     if checked.table_failures:
         reasons = "; ".join(f.reason for f in checked.table_failures)
         raise RuntimeError(f"the stories suite could not check rows: {reasons}")

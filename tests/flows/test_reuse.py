@@ -46,9 +46,18 @@ def test_a_rerun_and_a_backfill_reuse_every_extraction_and_change_nothing(
     assert dated > 0
     assert runs[-1]["entities"]["reused"] == 0
 
+    suites = {"documents", "articles", "entities", "entity_mentions", "stories", "events"}
+    with duckdb.connect(str(database), read_only=True) as con:
+        validated = con.execute("select item_id from stage_results where stage = 'validation'").fetchall()
+    assert {item.split("@")[0] for (item,) in validated} == suites
+    results = warehouse_dir / "data_docs" / "_results"
+    ran = sorted(results.rglob("*.json"))
+    assert len(ran) >= len(suites)
+
     daily(day=DAY, inbox=str(SAMPLE_INBOX))
     again, runs = _state(database)
     assert again == first
+    assert sorted(results.rglob("*.json")) == ran  # every validation's outcome was read back, none run
     assert runs[-1]["process"]["reused"] == extracted > 0
     assert runs[-1]["entities"]["reused"] == read > 0
 
