@@ -1081,7 +1081,7 @@ def crit_travel(work: Path, n: int, results: dict) -> None:
 
 
 def child_statements(design: str, store: Path) -> None:
-    """Per-statement costs inside one run: row-wise INSERTs (as flows/store.py loads documents),
+    """Per-statement costs inside one run: row-wise INSERTs (as warehouse/store.py loads documents),
     executemany, one set-based INSERT, and small queries on a kept connection."""
     out: dict[str, Any] = {}
     q = "insert into quarantine values (DATE '2030-01-01', 'bench', ?, ?, null, 'r', null)"

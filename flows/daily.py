@@ -36,7 +36,6 @@ from flows.notify import notify_run_problem, notify_run_summary
 from flows.progress import progress_bar
 from flows.publish import publish_feed
 from flows.report import publish_index, publish_report, read_report_extras
-from flows.store import json_dumps, upsert_documents, upsert_quarantine
 from flows.stories import StoriesReport, run_stories
 from flows.web import FetchReport, run_fetch
 from newsmon.models import Article, Document, QuarantineRecord, SidecarMeta
@@ -57,6 +56,7 @@ from transforms.text_clean import (
 from transforms.web_summary import DEFAULT_STALE_DAYS, source_health_section
 from warehouse import db, journal, reuse
 from warehouse.search import update_search_index
+from warehouse.store import json_dumps, upsert_documents, upsert_quarantine
 
 log = logging.getLogger("newsmon")
 if not any(isinstance(f, ShownLogFilter) for f in log.filters):

@@ -23,7 +23,6 @@ from pydantic import BaseModel, Field
 
 from flows.checks import checked as checked_frame
 from flows.gazetteer import installed_gazetteer
-from flows.store import upsert_quarantine
 from newsmon.models import Article, QuarantineRecord
 from transforms.entities import ArticleText, Entity, EntityMention, entity_mentions
 from transforms.events import (
@@ -37,6 +36,7 @@ from transforms.events import (
 )
 from transforms.temporal import DateMention, date_mentions
 from warehouse import db, reuse
+from warehouse.store import upsert_quarantine
 
 log = logging.getLogger("newsmon")
 

@@ -21,7 +21,6 @@ import duckdb
 from pydantic import BaseModel
 
 from flows.archive import archive_bytes, archive_head, archived_bytes
-from flows.store import InboxFileRow, upsert_documents, upsert_inbox_files, upsert_quarantine
 from newsmon.models import Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from transforms.display import shown_name
@@ -37,6 +36,7 @@ from transforms.inbox_entries import (
 from transforms.sidecar import sidecar_meta
 from transforms.sniff import sniffed, source_hint
 from warehouse import db
+from warehouse.store import InboxFileRow, upsert_documents, upsert_inbox_files, upsert_quarantine
 
 log = logging.getLogger("newsmon")
 _CHUNK = 1 << 20

@@ -24,12 +24,12 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from flows.checks import checked as checked_frame
-from flows.store import insert_values, upsert_quarantine
 from newsmon.models import QuarantineRecord
 from transforms.duplicates import DUPLICATE_WINDOW, Duplicate, TextDoc, duplicate_map, duplicates, forget_features
 from transforms.embeddings import text_embeddings
 from transforms.stories import STORY_WINDOW, OpenStory, Similarity, Story, story, story_members
 from warehouse import db, reuse
+from warehouse.store import insert_values, upsert_quarantine
 
 log = logging.getLogger("newsmon")
 

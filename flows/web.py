@@ -29,7 +29,6 @@ from pydantic import BaseModel, Field
 from flows.archive import archive_path, archived_bytes
 from flows.fetching import Fetcher, FetchLimits, FetchResult, FetchState, FetchTarget, fetch_many
 from flows.progress import progress_bar
-from flows.store import insert_values, upsert_document
 from newsmon.models import Document, QuarantineRecord, SidecarMeta
 from newsmon.settings import Settings
 from newsmon.sources import FeedSource, SitemapSource, Source, SourcesConfig, UrlListSource
@@ -37,6 +36,7 @@ from transforms.feeds import FeedEntry, FeedError, feed_entries, sitemap_entries
 from transforms.sniff import sniffed
 from transforms.urls import canonical_url
 from warehouse import db
+from warehouse.store import insert_values, upsert_document
 
 log = logging.getLogger("newsmon")
 

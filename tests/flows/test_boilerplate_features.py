@@ -11,12 +11,12 @@ import pytest
 
 from flows.archive import archive_bytes, archive_path
 from flows.daily import _source_boilerplate
-from flows.store import upsert_document
 from newsmon.models import Document, SidecarMeta
 from newsmon.settings import Settings
 from transforms.normalize import match_key
 from transforms.text_clean import BOILERPLATE_FEATURES_VERSION, boilerplate_lines
 from warehouse import db
+from warehouse.store import upsert_document
 
 DAY = date(2026, 5, 20)
 SOURCE = "harbourcourier"

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from flows.fetching import FetchLimits
-from flows.store import upsert_quarantine
 from flows.web import FetchReport, page_file_name, run_fetch
 from newsmon.settings import Settings
 from newsmon.sources import SourcesConfig
@@ -20,6 +19,7 @@ from tests.fetch_server import FetchServer, _Handler
 from transforms.urls import canonical_url
 from transforms.web_summary import source_health_markdown, source_health_section
 from warehouse import db
+from warehouse.store import upsert_quarantine
 
 pytestmark = pytest.mark.timeout(120)
 

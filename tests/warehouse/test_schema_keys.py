@@ -65,8 +65,8 @@ def test_a_warehouse_from_before_095_keeps_its_rows_and_columns(tmp_path):
 
 
 def test_the_writers_replace_a_documents_row_instead_of_adding_one(tmp_path):
-    from flows.store import InboxFileRow, upsert_document, upsert_inbox_files
     from newsmon.models import Document
+    from warehouse.store import InboxFileRow, upsert_document, upsert_inbox_files
 
     with db.writer(tmp_path / "w.duckdb") as conn:
         doc = Document(

@@ -1,4 +1,5 @@
-"""Writes shared by the flows: documents, inbox files and quarantine rows (upserts on their keys)."""
+"""Writes shared by the flows: documents, inbox files and quarantine rows (upserts on their keys), beside
+warehouse/db.py (connections, schema, named queries) and warehouse/reuse.py (stored stage results)."""
 
 from __future__ import annotations
 
