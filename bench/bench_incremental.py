@@ -1123,6 +1123,7 @@ def one_run(warehouse: Path, inbox: Path, out: Path) -> None:
     timers.wrap(ner_module, "_pipeline", "spaCy model load")
     for module in (daily_module, entities_module, events_module, stories_module):
         timers.wrap(module, "validate_frame", f"{module.__name__.split('.')[-1]}: GE validation")
+        timers.wrap(module, "checked_frame", f"{module.__name__.split('.')[-1]}: GE validation")  # flows/checks.py
     timers.wrap(entities_module, "registry_before", "entities: registry load")
     timers.wrap(entities_module, "write_day", "entities: write")  # trees before the chunked writes
     timers.wrap(entities_module, "_write_names_and_aliases", "entities: write")

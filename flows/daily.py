@@ -216,13 +216,48 @@ def _articles_frame(articles: list[Article]) -> pd.DataFrame:
 
 @task(name="process-day", cache_policy=NONE)
 def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) -> DayReport:
-    """Re-derive the day's articles and quarantine from archived raw bytes (delete-then-insert)."""
+    """Re-derive the day's articles and quarantine from archived raw bytes (delete-then-insert):
+    read and sniff the raw files, check them (documents suite), extract the passing ones, check
+    the articles (articles suite), write both."""
     started = _time.perf_counter()
-    docs = _day_documents(conn, day)
+    docs, notes, quarantined = _sniffed_documents(conn, settings, day)
+    passing = _checked_documents(conn, settings, day, docs, notes, quarantined)
+    articles, reused = _extracted_articles(conn, settings, day, passing, quarantined, started)
+    good = _checked_articles(conn, settings, day, articles, quarantined)
+    _write_day(conn, day, good, quarantined)
+    report = DayReport(
+        day=day,
+        documents=len(docs),
+        articles=len(good),
+        quarantined=len({(q.stage, q.item_id) for q in quarantined}),
+        reused=len(reused),
+        seconds=round(_time.perf_counter() - started, 3),
+    )
+    log.info(
+        "%s: %d documents -> %d articles, %d quarantined%s (%.1f s)",
+        day,
+        report.documents,
+        report.articles,
+        report.quarantined,
+        f", {report.reused} extractions reused" if report.reused else "",
+        _time.perf_counter() - started,
+    )
+    return report
+
+
+def _sniffed_documents(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, day: date
+) -> tuple[list[Document], dict[str, str | None], list[QuarantineRecord]]:
+    """The day's documents whose raw bytes are archived, each with what its bytes are (media type,
+    encoding; written back to `documents`), the sniffer's note on each, and a quarantine record
+    for each whose bytes are missing.
+
+    Only the verdicts are kept, not the decoded text, so a day of thousands of pages does not sit
+    in memory twice.
+    """
     quarantined: list[QuarantineRecord] = []
-    # Pass 1: what each raw file is. Only the verdicts are kept, not the decoded text, so a
-    # day of thousands of pages does not sit in memory twice.
     notes: dict[str, str | None] = {}
+    docs = _day_documents(conn, day)
     for doc in docs:
         try:
             raw = archived_bytes(settings.archive_dir, doc.doc_id)
@@ -243,7 +278,19 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         notes[doc.doc_id] = s.note
     docs = [d for d in docs if d.doc_id in notes]
     upsert_documents(conn, docs)  # the sniffed media types, in one statement
+    return docs, notes, quarantined
 
+
+def _checked_documents(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    day: date,
+    docs: list[Document],
+    notes: dict[str, str | None],
+    quarantined: list[QuarantineRecord],
+) -> list[Document]:
+    """The documents that pass the documents suite; a quarantine record (with the sniffer's note)
+    for each that does not goes to `quarantined`."""
     checked = checked_frame(
         conn,
         "documents",
@@ -254,7 +301,6 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
         run_name=str(day),
     )
     _require_rows_checked(checked)
-    failed_docs = set()
     for f in checked.failures:
         note = notes.get(f.key)
         quarantined.append(
@@ -268,15 +314,26 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
                 details={"column": f.column},
             )
         )
-        failed_docs.add(f.key)
+    failed = {f.key for f in checked.failures}
+    return [d for d in docs if d.doc_id not in failed]
 
-    passing = [d for d in docs if d.doc_id not in failed_docs]
+
+def _extracted_articles(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    day: date,
+    passing: list[Document],
+    quarantined: list[QuarantineRecord],
+    started: float,
+) -> tuple[list[Article], list[str]]:
+    """The documents' articles (extraction problems go to `quarantined`), and the ids of the
+    documents whose stored extraction was reused. Extraction runs in worker processes when the
+    day is big enough to pay for them."""
     known_names = _known_source_names(conn, day)
     for doc in passing:
         if doc.source_hint and not doc.meta.source:
             doc.source_hint = source_name(doc.source_hint, known_names)
     boilerplate = _source_boilerplate(conn, settings, day, {_source_key(d) for d in passing} - {None})
-    # Pass 2: extraction, in worker processes when the day is big enough to pay for them.
     jobs = [(settings.archive_dir, doc, boilerplate.get(_source_key(doc), frozenset())) for doc in passing]
     articles: list[Article] = []
     reused: list[str] = []
@@ -288,7 +345,18 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
             if i % _PROGRESS_EVERY == 0:
                 rate = i / (_time.perf_counter() - started)
                 log.info("%s: extracted %d/%d documents (%.0f docs/s)", day, i, len(passing), rate)
+    return articles, reused
 
+
+def _checked_articles(
+    conn: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    day: date,
+    articles: list[Article],
+    quarantined: list[QuarantineRecord],
+) -> list[Article]:
+    """The articles that pass the articles suite; quarantine records for the others, and notes on
+    the texts the NER budget will cut, go to `quarantined`."""
     checked = checked_frame(
         conn,
         "articles",
@@ -304,7 +372,6 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
     )
     _require_rows_checked(checked)
     by_id = {a.article_id: a for a in articles}
-    failed_articles = set()
     for f in checked.failures:
         quarantined.append(
             QuarantineRecord(
@@ -317,34 +384,22 @@ def process_day(conn: duckdb.DuckDBPyConnection, settings: Settings, day: date) 
                 details={"column": f.column},
             )
         )
-        failed_articles.add(f.key)
-    good = [a for a in articles if a.article_id not in failed_articles]
+    failed = {f.key for f in checked.failures}
+    good = [a for a in articles if a.article_id not in failed]
     quarantined += _ner_budget_notes(day, good)
+    return good
 
+
+def _write_day(
+    conn: duckdb.DuckDBPyConnection, day: date, articles: list[Article], quarantined: list[QuarantineRecord]
+) -> None:
+    """The day's articles and its quarantine from the stages above, in place of the ones written before."""
     conn.execute("delete from articles where day = ?", [day])
     conn.execute(
         "delete from quarantine where day = ? and stage in ('documents', 'extract', 'articles', 'entities')", [day]
     )
-    _insert_articles(conn, good)
+    _insert_articles(conn, articles)
     upsert_quarantine(conn, quarantined)
-    report = DayReport(
-        day=day,
-        documents=len(docs),
-        articles=len(good),
-        quarantined=len({(q.stage, q.item_id) for q in quarantined}),
-        reused=len(reused),
-        seconds=round(_time.perf_counter() - started, 3),
-    )
-    log.info(
-        "%s: %d documents -> %d articles, %d quarantined%s (%.1f s)",
-        day,
-        report.documents,
-        report.articles,
-        report.quarantined,
-        f", {report.reused} extractions reused" if report.reused else "",
-        _time.perf_counter() - started,
-    )
-    return report
 
 
 _STORE_EVERY = 200  # extraction results kept per write: their JSON copies the articles' text

@@ -41,10 +41,10 @@ def _job(archive: Path, raw: bytes, name: str):
 
 def test_in_process_budget(tmp_path: Path) -> None:
     extracted_document(_job(tmp_path, _GOOD, "warm.txt"))  # lazy loads (language model) outside the budget
-    started = time.process_time()
     found, problems = extracted_document(_job(tmp_path, _SLOW_HTML, "slow.html"), 0.5)
-    # The timer stops Python-level work at once, C calls when they return (unbudgeted: ~15 s of CPU).
-    assert time.process_time() - started < 10
+    # The timer stops Python-level work at once, C calls when they return (unbudgeted, the page
+    # gives an article after ~15 s of CPU): no article here means the budget stopped it. (No
+    # bound on the time taken: one C call's time varies with the machine's load.)
     assert not found and problems[0].expectation == "timeout"
     assert "extraction took over 0.5 s" in problems[0].reason and "NEWSMON_EXTRACT_SECONDS" in problems[0].reason
     found, problems = extracted_document(_job(tmp_path, _GOOD, "good.txt"), 0.5 + 10)
