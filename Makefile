@@ -32,10 +32,12 @@ demo: setup
 	@echo "Try: $(VENV)/bin/newsmon sql \"select day, source, count(*) from articles group by all order by all\""
 
 # On TEST_WORKERS pytest-xdist worker processes (0: in this process), the tests of a module or an
-# xdist_group together on one worker (tests/conftest.py).
+# xdist_group together on one worker (tests/conftest.py); then the `alone` tests (they assert on the
+# process's CPU time, which another test process on the same cores inflates), with nothing beside them.
 TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder -m "not alone"
+	$(PY) -m pytest -m alone
 
 lint: setup
 	$(VENV)/bin/ruff check .
