@@ -31,8 +31,11 @@ demo: setup
 	@echo "Warehouse: warehouse/newsmon.duckdb   reports: warehouse/reports/   data docs: warehouse/data_docs/"
 	@echo "Try: $(VENV)/bin/newsmon sql \"select day, source, count(*) from articles group by all order by all\""
 
+# On TEST_WORKERS pytest-xdist worker processes (0: in this process), the tests of a module or an
+# xdist_group together on one worker (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 lint: setup
 	$(VENV)/bin/ruff check .

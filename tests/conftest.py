@@ -13,6 +13,26 @@ SHARED = Path(os.environ.get("NEWSMON_SHARED", ROOT.parent / "shared"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`make test` runs the suite on two pytest-xdist workers with `--dist loadgroup`. As there, the tests
+    marked `xdist_group(name)` go to one worker together (the users of the session's sample runs, in
+    tests/flows/: the runs are made once, not once per worker); here the other tests go to a worker a
+    whole module at a time, as with `--dist loadfile`, not one test at a time: a module's fixtures (a
+    hostile day's run, a Prefect server, a browser) are made once. Modules are handed out in collection
+    order (`--no-loadscope-reorder`), the slow tests/flows/ ones before the many quick ones after them."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class GroupOrModuleScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)  # the group's name, or the nodeid itself when it has none
+            return nodeid.split("::", 1)[0] if scope == nodeid else scope
+
+    return GroupOrModuleScheduling(config, log)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """../shared, or skip the test where a user's clone has none."""

@@ -35,6 +35,10 @@ COMPARED_TABLES = [
 ]
 
 
+# On one xdist worker with the other users of the session's sample runs (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("sample_runs")
+
+
 def _snapshot(database: Path) -> dict[str, list[tuple]]:
     from warehouse import db
 

@@ -14,6 +14,10 @@ SAMPLE = Path(__file__).resolve().parents[2] / "samples"
 TABLES = ["articles", "quarantine", "entities", "entity_aliases", "entity_mentions", "stories", "events"]
 
 
+# On one xdist worker with the other users of the session's sample runs (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("sample_runs")
+
+
 @pytest.fixture(scope="module")
 def dask_scheduler():
     """A scheduler address, as NEWSMON_DASK_ADDRESS would give one: two worker processes on this machine."""

@@ -31,6 +31,10 @@ DAYS = [date.fromisoformat(d) for d in json.loads((SAMPLE / "expected.json").rea
 RUN_SPECIFIC = {"runs"}
 
 
+# On one xdist worker with the other users of the session's sample runs (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("sample_runs")
+
+
 def _run_days(warehouse: Path, days: list[date], **env: str) -> None:
     from flows.daily import daily
 

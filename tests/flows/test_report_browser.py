@@ -25,7 +25,8 @@ DAYS = ["2026-03-02", "2026-03-03", "2026-03-04"]
 WEB_PAGE = "2026-03-04-web.html"  # the last day with a web section added, for the web health chart
 PAGES = [f"{d}.html" for d in DAYS] + [WEB_PAGE, "index.html"]
 
-pytestmark = pytest.mark.slow
+# On one xdist worker with the other users of the session's sample runs (tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample_runs")]
 
 
 @pytest.fixture(scope="module")

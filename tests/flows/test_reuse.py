@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from transforms.entities import _pipeline
 from warehouse import reuse
@@ -15,6 +16,10 @@ from warehouse import reuse
 SAMPLE_INBOX = Path(__file__).resolve().parents[2] / "samples" / "inbox"
 DAY = date(2026, 3, 2)
 TABLES = ["articles", "quarantine", "entity_mentions", "stories", "events"]
+
+
+# On one xdist worker with the other users of the session's sample runs (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("sample_runs")
 
 
 def _state(database: Path) -> tuple[dict[str, list[tuple]], list[dict]]:

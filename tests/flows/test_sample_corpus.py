@@ -22,6 +22,10 @@ REASON_WORDS = {
 }
 
 
+# On one xdist worker with the other users of the session's sample runs (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("sample_runs")
+
+
 def _fold(s: str | None) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s or "")).strip()
 

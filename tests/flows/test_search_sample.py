@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples"
 
 
+# On one xdist worker with the other users of the session's sample runs (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("sample_runs")
+
+
 def _index_exists(database: Path) -> bool:
     conn = db.reader(database)
     try:
