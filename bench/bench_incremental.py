@@ -61,6 +61,10 @@ that change; each tree's warehouses first prepared by that tree, `prepare`):
     search index +74.9 s -> +0.2 s; boilerplate learning +4.7 s -> +0.9 s; inbox +0.9 s -> 0
     still growing at 100k: commit + checkpoint + swap +3.8 s, entities write +0.75 s,
     stories duplicates +0.7 s, stories +0.6 s, summarise +0.5 s, publish +0.5 s
+
+Measured 2026-12-03 at 41fd549, `--sizes 0,10000,100000 --rounds 3`, load average 1-3: CPU
+14.9 s empty, 16.9 s at 10k (1.06x), 17.6 s at 100k (1.17x); run by run at 100k 1.18x, 1.04x,
+1.17x (docs/storage.md, "Per-run cost", session 8).
 """
 
 from __future__ import annotations
