@@ -68,15 +68,19 @@ def test_the_same_frame_of_the_same_day_is_validated_once(conn, tmp_path: Path) 
 def test_any_change_to_what_is_validated_runs_the_suite_again(conn, tmp_path: Path, change: dict) -> None:
     docs = tmp_path / "docs"
     first = checked(conn, "documents", _documents(), "doc_id", docs_dir=docs, run_name=str(DAY))
-    second = checked(
-        conn,
-        "documents",
-        change.get("frame", _documents()),
-        change.get("key", "doc_id"),
-        params=change.get("params"),
-        docs_dir=docs,
-        run_name=str(DAY),
-    )
+
+    def changed():
+        return checked(
+            conn,
+            "documents",
+            change.get("frame", _documents()),
+            change.get("key", "doc_id"),
+            params=change.get("params"),
+            docs_dir=docs,
+            run_name=str(DAY),
+        )
+
+    second = changed()
     assert _validations_run(docs) == 2
     assert second.model_dump() != first.model_dump()
     if "key" in change:
@@ -84,15 +88,7 @@ def test_any_change_to_what_is_validated_runs_the_suite_again(conn, tmp_path: Pa
     else:
         assert [f.key for f in second.failures if f.column == "size_bytes"] == ["a" * 64]
     # the newer outcome replaced the older under the day's name, and is itself reused
-    third = checked(
-        conn,
-        "documents",
-        change.get("frame", _documents()),
-        change.get("key", "doc_id"),
-        params=change.get("params"),
-        docs_dir=docs,
-        run_name=str(DAY),
-    )
+    third = changed()
     assert _validations_run(docs) == 2 and third.model_dump() == second.model_dump()
     assert conn.execute("select count(*) from stage_results where stage = 'validation'").fetchone() == (1,)
 
