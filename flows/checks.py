@@ -46,20 +46,19 @@ def checked(
     `part` numbers the frames of one suite and run name when a stage validates a day in parts;
     without a connection the suite simply runs.
     """
-    if conn is None:
-        return validate_frame(suite, frame, key=key, params=params, docs_dir=docs_dir, run_name=run_name)
+    index = Path(docs_dir) / "index.html" if docs_dir is not None else None
     item = f"{suite}@{run_name or ''}#{part}"
-    result_key = validation_key(suite, frame, key, params, docs_dir)
+    result_key = validation_key(suite, frame, key, params, docs_dir) if conn is not None else ""
     # With data docs on, an outcome is reused only where its pages are: a deleted docs folder is made again.
-    pages = docs_dir is None or (Path(docs_dir) / "index.html").is_file()
-    stored = reuse.stored_results(conn, STAGE, {item: result_key}) if pages else {}
-    if item in stored:
-        index = Path(docs_dir) / "index.html" if docs_dir is not None else None
-        return Validation.model_validate(stored[item]).model_copy(update={"docs_index": index})
+    if conn is not None and (index is None or index.is_file()):
+        stored = reuse.stored_results(conn, STAGE, {item: result_key})
+        if item in stored:
+            return Validation.model_validate(stored[item]).model_copy(update={"docs_index": index})
     outcome = validate_frame(suite, frame, key=key, params=params, docs_dir=docs_dir, run_name=run_name)
-    # Without the docs folder's path, which is the warehouse's: the same rows wherever it lies.
-    kept = outcome.model_dump(mode="json", exclude={"docs_index"})
-    reuse.store_results(conn, STAGE, [(item, result_key, kept)])
+    if conn is not None:
+        # Without the docs folder's path, which is the warehouse's: the same rows wherever it lies.
+        kept = outcome.model_dump(mode="json", exclude={"docs_index"})
+        reuse.store_results(conn, STAGE, [(item, result_key, kept)])
     return outcome
 
 
