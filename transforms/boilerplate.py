@@ -30,6 +30,13 @@ WALL_PARAGRAPHS = [
         r"^(this (article|story|content) is (only )?(available )?(for|to) (our )?(subscribers|members))",
         r"^(sign|log) in to (your account|continue|read)|^subscribe (now )?(to|for) (get |read |unlimited )",
         r"\b(already a subscriber|create a free account|to continue reading)\b",
+        # a cookie notice: "We use cookies to ...", "This website uses cookies", in each language
+        r"^(we|this (web)?site|our (web)?site) uses? cookies\b|"
+        r"^(diese|unsere) (web)?(seite|site) (verwendet|nutzt) cookies\b|"
+        r"^(ce site|notre site) utilise des cookies\b|^(este|nuestro) sitio (web )?(utiliza|usa) cookies\b|"
+        r"^(questo|il nostro) sito (utilizza|usa) (i )?cookie\b|^(este|o nosso) site (utiliza|usa) cookies\b|"
+        r"^(deze|onze) (web)?site gebruikt cookies\b|"
+        r"^(ta|nasza) strona (internetowa )?(używa|wykorzystuje) (plików )?cookies?\b",
         # "Accept all" and its translations: a consent button's label, alone or quoted ("click on „Alle
         # akzeptieren“"); unquoted inside a sentence they are ordinary words ("rules they all accept").
         r"^\W*(" + _ACCEPT_ALL + r")\W*$",
@@ -217,7 +224,24 @@ _RELATED_LABEL = (
     r"le(e|er) (también|más)|(también )?te puede interesar|leggi anche|(ti )?potrebbe (anche )?interessarti|"
     r"leia (também|mais)|você (também )?pode gostar|lees ook|dit vind je misschien ook leuk|"
     r"czytaj (też|także|również)|może cię (też )?zainteresować|читайте также|вам (также )?может быть интересно|"
-    r"相关(阅读|文章|新闻)|関連記事)\W*$"
+    r"相关(阅读|文章|新闻)|関連記事|"
+    # lists of the site's most read or latest stories
+    r"most (read|popular|viewed|shared)( (stories|articles|this week|today))?|trending( now| stories| articles)?|"
+    r"top stories|latest (news|stories|articles|posts)|editor'?s'? picks|"
+    r"meist ?gelesen|am meisten gelesen|les plus lus|lo más (leído|visto)|(i )?più lett[ie]|mais lid[ao]s|"
+    r"meest gelezen|najczęściej czytane|самое (читаемое|популярное))\W*$"
+)
+# A label that opens a one-line link to another article: "READ MORE: Headline", "Lesen Sie auch: ...",
+# "WATCH | ...". What follows it must look like a headline (_is_inline_promo).
+_PROMO_LABEL = re.compile(
+    r"(read (more|also)|also read|see also|related( (article|story|coverage))?|recommended|more( on this)?|"
+    r"watch|video|listen|don'?t miss|must read|"
+    r"lesen sie (auch|mehr|hier)|mehr (zum thema|dazu)|auch interessant|siehe auch|"
+    r"(à )?(lire|voir) aussi|à écouter|le(e|er) (también|más)|ver también|leggi anche|vedi anche|guarda|"
+    r"leia (também|mais)|veja (também)?|lees ook|zie ook|bekijk ook|czytaj (też|także|również)|zobacz (też|także)|"
+    r"читайте также|смотрите также|相关阅读|延伸阅读|关联阅读|あわせて読みたい|関連記事)"
+    r"\s*[:：|»›>]+\s*(?=\S)",
+    re.IGNORECASE,
 )
 
 # Short lines of site furniture that trafilatura keeps inside the article's container. Only whole
@@ -252,7 +276,18 @@ _FURNITURE_OPENINGS = (
     r"((the )?(story|article|text) continues (below|after)( (the |this )?(advertisement|ad))?|"
     r"weiter nach der (anzeige|werbung)|la suite (après|sous) (la|cette) publicité|"
     r"(el artículo|la noticia) (continúa|sigue) (tras|después de) la publicidad|"
-    r"continua (a leggere )?dopo la pubblicità)\W*$",
+    r"continua (a leggere )?dopo la pubblicità|continue reading (below|after (the )?(ad|advertisement)))\W*$",
+    # a tip line, an audio player's label, an app offer
+    r"(have|got) a (news |story )?tip\b|"
+    r"(listen to (this|the) (article|story)|audio version|(artikel|beitrag) (vor)?lesen lassen|"
+    r"écouter (cet|l')\s?article|escuchar (este|el) (artículo|noticia))\W*$|"
+    r"(download|get|install) (our|the) (free )?([\w'’-]+ ){0,2}app( for [\w ]{1,30}| now| today| here)?\W*$",
+    # a comment section's heading and its invitations
+    r"(comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze|"
+    r"join the (conversation|discussion|debate)|diskutieren sie mit|discuss this (article|story))\W*$",
+    # a list of the article's tags: "Topics: Politics, Harbour", "Schlagwörter: ..."
+    r"(tags?|topics?|themen|schlagw[öo]rter|stichw[öo]rter|mots[- ]cl[ée]s|étiquettes|etiquetas|temas|argomenti|"
+    r"onderwerpen|trefwoorden|tagi|теги|метки|标签|タグ)\s*[:：]\s*[^.!?]{1,140}$",
     # a comment count: "12 comments", "Kommentare (3)"
     r"\d+ (comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarz[ey]?)\W*$|"
     r"(comments?|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze)\s*\(\d+\)\W*$",
@@ -287,6 +322,12 @@ _FURNITURE_ANYWHERE = (
     r"\benable javascript\b|\bjavascript (is |ist )?(disabled|deaktiviert)\b|\bjavascript (aktivieren|activez)\b|"
     r"\b(aktivieren sie|activez|activa|attiva|ative) (das |le |el |il |o )?javascript\b|"
     r"\byour browser does not support\b|\bihr browser unterstützt\b",
+    # a wire service's or the site's rights line: "Copyright 2020 AP. All rights reserved."
+    # (its own sentence or the line's start: "the band said all rights reserved by ..." is prose)
+    r"(?:^|[.!?]\s+)(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+    r"todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados|alle rechten voorbehouden|"
+    r"wszelkie prawa zastrzeżone|все права защищены)\b|版权所有|無断転載|"
+    r"^copyright\s*(?:\(c\)\s*)?(?:19|20)\d\d\b|\bthis material may not be (?:re)?(?:published|reproduced)\b",
 )
 # Every _FURNITURE_ANYWHERE shape holds one of these (casefolded).
 _FURNITURE_STEMS = (
@@ -294,7 +335,9 @@ _FURNITURE_STEMS = (
     "sign up", "sign-up", "signup", "never miss", "eingeloggt", "angemeldet", "logged in", "signed in",
     "mailing list", "follow us", "folge uns", "folgen sie uns", "suivez-nous", "síguenos", "seguici", "siga-nos",
     "volg ons", "click to", "klicken, um", "cliquez pour", "haz clic", "fai clic", "clique para", "new window",
-    "new tab", "neuem fenster", "javascript", "browser",
+    "new tab", "neuem fenster", "javascript", "browser", "rights reserved", "rechte vorbehalten",
+    "droits réservés", "derechos reservados", "diritti riservati", "direitos reservados", "rechten voorbehouden",
+    "prawa zastrzeżone", "права защищены", "版权所有", "無断転載", "copyright", "may not be",
 )  # fmt: skip
 # A sign-up or subscribe button's label closing a line ("Do you want our updates? Sign up here"), in
 # each language; looked for in the line's last _ENDING_CHARS characters.
@@ -319,6 +362,7 @@ def is_furniture(paragraph: str) -> bool:
         return False
     return (
         _OPENING.match(paragraph) is not None
+        or _is_inline_promo(paragraph)
         or _ENDING.search(paragraph, max(0, len(paragraph) - _ENDING_CHARS)) is not None
         or (_ANYWHERE_STEM.search(paragraph.casefold()) is not None and _ANYWHERE.search(paragraph) is not None)
     )
@@ -361,6 +405,13 @@ def _without_share_bar(paragraph: str) -> str:
 
 def _is_listed_headline(paragraph: str) -> bool:
     return len(paragraph) <= _HEADLINE_MAX_CHARS and _CLOSED.search(paragraph) is None
+
+
+def _is_inline_promo(paragraph: str) -> bool:
+    """A link to another article set in the body: a label, then a headline ("READ MORE: Council
+    approves harbour wall"), not a sentence that goes on after a colon."""
+    label = _PROMO_LABEL.match(paragraph)
+    return label is not None and _is_listed_headline(paragraph[label.end() :])
 
 
 def without_boilerplate(text: str, *, furniture: bool = True) -> str:

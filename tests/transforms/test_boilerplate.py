@@ -39,6 +39,12 @@ PLACEHOLDER_CASES = [
     ("Visitors can click through a map of the old town before they arrive.", False),
     ("Der Inhalt der Kisten wurde nach dem Laden in den Hafen gebracht.", False),
     ("The mayor said she would support our proposal for a second ferry on Sundays.", False),
+    # a cookie notice opening a paragraph, in several languages
+    ("We use cookies to improve your experience on our site.", True),
+    ("Diese Website verwendet Cookies, um Ihnen das beste Erlebnis zu bieten.", True),
+    ("Ce site utilise des cookies pour mesurer son audience.", True),
+    ("Questo sito utilizza cookie tecnici e di profilazione.", True),
+    ("“We use cookies from the bakery next door,” the café owner said of her dessert menu.", False),
     ("Do residents like this plan? The survey asks them before the council votes.", False),
 ]
 
@@ -85,6 +91,46 @@ FURNITURE_CASES = [
     ("Reporter crews waited at the pier for the first ferry of the season to arrive.", False),
     ("Wie Sie Ihr Boot im Hafenamt anmelden", False),
     ("The advertisement campaign for the ferry ran all summer.", False),
+    # a one-line link to another article, in several languages
+    ("READ MORE: Council approves new harbour wall after three-year row", True),
+    ("Related: Five things to know about the new bridge", True),
+    ("WATCH | Harbour crane collapses in storm", True),
+    ("Video: The moment the new ferry left the north quay", True),
+    ("Lesen Sie auch: Warum der Hafen im Winter schließt", True),
+    ("LIRE AUSSI : La mairie vote le budget du port", True),
+    ("Lee también: La alcaldía aprueba el presupuesto del puerto", True),
+    ("Leggi anche: Il porto chiude per lavori", True),
+    ("Czytaj też: Nowy prom na wyspy", True),
+    # rights lines of the site or a wire service
+    ("Copyright 2021 Example Wire. All rights reserved. This material may not be published or rewritten.", True),
+    ("Alle Rechte vorbehalten.", True),
+    ("Tous droits réservés", True),
+    # tag lists, tip lines, audio players, app offers, a comment section's heading
+    ("Topics: Harbour, Ferries, Budget", True),
+    ("Schlagwörter: Hafen, Fähre, Haushalt", True),
+    ("Have a news tip? Email the harbour desk.", True),
+    ("Listen to this article", True),
+    ("Download the Example Gazette app for iPhone and Android", True),
+    ("Comments", True),
+    ("Join the conversation", True),
+    ("Continue reading below", True),
+    # prose with the same words, which must stay
+    ("Read more about the plan on the council's website, the mayor said.", False),
+    ("Related: the council's decision follows a year of talks with the ferry company.", False),
+    ("Watch: the tide turns at six, and the boats leave with it.", False),
+    ("Lesen Sie auch die Stellungnahme des Hafenamts, die wir unten dokumentieren.", False),
+    ("More than 200 residents attended the meeting on Tuesday.", False),
+    ("Recommended dose: two tablets a day, the doctor said.", False),
+    ("The band said all rights reserved by the label would return to them in 2030.", False),
+    ("In 2019 all rights reserved to the city passed to the port authority.", False),
+    ("The report may not be published until May, the ministry said.", False),
+    ("Copyright law has not kept pace with the ferry company's new timetable app.", False),
+    ("Topics discussed at the meeting included the budget and the new pier.", False),
+    ("Listen to the fishermen, she said, and you will hear a different story.", False),
+    ("Download the app, the council said, to pay for parking at the quay.", False),
+    ("Comments from residents were mostly positive.", False),
+    ("Have a look at the tide table before you sail.", False),
+    ("Guarda caso, il porto ha chiuso proprio il giorno della festa.", False),
 ]
 
 
@@ -200,6 +246,28 @@ PAGE_CASES = [
         "Ten harbour cafés",
         id="related-headlines",
     ),
+    pytest.param(
+        "<p><strong>READ MORE:</strong> <a href='/wall'>Council approves new harbour wall after three-year row</a></p>",
+        "Council approves new harbour wall",
+        id="inline-promo",
+    ),
+    pytest.param(
+        "<h3>Most read</h3><p><a href='/cafes'>Ten harbour cafés worth the crossing</a></p>"
+        "<p><a href='/keeper'>Why the lighthouse keeper stayed</a></p>",
+        "Ten harbour cafés",
+        id="most-read-headlines",
+    ),
+    pytest.param(
+        "<p>Copyright 2021 Example Wire. All rights reserved. This material may not be published or rewritten.</p>",
+        "All rights reserved",
+        id="rights-line",
+    ),
+    pytest.param(
+        "<p>Topics: <a href='/t/h'>Harbour</a>, <a href='/t/f'>Ferries</a>, <a href='/t/b'>Budget</a></p>",
+        "Topics:",
+        id="tag-list",
+    ),
+    pytest.param("<p>We use cookies to improve your experience on our site.</p>", "We use cookies", id="cookie-notice"),
 ]
 
 
