@@ -251,7 +251,22 @@ _PROMO_LABEL = re.compile(
 _FURNITURE_OPENINGS = (
     # picture credits: "Photo: ...", "Titelbild: ...", "Crédits photos : ...", "(Credit: ...)"
     r"[(\[]?\s*(photo|foto|bild|image|credit|crédits?|titelbild|bildquelle|imagen|immagine|afbeelding|zdjęcie|фото)"
-    r"(s| photos?| credit)?\s*:",
+    r"(s| photos?| credit|graph|grafie|graphie)?\s*:|"
+    r"(image|picture) (copyright|caption|source)\b|credit\s*(\.{2,}|…)|"
+    r"(hide|toggle|show) caption\W*$|(enlarge|expand|zoom) (this )?(image|photo|picture)\W*$|click to enlarge\W*$",
+    # a slide show's counter: "1 of 12", "Photo 3/12", "Bild 3 von 12"
+    r"((photo|image|picture|slide|bild|foto|imagen|immagine)\s*)?\d+\s*(of|/|von|sur|de|di|van|z|из)\s*\d+\W*$|"
+    r"(previous|prev|next) (slide|image|photo)( (next|previous|prev) (slide|image|photo))?\W*$",
+    # the page's tools: print, copy the link, save, report an error, back to top
+    r"(print( this)?( page| article| story)?|drucken|imprimer|imprimir|stampa|copy (the )?(link|url)|link kopieren|"
+    r"copier le lien|copiar (el )?enlace|copia (il )?link|save( this)?( article| story| for later)?|"
+    r"(sign|log) in to save|add to (my )?(list|favou?rites|reading list)|artikel merken|"
+    r"skip to (main )?content|back to (the )?(top|homepage|home page)|(zurück )?nach oben|retour en haut|"
+    r"volver arriba|torna su|report (an|a) (error|typo|mistake)|send us a correction|fehler melden|"
+    r"signaler une erreur|reportar un error|segnala un errore)\W*$",
+    # share buttons named one after the other: "Facebook Twitter Email"
+    r"(?!(x\s*)+$)((facebook|twitter|x|e-?mail|whatsapp|linkedin|pinterest|reddit|messenger|telegram|flipboard|sms|print|"
+    r"drucken|copy link)[\s|·•,/]*){2,}$",
     # a figure's numbered label: "Figure 3: ...", "Abb. 2 - ...", "Рис. 1."
     r"(figure|fig|abbildung|abb|grafik|graphique|figura|afbeelding|rysunek|рисунок|рис)\.?\s*\d+[a-z]?\s*[:.|–-]",
     # share prompts: "Share this:", "Teilen mit:", "Partager :"
@@ -357,12 +372,16 @@ _MAX_FURNITURE_CHARS = 160
 
 def is_furniture(paragraph: str) -> bool:
     """True for a short line of site furniture: a picture credit or figure label, a share, comment or
-    rating prompt, a newsletter or sign-up offer, a link box's label, an author's role."""
+    rating prompt, a newsletter or sign-up offer, a link box's label, an author's role, a byline or a
+    date line."""
     if len(paragraph) > _MAX_FURNITURE_CHARS:
         return False
     return (
         _OPENING.match(paragraph) is not None
         or _is_inline_promo(paragraph)
+        or _is_agency_credit(paragraph)
+        or _is_date_line(paragraph)
+        or _is_byline(paragraph)
         or _ENDING.search(paragraph, max(0, len(paragraph) - _ENDING_CHARS)) is not None
         or (_ANYWHERE_STEM.search(paragraph.casefold()) is not None and _ANYWHERE.search(paragraph) is not None)
     )
@@ -405,6 +424,95 @@ def _without_share_bar(paragraph: str) -> str:
 
 def _is_listed_headline(paragraph: str) -> bool:
     return len(paragraph) <= _HEADLINE_MAX_CHARS and _CLOSED.search(paragraph) is None
+
+
+# A picture agency's credit ("AFP via Getty Images", "(AP Photo/Jane Doe)"): a short line naming
+# one, not closed as a sentence ("Getty Images said on Monday it would ..." is news).
+_AGENCY_CREDIT = re.compile(
+    r"\b(getty ?images|shutterstock|istock(photo)?|alamy|imago( images)?|picture[- ]alliance|"
+    r"(ap|afp|epa|reuters|pa|dpa|ansa|efe|xinhua|aap|anp|kyodo) (photo|images?|foto|bild)|"
+    r"(ap|afp|epa|pa|reuters) via getty|keystone|sipa press)\b",
+    re.IGNORECASE,
+)
+_CREDIT_MAX_CHARS = 100
+
+
+def _is_agency_credit(paragraph: str) -> bool:
+    return (
+        len(paragraph) <= _CREDIT_MAX_CHARS
+        and _AGENCY_CREDIT.search(paragraph) is not None
+        and re.search(r"[.!?:;]\s*$", paragraph) is None
+    )
+
+
+# A date line of the page's ("Updated 10:45 GMT (18:45 HKT) March 3, 2020", "Veröffentlicht am
+# 03.02.2020 um 10:45 Uhr"): a label, then only words that a date or time is made of.
+_DATE_LABEL = re.compile(
+    r"^\W*(first |last )?(published|updated|posted|modified|aktualisiert|veröffentlicht|erstellt|publié|"
+    r"mis à jour|actualizado|publicado|aggiornato|pubblicato|bijgewerkt|gepubliceerd|zaktualizowano|opublikowano|"
+    r"обновлено|опубликовано)( on| at| am| le| el| il| em| op| o)?\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+_DATE_WORDS = frozenset((
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier", "février", "mars",
+    "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "enero", "febrero", "marzo",
+    "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre", "gennaio",
+    "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "mon", "tue", "wed",
+    "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
+    "domingo", "am", "pm", "a.m", "p.m", "uhr", "h", "at", "on", "um", "le", "à", "el", "de", "del", "di", "il",
+    "the", "of", ",", "and", "ago", "hours", "hour", "minutes", "minute", "mins", "min", "days", "day", "yesterday",
+    "today", "gestern", "heute", "hier", "aujourd'hui", "ayer", "hoy", "ieri", "oggi",
+))  # fmt: skip
+_DATE_LINE_MAX_CHARS = 90
+
+
+def _is_date_line(paragraph: str) -> bool:
+    if len(paragraph) > _DATE_LINE_MAX_CHARS:
+        return False
+    label = _DATE_LABEL.match(paragraph)
+    if label is None:
+        return False
+    words = re.findall(r"[\w'.]+", paragraph[label.end() :])
+    digits = [any(c.isdigit() for c in w) for w in words]
+    return any(digits) and all(
+        d or w.rstrip(".").casefold() in _DATE_WORDS or (w.isupper() and 2 <= len(w) <= 5)
+        for w, d in zip(words, digits, strict=True)
+    )
+
+
+# A byline set as a line of the body: "By Jane Doe, Staff Writer", "Von Jane Doe und John Smith".
+_BYLINE = re.compile(r"^(by|von|par|por|door)\s+(?=\w)", re.IGNORECASE)
+_NAME_PARTICLES = frozenset(
+    ["van", "von", "der", "de", "den", "da", "del", "della", "di", "du", "la", "le", "al", "bin", "ben", "ibn", "y"]
+)
+_BYLINE_MAX_CHARS = 80
+
+
+def _is_byline(paragraph: str) -> bool:
+    if len(paragraph) > _BYLINE_MAX_CHARS:
+        return False
+    by = _BYLINE.match(paragraph)
+    if by is None:
+        return False
+    parts = [p for p in re.split(r"\s*(?:,|&|\||\band\b|\bund\b|\bet\b|\by\b)\s*", paragraph[by.end() :]) if p]
+    if not parts:
+        return False
+    for part in parts:
+        words = part.split()
+        if not 1 <= len(words) <= 4:
+            return False
+        for word in words:
+            if word.casefold() in _NAME_PARTICLES or word.isdigit():
+                continue
+            if not (word[:1].isupper() and re.fullmatch(r"[^\W\d_][\w'’.-]*", word)):
+                return False
+    # a name, not a weekday or a month ("By Tuesday Morning")
+    first = parts[0].split()[0].rstrip(".").casefold()
+    return first not in _DATE_WORDS
 
 
 def _is_inline_promo(paragraph: str) -> bool:

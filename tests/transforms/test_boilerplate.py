@@ -131,6 +131,50 @@ FURNITURE_CASES = [
     ("Comments from residents were mostly positive.", False),
     ("Have a look at the tide table before you sail.", False),
     ("Guarda caso, il porto ha chiuso proprio il giorno della festa.", False),
+    # picture agencies' credits, caption controls, slide counters
+    ("(AP Photo/Jane Doe)", True),
+    ("AFP via Getty Images", True),
+    ("Photograph: Jane Doe/Example Gazette", True),
+    ("Image caption The new ferry at the north quay", True),
+    ("Credit...Jane Doe for The Example Times", True),
+    ("Toggle caption", True),
+    ("Enlarge this image", True),
+    ("1 of 12", True),
+    ("Bild 3 von 12", True),
+    ("Previous slide Next slide", True),
+    # the page's tools and a share bar of network names
+    ("Print this page", True),
+    ("Copy link", True),
+    ("Save for later", True),
+    ("Back to top", True),
+    ("Report an error", True),
+    ("Facebook Twitter Email", True),
+    ("Facebook X WhatsApp", True),
+    # date lines and bylines set as lines of the body
+    ("Published 3:45 PM EST, Mon March 2, 2020", True),
+    ("Updated 10:45 GMT (18:45 HKT) March 3, 2020", True),
+    ("Last updated: 12 March 2020", True),
+    ("Veröffentlicht am 03.02.2020 um 10:45 Uhr", True),
+    ("Publié le 3 février 2020 à 10h45", True),
+    ("By Jane Doe, Staff Writer", True),
+    ("By Jane Doe and John Smith | March 3, 2020", True),
+    ("Von Jana van der Berg", True),
+    # prose with the same words, which must stay
+    ("By the end of the year, the ferry will run every hour.", False),
+    ("By Monday the quay was open again.", False),
+    ("Von Hamburg nach Kiel fährt die Fähre zweimal am Tag.", False),
+    ("Published in 1998, the book sold poorly at first.", False),
+    ("Updated guidance was issued on 3 March.", False),
+    ("Updated: the council has now approved the plan.", False),
+    ("Getty Images said on Monday it would buy the archive.", False),
+    ("The photo was taken by an AFP photographer on the pier.", False),
+    ("Print runs of the local paper fell by half.", False),
+    ("Save the date: the regatta is on 12 June.", False),
+    ("Back to the harbour, where the fishermen waited.", False),
+    ("In 3 of 12 cases the ferry was late.", False),
+    ("Facebook and Twitter both removed the posts.", False),
+    ("Par ailleurs, le port ouvrira en mai.", False),
+    ("x              x              x", False),
 ]
 
 
@@ -268,6 +312,10 @@ PAGE_CASES = [
         id="tag-list",
     ),
     pytest.param("<p>We use cookies to improve your experience on our site.</p>", "We use cookies", id="cookie-notice"),
+    pytest.param("<p>(AP Photo/Jane Doe)</p>", "AP Photo", id="agency-credit"),
+    pytest.param("<p>Updated 10:45 GMT (18:45 HKT) March 3, 2020</p>", "Updated 10:45", id="date-line"),
+    pytest.param("<p>By Jane Doe, Staff Writer</p>", "By Jane Doe", id="byline-line"),
+    pytest.param("<p>Facebook Twitter Email</p>", "Facebook Twitter", id="network-names"),
 ]
 
 
