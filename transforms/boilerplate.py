@@ -437,11 +437,20 @@ _AGENCY_CREDIT = re.compile(
 _CREDIT_MAX_CHARS = 100
 
 
+# Every _AGENCY_CREDIT shape holds one of these (casefolded).
+_CREDIT_STEM = re.compile(
+    _trie_pattern(("getty", "shutterstock", "istock", "alamy", "imago", "alliance", "photo", "image", "foto", "bild",
+                   "keystone", "sipa"))
+)  # fmt: skip
+_SENTENCE_CLOSED = re.compile(r"[.!?:;]\s*$")
+
+
 def _is_agency_credit(paragraph: str) -> bool:
     return (
         len(paragraph) <= _CREDIT_MAX_CHARS
+        and _CREDIT_STEM.search(paragraph.casefold()) is not None
+        and _SENTENCE_CLOSED.search(paragraph) is None
         and _AGENCY_CREDIT.search(paragraph) is not None
-        and re.search(r"[.!?:;]\s*$", paragraph) is None
     )
 
 
