@@ -499,6 +499,8 @@ _NAME_PARTICLES = frozenset(
     ["van", "von", "der", "de", "den", "da", "del", "della", "di", "du", "la", "le", "al", "bin", "ben", "ibn", "y"]
 )
 _BYLINE_MAX_CHARS = 80
+# Between two names, or a name and a role or date: "Jane Doe, Staff Writer", "Jane Doe · 3 March".
+_BYLINE_SPLIT = re.compile(r"\s*(?:[,&|·•–—]|\band\b|\bund\b|\bet\b|\by\b)\s*")
 
 
 def _is_byline(paragraph: str) -> bool:
@@ -507,7 +509,7 @@ def _is_byline(paragraph: str) -> bool:
     by = _BYLINE.match(paragraph)
     if by is None:
         return False
-    parts = [p for p in re.split(r"\s*(?:,|&|\||\band\b|\bund\b|\bet\b|\by\b)\s*", paragraph[by.end() :]) if p]
+    parts = [p for p in _BYLINE_SPLIT.split(paragraph[by.end() :]) if p]
     if not parts:
         return False
     for part in parts:

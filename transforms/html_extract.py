@@ -37,7 +37,7 @@ from trafilatura.xml import xmltotxt
 
 from transforms.body_vote import voted_body
 from transforms.boilerplate import without_boilerplate
-from transforms.html_meta import headline, page_authors, page_facts, published_day
+from transforms.html_meta import headline, page_authors, page_facts, published_day, without_author_box, without_headline
 from transforms.language import declared_language, detected_language
 
 # trafilatura logs every discarded page at WARNING; a page without an article is a normal
@@ -77,6 +77,9 @@ class ExtractionOptions(BaseModel):
     # transforms/boilerplate.py.
     drop_walls: bool = True
     drop_furniture: bool = True
+    # The headline as the body's first paragraph (trafilatura keeps an <h1> inside the body's
+    # container) out: it is the title; so is an author box after the body (the byline's business).
+    drop_headline: bool = True
 
 
 # Chosen by measurement on the trafilatura evaluation set (docs/extraction.md).
@@ -387,19 +390,26 @@ def html_article(
         for node in _captions(tree, html):
             node.drop_tree()
     metadata = trafilatura.extract_metadata(tree, url, date_config=_date_params(options, reference_day))
-    # No text: no article on the page; the caller quarantines it, metadata still helps the review.
-    if not any(len(p) >= options.min_paragraph_chars for p in text.split("\n\n")):
-        text = ""
-    # The opening of the text decides its language; the rest only costs time.
-    language, confidence = detected_language(text[:_LANGUAGE_SAMPLE], declared)
     hostname = metadata.hostname or hostname
     # trafilatura's sitename may be its guess from the <title> (any part with a dot in it, such as
     # "Sehnsucht von R. K. Lilley"): only a domain-like one is taken as the site's name.
     site_names = facts.site_names + [n for n in [metadata.sitename] if n and not re.search(r"\s", n)]
     title = headline(metadata.title, facts, site_names, hostname) if options.title_without_site else metadata.title
+    # trafilatura keeps the article's <h1> where it sits inside the body's container (a quarter of
+    # the pages): the headline is the title, not a paragraph of the body.
+    if options.drop_headline:
+        text = without_headline(text, [title, metadata.title, facts.headline, *facts.headings, *facts.full_headings])
     authors = [a.strip() for a in (metadata.author or "").split(";") if a.strip()]
     if options.clean_authors:
         authors = page_authors(metadata.author, facts, site_names, hostname, html, tree)
+    # An author box after the body: the writer's name alone, or a line about them.
+    if options.drop_headline and authors:
+        text = without_author_box(text, authors)
+    # No text: no article on the page; the caller quarantines it, metadata still helps the review.
+    if not any(len(p) >= options.min_paragraph_chars for p in text.split("\n\n")):
+        text = ""
+    # The opening of the text decides its language; the rest only costs time.
+    language, confidence = detected_language(text[:_LANGUAGE_SAMPLE], declared)
     return HtmlExtraction(
         title=title or None,
         author="; ".join(authors) or None,

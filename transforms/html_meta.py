@@ -623,6 +623,59 @@ def headline(title: str | None, facts: PageFacts, site_names: list[str], hostnam
     return headline
 
 
+def without_headline(text: str, headlines: list[str | None]) -> str:
+    """The text (paragraphs split by a blank line) without its first paragraph where that is one of
+    the page's headlines (letters and digits compared); the text as it is where nothing would be
+    left."""
+    first, _, rest = text.partition("\n\n")
+    if not rest.strip() or len(first) > _HEADLINE_LINE_CHARS:
+        return text
+    squashed = _squashed(first)
+    if len(squashed) < _HEADLINE_MIN_LETTERS:
+        return text
+    return rest if any(h and _squashed(h) == squashed for h in headlines) else text
+
+
+def without_author_box(text: str, authors: list[str]) -> str:
+    """The text without an author box among its last paragraphs: a line that is an author's name
+    ("Jane Doe"), or a short one about them ("Jane Doe is a reporter covering the port",
+    "Jana Berg ist Redakteurin im Lokalressort")."""
+    paragraphs = text.split("\n\n")
+    names = [(_squashed(a), a) for a in authors if len(a.split()) >= 2 and len(_squashed(a)) >= 6]
+    if len(paragraphs) < 2 or not names:
+        return text
+    first = max(1, len(paragraphs) - _AUTHOR_BOX_PARAGRAPHS)
+    kept = paragraphs[:first] + [p for p in paragraphs[first:] if not _about_author(p, names)]
+    return "\n\n".join(kept) if len(kept) < len(paragraphs) else text
+
+
+def _about_author(paragraph: str, names: list[tuple[str, str]]) -> bool:
+    if len(paragraph) > _AUTHOR_BOX_CHARS:
+        return False
+    squashed = _squashed(paragraph)
+    for key, name in names:
+        if squashed == key:
+            return True
+        if paragraph.startswith(name) and _AUTHOR_BIO.match(paragraph, len(name)):
+            return True
+    return False
+
+
+# The last paragraphs looked at, the longest box, and what a box says after the name.
+_AUTHOR_BOX_PARAGRAPHS = 3
+_AUTHOR_BOX_CHARS = 400
+_AUTHOR_BIO = re.compile(
+    r",?\s+(is|was|has been|writes|covers|reports|ist|war|schreibt|arbeitet|est|écrit|es|escribe|è|scrive|é|escreve|"
+    r"is (a|an|the)|works)\b",
+    re.IGNORECASE,
+)
+
+
+# A headline is one line; a short one ("Update") may as well be a paragraph's.
+_HEADLINE_LINE_CHARS = 300
+_HEADLINE_MIN_LETTERS = 12
+
+
 # ---------------------------------------------------------------- date
 
 _ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")

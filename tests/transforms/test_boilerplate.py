@@ -159,6 +159,8 @@ FURNITURE_CASES = [
     ("By Jane Doe, Staff Writer", True),
     ("By Jane Doe and John Smith | March 3, 2020", True),
     ("Von Jana van der Berg", True),
+    ("Par Camille Lefort ·", True),
+    ("By Jane Doe • 3 March 2020", True),
     # prose with the same words, which must stay
     ("By the end of the year, the ferry will run every hour.", False),
     ("By Monday the quay was open again.", False),
@@ -328,3 +330,56 @@ def test_page_loses_the_sites_line(line_html: str, marker: str) -> None:
     text = html_article(html, url=url).text
     assert marker not in text
     assert all(p[:40] in text for p in _PROSE)
+
+
+def test_headline_kept_inside_the_body_is_the_title_not_a_paragraph() -> None:
+    html = _page("")
+    url = "https://example.org/news/second-ferry"
+    kept = html_article(html, url=url, options=ExtractionOptions(drop_headline=False))
+    assert kept.text.startswith("Second ferry approved\n\n")  # trafilatura keeps the <h1>
+    article = html_article(html, url=url)
+    assert article.title == "Second ferry approved"
+    assert article.text.startswith(_PROSE[0])
+    assert all(p[:40] in article.text for p in _PROSE)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # the headline, spelt with other quotes and case
+        ("SECOND FERRY ‘APPROVED’\n\nThe body.", "The body."),
+        # a first paragraph that only begins like the headline is the body's
+        ("Second ferry approved by the council on Tuesday.\n\nThe body.", None),
+        # nothing would be left
+        ("Second ferry approved", None),
+        # too short to tell a headline from a paragraph's heading
+        ("Update\n\nThe body.", None),
+    ],
+)
+def test_without_headline(text: str, kept: str | None) -> None:
+    from transforms.html_meta import without_headline
+
+    headlines = ["Second ferry approved", None, "Update"]
+    assert without_headline(text, headlines) == (text if kept is None else kept)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("The body.\n\nThe end of it.\n\nJane Doe", "The body.\n\nThe end of it."),
+        (
+            "The body.\n\nThe end of it.\n\nJane Doe is a reporter covering the harbour and its ferries.",
+            "The body.\n\nThe end of it.",
+        ),
+        ("Der Text.\n\nJana Berg ist Redakteurin im Lokalressort.", "Der Text."),
+        # the author named in the body's own sentences
+        ("The body.\n\nJane Doe, who wrote the first report, said the council was wrong.", None),
+        ("Jane Doe is a reporter covering the harbour.\n\nThe body.\n\nMore.\n\nThe end.", None),
+        # a one-word name could be anyone's word
+        ("The body.\n\nAdmin", None),
+    ],
+)
+def test_without_author_box(text: str, kept: str | None) -> None:
+    from transforms.html_meta import without_author_box
+
+    assert without_author_box(text, ["Jane Doe", "Jana Berg", "Admin"]) == (text if kept is None else kept)
