@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
                 missing = [line for line in gold_lines if line not in text]
                 print(f"{name:16} {who:12} extra {extra} missing {[m[:40] for m in missing]}")
     n = len(pages())
-    print(f"{n} written pages ({len(ARTICLES)} articles x {len(TEMPLATES)} templates), token scores averaged over pages")
+    print(f"{n} written pages ({len(ARTICLES)} articles x {len(TEMPLATES)} templates), token scores per page averaged")
     print(f"{'extractor':14} {'P':>6} {'R':>6} {'F1':>6}")
     for who, scores in rows.items():
         p, r, f = (statistics.fmean(s[i] for s in scores) for i in range(3))
