@@ -48,10 +48,12 @@ CONFIGURATIONS: dict[str, ExtractionOptions] = {
         min_paragraph_chars=0,
         vote=False,
         drop_walls=False,
+        drop_headline=False,
     ),
     "chosen": CHOSEN_OPTIONS,
     # trafilatura's body text as it comes (our metadata steps kept): what the vote adds.
-    "text-trafilatura-alone": ExtractionOptions(vote=False, drop_walls=False),
+    "text-trafilatura-alone": ExtractionOptions(vote=False, drop_walls=False, drop_headline=False),
+    "no-headline-step": ExtractionOptions(drop_headline=False),
     "no-vote": ExtractionOptions(vote=False),
     "no-furniture": ExtractionOptions(drop_furniture=False),
     "no-walls-no-furniture": ExtractionOptions(drop_walls=False),
