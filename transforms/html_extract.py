@@ -14,7 +14,6 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import charset_normalizer
-import trafilatura
 from lxml import etree
 from lxml.html import (
     HtmlComment,
@@ -39,6 +38,7 @@ from transforms.body_vote import voted_body
 from transforms.boilerplate import without_boilerplate
 from transforms.html_meta import headline, page_authors, page_facts, published_day, without_author_box, without_headline
 from transforms.language import declared_language, detected_language
+from transforms.page_metadata import page_metadata
 
 # trafilatura logs every discarded page at WARNING; a page without an article is a normal
 # outcome here (the caller quarantines it), not something to shout about.
@@ -389,7 +389,7 @@ def html_article(
     if options.captionless_date:
         for node in _captions(tree, html):
             node.drop_tree()
-    metadata = trafilatura.extract_metadata(tree, url, date_config=_date_params(options, reference_day))
+    metadata = page_metadata(tree, url, _date_params(options, reference_day))
     hostname = metadata.hostname or hostname
     # trafilatura's sitename may be its guess from the <title> (any part with a dot in it, such as
     # "Sehnsucht von R. K. Lilley"): only a domain-like one is taken as the site's name.
