@@ -1,32 +1,37 @@
-"""trafilatura's metadata pass (`trafilatura.extract_metadata`), with its author search done in one
-walk over the page instead of five XPath queries on a copy of it.
+"""trafilatura's metadata pass (`trafilatura.extract_metadata`), with its author, category and tag
+searches done in one walk over the page instead of fifteen XPath queries and a copy of the page.
 
 trafilatura looks for a byline element where the page's meta tags and JSON-LD name no author (half
 the pages): it copies the whole tree, prunes comment sections, sidebars, dates and figures from the
 copy, then runs three XPath queries whose class and id tests are EXSLT regular expressions, which
-lxml answers by calling back into Python once per element. That costs 4 ms a page at the median, a
-fifth of trafilatura's whole time. Here the same tests are Python regular expressions on one walk
-over the elements, and only a candidate's own subtree is copied and pruned to read its text: the
-same author on every page (tests/transforms/test_page_metadata.py compares the two on every page
-of tests/transforms/pages/ and, where present, ../shared/corpora/trafilatura-eval).
+lxml answers by calling back into Python once per element. For categories and tags it runs ten
+more queries, one after the other, each over the whole page. Together that is 2.5-4 ms a page at
+the median, a sixth of trafilatura's time. Here the same tests are Python string tests on one walk
+over the elements (only elements with a tested attribute, and a class or id holding one of the
+tests' words, are tested at all), and only a byline candidate's own subtree is copied and pruned
+to read its text. The answers are the same on every page: tests/transforms/test_page_metadata.py
+compares them with trafilatura's on invented pages for each rule, on tests/transforms/pages/ and
+samples/, and on every page of ../shared/corpora/trafilatura-eval where present.
 
-Everything else is trafilatura 2.3's extract_metadata, step for step, with its own helpers.
+Everything else is trafilatura 2.3's extract_metadata, step for step, with its own helpers: a
+trafilatura upgrade must be checked against that test (`make lock` does not do it by itself).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from copy import deepcopy
 from typing import Any
 
 from htmldate import find_date
 from lxml.html import HtmlElement
+from trafilatura.baseline import block_text
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
-    extract_catstags,
     extract_domain,
     extract_license,
     extract_meta_json,
@@ -35,7 +40,7 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.settings import Document
-from trafilatura.utils import trim
+from trafilatura.utils import line_processing, trim
 from trafilatura.xml import delete_element
 
 LOGGER = logging.getLogger(__name__)
@@ -53,8 +58,10 @@ def page_metadata(tree: HtmlElement, default_url: str | None, date_config: dict[
         LOGGER.warning("error in JSON metadata extraction: %s", err)
     if not metadata.title:
         metadata.title = extract_title(tree)
+    walk: _Walk | None = None  # made where trafilatura would search the page, once
     if not metadata.author:
-        metadata.author = tree_author(tree)
+        walk = _Walk(tree)
+        metadata.author = walk.author()
     if not metadata.url:
         metadata.url = extract_url(tree, default_url)
     if metadata.url:
@@ -71,10 +78,12 @@ def page_metadata(tree: HtmlElement, default_url: str | None, date_config: dict[
         match = META_URL.match(metadata.url)
         if match:
             metadata.sitename = match[1]
-    if not metadata.categories:
-        metadata.categories = extract_catstags("category", tree)
-    if not metadata.tags:
-        metadata.tags = extract_catstags("tag", tree)
+    if not metadata.categories or not metadata.tags:
+        walk = walk or _Walk(tree)
+        if not metadata.categories:
+            metadata.categories = catstags("category", tree, walk.categories)
+        if not metadata.tags:
+            metadata.tags = catstags("tag", tree, walk.tags)
     metadata.license = extract_license(tree)
     metadata.filedate = date_config.get("max_date")
     metadata.clean_and_trim()
@@ -195,31 +204,63 @@ def _may_match(attributes: list[tuple[str, str]]) -> bool:
 def tree_author(tree: HtmlElement) -> str | None:
     """trafilatura.metadata.extract_author(tree): the first byline element's text, by query, then in
     document order, of 3 to 119 characters, outside the parts it prunes."""
-    root = tree.getroottree().getroot()
-    found: list[list[HtmlElement]] = [[], [], []]
-    discarded: set[HtmlElement] = set()
-    # XPath's rel='me' compares child elements named "rel" (lxml finds them in C).
-    with_rel = {rel.getparent() for rel in root.iter("rel")}
-    for element in root.iter():
-        # Every test but the tag ones needs one of a few attributes, and a class or id only counts
-        # with one of the tests' words in it: most elements have neither.
-        if element.tag not in _BARE_TAGS and element not in with_rel and not _may_match(element.items()):
-            continue
-        if not isinstance(element.tag, str):
-            continue
-        if _discarded_here(element, element is root):
-            discarded.add(element)
-        for i, query in enumerate(_QUERIES):
+    return _Walk(tree).author()
+
+
+class _Walk:
+    """What the author search and the category and tag search need of the page, from one walk over
+    its elements (a Python object is made for each element visited: the walk is the cost)."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        root = tree.getroottree().getroot()
+        self.found: list[list[HtmlElement]] = [[], [], []]
+        self.discarded: set[HtmlElement] = set()
+        self.categories: list[list[HtmlElement]] = [[] for _ in _CATEGORY_CONTAINERS]
+        self.tags: list[list[HtmlElement]] = [[] for _ in _TAG_CONTAINERS]
+        # XPath's rel='me' compares child elements named "rel" (lxml finds them in C).
+        with_rel = {rel.getparent() for rel in root.iter("rel")}
+        for element in root.iter():
+            tag = element.tag
+            attributes = element.items()
+            # Every test but the tag ones needs one of a few attributes, and a class or id only
+            # counts with one of the tests' words in it: most elements have neither.
+            if isinstance(tag, str) and (
+                tag in _BARE_TAGS or element in with_rel or (attributes and _may_match(attributes))
+            ):
+                self._author_tests(element, element is root)
+            if attributes:
+                self._container_tests(element, tag, attributes)
+
+    def _author_tests(self, element: HtmlElement, is_root: bool) -> None:
+        if _discarded_here(element, is_root):
+            self.discarded.add(element)
+        for query, found in zip(_QUERIES, self.found, strict=True):
             if query(element):
-                found[i].append(element)
-    for candidates in found:
-        for element in candidates:
-            if element in discarded or any(a in discarded for a in element.iterancestors()):
-                continue
-            content = trim(" ".join(_pruned(element).itertext()))
-            if content and 2 < len(content) < _AUTHOR_MAX_CHARS:
-                return normalize_authors(None, content)
-    return None
+                found.append(element)
+
+    def _container_tests(self, element: HtmlElement, tag: str, attributes: list[tuple[str, str]]) -> None:
+        cls = eid = ""
+        for name, value in attributes:
+            if name == "class":
+                cls = value
+            elif name == "id":
+                eid = value
+        if not _CONTAINER_WORD.search(cls) and not _CONTAINER_WORD.search(eid):
+            return
+        for tests, found in ((_CATEGORY_CONTAINERS, self.categories), (_TAG_CONTAINERS, self.tags)):
+            for test, elements in zip(tests, found, strict=True):
+                if test(tag, cls, eid):
+                    elements.append(element)
+
+    def author(self) -> str | None:
+        for candidates in self.found:
+            for element in candidates:
+                if element in self.discarded or any(a in self.discarded for a in element.iterancestors()):
+                    continue
+                content = trim(" ".join(_pruned(element).itertext()))
+                if content and 2 < len(content) < _AUTHOR_MAX_CHARS:
+                    return normalize_authors(None, content)
+        return None
 
 
 def _pruned(element: HtmlElement) -> HtmlElement:
@@ -248,3 +289,65 @@ def _attached(element: HtmlElement, root: HtmlElement) -> bool:
     while node is not None and node is not root:
         node = node.getparent()
     return node is root
+
+
+# ---------------------------------------------------------------- categories and tags
+
+# trafilatura.xpaths.CATEGORIES_XPATHS and TAGS_XPATHS: the links under containers of these kinds,
+# tried in this order (the first kind with a link whose href names the metatype wins). Each test
+# takes the element's tag, class and id.
+_CATEGORY_CONTAINERS = (
+    lambda tag, cls, eid: (
+        tag == "div"
+        and (
+            re.match("(?:post-?info|post-?meta|meta|entry-meta|entry-info|entry-utility)", cls) is not None
+            or eid.startswith("postpath")
+        )
+    ),
+    lambda tag, cls, eid: (
+        tag == "p" and (cls.startswith(("postmeta", "entry-categories")) or cls == "postinfo" or eid == "filedunder")
+    ),
+    lambda tag, cls, eid: tag == "footer" and cls.startswith(("entry-meta", "entry-footer")),
+    lambda tag, cls, eid: (
+        tag in ("li", "span") and (cls in ("post-category", "postcategory", "entry-category") or "cat-links" in cls)
+    ),
+    lambda tag, cls, eid: tag == "header" and cls == "entry-header",
+    lambda tag, cls, eid: tag == "div" and cls in ("row", "tags"),
+)
+_TAG_CONTAINERS = (
+    lambda tag, cls, eid: tag == "div" and cls == "tags",
+    lambda tag, cls, eid: tag == "p" and cls.startswith("entry-tags"),
+    lambda tag, cls, eid: (
+        tag == "div"
+        and (cls in ("row", "jp-relatedposts", "entry-utility") or re.match("(?:tag|postmeta|meta)", cls) is not None)
+    ),
+    lambda tag, cls, eid: cls == "entry-meta" or "topics" in cls or "tags-links" in cls,
+)
+# A word that every container test above needs in the class or id.
+_CONTAINER_WORD = re.compile("meta|post|entry|cat|row|tag|topics|jp-relatedposts|filedunder")
+_CATEGORY_META = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
+
+
+def _links_under(containers: list[HtmlElement]) -> Iterator[HtmlElement]:
+    """The <a href> elements below the containers (not a container itself), in document order, once."""
+    taken = set(containers)
+    for container in containers:
+        if any(a in taken for a in container.iterancestors()):
+            continue  # its links come with the outer container's
+        for link in container.iterdescendants("a"):
+            if link.get("href") is not None:
+                yield link
+
+
+def catstags(metatype: str, tree: HtmlElement, containers: list[list[HtmlElement]]) -> list[str]:
+    """trafilatura.metadata.extract_catstags(metatype, tree), given the page's containers of that
+    metatype's kinds."""
+    pattern = re.compile("/" + metatype.rstrip("y") + "(?:y|ies|s)?/")
+    results: list[str] = []
+    for kind in containers:
+        results.extend(block_text(link) for link in _links_under(kind) if pattern.search(link.attrib["href"]))
+        if results:
+            break
+    if metatype == "category" and not results:
+        results.extend(element.attrib["content"] for element in tree.xpath(_CATEGORY_META))
+    return [r for r in dict.fromkeys(line_processing(x) for x in results if x) if r]

@@ -1,4 +1,5 @@
-"""transforms/page_metadata.py gives what trafilatura's extract_metadata gives, faster.
+"""transforms/page_metadata.py gives what trafilatura's extract_metadata gives, faster: its author,
+category and tag searches.
 
 Compared on invented pages for each of the author search's rules, on the project's own test and
 sample pages, and on trafilatura's evaluation pages where ../shared is present.
@@ -12,7 +13,7 @@ import pytest
 import trafilatura.metadata as trafilatura_metadata
 
 from transforms.html_extract import decoded_html, parsed_html
-from transforms.page_metadata import page_metadata, tree_author
+from transforms.page_metadata import _Walk, catstags, page_metadata, tree_author
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_PAGES = sorted((ROOT / "tests" / "transforms" / "pages").glob("*.html")) + sorted(
@@ -64,6 +65,46 @@ def test_tree_author_is_trafilaturas(html: str) -> None:
     assert tree_author(tree) == trafilatura_metadata.extract_author(tree)
 
 
+# One page per kind of container trafilatura reads categories and tags from.
+CATSTAGS_CASES = [
+    pytest.param(_page("<div class='entry-meta'><a href='/category/news/'>News</a></div>"), id="entry-meta"),
+    pytest.param(_page("<div id='postpath-1'><a href='/categories/port/'>Port</a></div>"), id="postpath"),
+    pytest.param(
+        _page("<p class='postmeta x'><a href='/category/a/'>A</a> <a href='/tag/b/'>B</a></p>"), id="postmeta"
+    ),
+    pytest.param(_page("<footer class='entry-footer'><a href='/category/c/'>C</a></footer>"), id="footer"),
+    pytest.param(
+        _page("<span class='cat-links'><a href='/category/d/'>D</a><a href='/x/'>X</a></span>"), id="cat-links"
+    ),
+    pytest.param(_page("<header class='entry-header'><a href='/category/e/'>E</a></header>"), id="header"),
+    pytest.param(
+        _page("<div class='tags'><a href='/tag/ferry/'>ferry</a><a href='/tags/port/'>port</a></div>"), id="tags"
+    ),
+    pytest.param(_page("<p class='entry-tags'><a href='/tag/f/'>F</a></p>"), id="entry-tags"),
+    pytest.param(_page("<ul class='topics'><li><a href='/tag/g/'>G</a></li></ul>"), id="topics"),
+    # nested containers: each link once, in page order
+    pytest.param(
+        _page(
+            "<div class='meta'><a href='/category/h/'>H</a><div class='meta-x'><a href='/category/i/'>I</a></div></div>"
+        ),
+        id="nested",
+    ),
+    # a link without the metatype in its href is not taken; the first kind with one wins
+    pytest.param(
+        _page("<div class='meta'><a href='/about/'>About</a></div><div class='row'><a href='/category/j/'>J</a></div>"),
+        id="first-kind",
+    ),
+    pytest.param(_page("<p>x</p>", "<meta property='article:section' content='Harbour'>"), id="meta-section"),
+]
+
+
+@pytest.mark.parametrize("html", CATSTAGS_CASES)
+def test_categories_and_tags_are_trafilaturas(html: str) -> None:
+    tree = parsed_html(html)
+    ours, theirs = _metadata(tree)
+    assert (ours["categories"], ours["tags"]) == (theirs["categories"], theirs["tags"])
+
+
 def _metadata(tree) -> tuple[dict, dict]:
     ours = page_metadata(tree, "https://example.org/news/x", DATE_CONFIG).as_dict()
     theirs = trafilatura_metadata.extract_metadata(
@@ -84,10 +125,19 @@ def test_page_metadata_is_trafilaturas_on_our_pages(path: Path) -> None:
 
 
 @pytest.mark.skipif(not EVAL_PAGES.is_dir(), reason="../shared/corpora/trafilatura-eval is not here")
-def test_tree_author_is_trafilaturas_on_the_evaluation_pages() -> None:
+def test_author_categories_and_tags_are_trafilaturas_on_the_evaluation_pages() -> None:
     differ = []
     for path in sorted(EVAL_PAGES.glob("*.html")):
         tree = parsed_html(decoded_html(path.read_bytes())[0])
-        if tree is not None and tree_author(tree) != trafilatura_metadata.extract_author(tree):
+        if tree is None:
+            continue
+        walk = _Walk(tree)
+        ours = (walk.author(), catstags("category", tree, walk.categories), catstags("tag", tree, walk.tags))
+        theirs = (
+            trafilatura_metadata.extract_author(tree),
+            trafilatura_metadata.extract_catstags("category", tree),
+            trafilatura_metadata.extract_catstags("tag", tree),
+        )
+        if ours != theirs:
             differ.append(path.name)
     assert differ == []
