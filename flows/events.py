@@ -33,6 +33,7 @@ from transforms.events import (
     article_events,
     merged_events,
     reference_date,
+    story_participants,
 )
 from transforms.temporal import DateMention, date_mentions
 from warehouse import db, reuse
@@ -145,7 +146,7 @@ def run_events(
     quarantined = _frame_failures(day, records, checks, doc_of, existing, docs_dir, conn)
     del checks
     failed = {q.item_id for q in quarantined}
-    good = [r for r in records if r.mention_id not in failed]
+    good = _with_story_participants(conn, day, [r for r in records if r.mention_id not in failed])
 
     new_blocks = {r.block for r in good}
     old_blocks = {
@@ -372,14 +373,47 @@ def _block_records(conn: duckdb.DuckDBPyConnection) -> list[EventRecord]:
         conn,
         "select * from event_mentions where block in (select block from _event_blocks) order by mention_id",
     )
-    records = []
-    for r in rows:
-        r = dict(r)
-        r.pop("event_id")
-        r.pop("block")
-        r["participants"] = tuple(Participant(**p) for p in json.loads(r["participants"]))
-        records.append(EventRecord(**r))
-    return records
+    return [_stored_record(r) for r in rows]
+
+
+def _stored_record(row: dict[str, Any]) -> EventRecord:
+    r = dict(row)
+    for column in ("event_id", "block", "story_id"):
+        r.pop(column, None)
+    r["participants"] = tuple(Participant(**p) for p in json.loads(r["participants"]))
+    return EventRecord(**r)
+
+
+def _with_story_participants(
+    conn: duckdb.DuckDBPyConnection, day: date, records: list[EventRecord]
+) -> list[EventRecord]:
+    """The day's reports that name nobody, given the participants their story names for the same
+    happening (transforms.events.story_participants): from the day's own reports and the story's
+    stored reports of earlier days only, so a day gives the same rows whenever it is run again."""
+    if not any(not r.participants for r in records) or not _table_exists(conn, "story_articles"):
+        return records
+    _register(conn, "_event_articles", pd.DataFrame({"article_id": sorted({r.article_id for r in records})}))
+    try:
+        story_of = dict(
+            conn.execute(
+                "select s.article_id, s.story_id from story_articles as s"
+                " join _event_articles as a on a.article_id = s.article_id"
+            ).fetchall()
+        )
+        if not story_of:
+            return records
+        rows = _rows(
+            conn,
+            "select m.*, s.story_id from event_mentions as m join story_articles as s on s.article_id = m.article_id"
+            " where s.story_id in (select s2.story_id from story_articles as s2"
+            " join _event_articles as a on a.article_id = s2.article_id)"
+            " and m.day < ? and m.participants <> '[]' order by m.mention_id",
+            [day],
+        )
+    finally:
+        conn.unregister("_event_articles")
+    story_of |= {r["article_id"]: r["story_id"] for r in rows}
+    return story_participants(records, story_of, [_stored_record(r) for r in rows])
 
 
 # ---------------------------------------------------------------- validating

@@ -1125,6 +1125,38 @@ def event_id(
     return f"evt_{digest[:12]}"
 
 
+def story_participants(
+    records: Sequence[EventRecord], story_of: Mapping[str, str], earlier: Sequence[EventRecord] = ()
+) -> list[EventRecord]:
+    """Reports that name nobody ("the 48-hour walkout is due to end on Wednesday"), given the
+    participants of the one happening of their type that their story names.
+
+    A report naming nobody takes the participants of the named reports of the same type in the
+    same story (`story_of`: article id -> story id), from the same records or `earlier` ones (the
+    story's reports of earlier days), whose dates are compatible with its own and whose stated
+    places do not differ. Only where those reports name one set of participants: two different
+    strikes in one story leave it naming nobody. The records come back in their order.
+    """
+    named: dict[tuple[str, str], list[EventRecord]] = defaultdict(list)
+    for r in (*earlier, *records):
+        story = story_of.get(r.article_id)
+        if r.participants and story is not None:
+            named[story, r.type].append(r)
+    out = []
+    for r in records:
+        story = story_of.get(r.article_id)
+        if r.participants or story is None:
+            out.append(r)
+            continue
+        matching = [c for c in named.get((story, r.type), ()) if c.day <= r.day and _compatible(r, c)]
+        if len({c.participant_ids for c in matching}) != 1:
+            out.append(r)
+            continue
+        source = min(matching, key=lambda c: (c.day, c.article_id, c.start_char))
+        out.append(r.model_copy(update={"participants": source.participants}))
+    return out
+
+
 def merged_events(records: Iterable[EventRecord], entities: Mapping[str, Entity] | None = None) -> list[Event]:
     """Fold reports into events: same type and participants, compatible dates.
 

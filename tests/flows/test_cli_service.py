@@ -253,3 +253,13 @@ def test_a_multi_day_run_holds_the_warehouse_between_days_and_a_pipe_sees_plain_
     assert samples and all(samples), f"the lock was free {samples.count(False)} of {len(samples)} times"
     piped = proc.stderr.read()  # stderr is a pipe here: plain stage lines, no progress bars
     assert "extract" not in piped.replace("extracted", "") and "documents -> " in piped
+    # The port story's talks of 03-03: one report names the conciliation service, the other
+    # nobody; the story says they are one happening (transforms.events.story_participants).
+    conn = db.reader(warehouse / "newsmon.duckdb")
+    try:
+        talks = conn.execute(
+            "select article_count from events where type = 'talks' and date_start = '2026-03-03'"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert talks == [(2,)]

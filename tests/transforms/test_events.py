@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -18,6 +18,7 @@ from transforms.events import (
     event_candidates,
     merged_events,
     reference_date,
+    story_participants,
     timeline_entries,
     trigger_modality,
 )
@@ -148,8 +149,7 @@ KEPT_OR_REJECTED = [
         set(),
     ),
     (
-        "Following their six-hour meeting on Sunday, Blinken and Qin announced that talks "
-        "will continue.",
+        "Following their six-hour meeting on Sunday, Blinken and Qin announced that talks will continue.",
         date(2023, 6, 19),
         {("meeting", "2023-06-18")},
     ),  # Sunday is the day before, not the next
@@ -201,10 +201,7 @@ def test_reference_date(published, dateline, expected):
 
 def test_dateline_place_only_near_the_reference():
     text = "Blinken met Wang on Monday.\n\nBlinken met Qin on March 14, 2021."
-    got = {
-        r.date_value: r.place
-        for r in _events(text, published=date(2023, 6, 19), dateline_place="WASHINGTON")
-    }
+    got = {r.date_value: r.place for r in _events(text, published=date(2023, 6, 19), dateline_place="WASHINGTON")}
     assert got == {"2023-06-19": "Washington", "2021-03-14": None}
 
 
@@ -237,9 +234,7 @@ def test_timeline_lines_inherit_the_heading_date():
     ]
     # "a month after Blinken visited Beijing" is another happening: not dated by the heading,
     # and "Blinken met Xi in Beijing." after the section heading has no date at all
-    _, records = event_candidates(
-        _article(TIMELINE, published=date(2023, 6, 18)), _mentions(TIMELINE), ENTITIES
-    )
+    _, records = event_candidates(_article(TIMELINE, published=date(2023, 6, 18)), _mentions(TIMELINE), ENTITIES)
     assert not [r for r in records if r.type == "visit"]
     # heading and lines make one event per entry
     assert len(merged_events(records, ENTITIES)) == 2
@@ -416,9 +411,7 @@ MERGE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "records", "expected"), MERGE_CASES, ids=[c[0] for c in MERGE_CASES]
-)
+@pytest.mark.parametrize(("name", "records", "expected"), MERGE_CASES, ids=[c[0] for c in MERGE_CASES])
 def test_merging(name, records, expected):
     events = merged_events(records)
     assert len(events) == expected
@@ -427,9 +420,7 @@ def test_merging(name, records, expected):
 
 def test_event_ids_are_stable_and_order_free():
     records = [
-        _record(
-            "a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range", day=date(2023, 6, 17)
-        ),
+        _record("a", "meeting", BX, date(2023, 6, 18), date(2023, 6, 19), "range", day=date(2023, 6, 17)),
         _record("b", "meeting", BX, date(2023, 6, 19), day=date(2023, 6, 19)),
         _record("c", "meeting", BX, date(2023, 6, 19), day=date(2023, 6, 19), offset=5),
     ]
@@ -569,3 +560,57 @@ def test_a_subject_happening_with_must_is_on_the_calendar():
 )
 def test_a_strike_being_ended_is_not_dated_by_the_sentence(text, expected):
     assert {(r.type, r.date_value) for r in _events(text, published=date(2026, 3, 4))} == expected
+
+
+# ---------------------------------------------------------------- participants named by the story
+
+STRIKE = date(2026, 3, 2)
+STORIES = {"a": "story_port", "b": "story_port", "c": "story_port", "x": "story_rail"}
+
+
+def _who(records: list[EventRecord]) -> list[tuple[str, ...]]:
+    return [r.participant_ids for r in records]
+
+
+def test_a_report_naming_nobody_takes_the_one_happening_its_story_names() -> None:
+    named = _record("a", "strike", ("org_castellan",), STRIKE, day=STRIKE)
+    unnamed = _record("b", "strike", (), STRIKE, day=STRIKE, offset=5)
+    out = story_participants([named, unnamed], STORIES)
+    assert _who(out) == [("org_castellan",), ("org_castellan",)]
+    assert len(merged_events(out)) == 1
+    # from an earlier day's stored report of the story as well
+    later = _record("c", "strike", (), STRIKE + timedelta(days=1), day=STRIKE + timedelta(days=1))
+    assert _who(story_participants([later], STORIES, earlier=[named])) == [("org_castellan",)]
+
+
+@pytest.mark.parametrize(
+    ("records", "earlier"),
+    [
+        # another story's strike
+        ([_record("x", "strike", (), STRIKE, day=STRIKE)], [_record("a", "strike", ("org_castellan",), STRIKE)]),
+        # two strikes named in the story: which one is meant cannot be told
+        (
+            [_record("b", "strike", (), STRIKE, day=STRIKE)],
+            [
+                _record("a", "strike", ("org_castellan",), STRIKE),
+                _record("c", "strike", ("org_dockers_union",), STRIKE, offset=3),
+            ],
+        ),
+        # another type, or dates that do not fit
+        ([_record("b", "talks", (), STRIKE, day=STRIKE)], [_record("a", "strike", ("org_castellan",), STRIKE)]),
+        (
+            [_record("b", "strike", (), STRIKE + timedelta(days=5), day=STRIKE + timedelta(days=5))],
+            [_record("a", "strike", ("org_castellan",), STRIKE)],
+        ),
+        # a named report of a later day is not used (a day's rows must not depend on later days)
+        (
+            [_record("b", "strike", (), STRIKE, day=STRIKE)],
+            [_record("a", "strike", ("org_castellan",), STRIKE, day=STRIKE + timedelta(days=1))],
+        ),
+        # an article in no story
+        ([_record("z", "strike", (), STRIKE, day=STRIKE)], [_record("a", "strike", ("org_castellan",), STRIKE)]),
+    ],
+    ids=["other-story", "two-named", "other-type", "other-dates", "later-day", "no-story"],
+)
+def test_a_report_naming_nobody_stays_so_without_one_answer(records, earlier) -> None:
+    assert _who(story_participants(records, STORIES, earlier=earlier)) == [()]
