@@ -292,6 +292,10 @@ _FURNITURE_OPENINGS = (
     r"weiter nach der (anzeige|werbung)|la suite (après|sous) (la|cette) publicité|"
     r"(el artículo|la noticia) (continúa|sigue) (tras|después de) la publicidad|"
     r"continua (a leggere )?dopo la pubblicità|continue reading (below|after (the )?(ad|advertisement)))\W*$",
+    # a follow prompt naming the site: "Follow the Gazette on Facebook and X: @Gazette"
+    r"(follow|folgen sie|folge|suivez|segui|sigue) (?:the |our |der |dem |den |le |la |les |il |el )?"
+    r"[\w'’.&-]+(?: [\w'’.&-]+){0,3} (on|auf|sur|su|en) (facebook|twitter|x|instagram|linkedin|tiktok|youtube|threads|"
+    r"bluesky|mastodon|telegram|whatsapp)\b",
     # a tip line, an audio player's label, an app offer
     r"(have|got) a (news |story )?tip\b|"
     r"(listen to (this|the) (article|story)|audio version|(artikel|beitrag) (vor)?lesen lassen|"

@@ -231,8 +231,12 @@ _LINE_RULES: list[_Rule] = [
         "share/follow",
         300,
         r"\bfollow us on\b",
+        # the site naming itself: "Follow the Gazette on Facebook and X: @Gazette"
+        r"^follow (?:the |our )?[\w'’.&-]+(?: [\w'’.&-]+){0,3} on (?:facebook|twitter|x|instagram|linkedin|tiktok"
+        r"|youtube|threads|bluesky|mastodon|telegram|whatsapp)\b",
         r"\blike us on facebook\b",
-        rf"^(?:{_SOCIAL}(?:\s+(?:on|via)\s+\w+)?\s*(?:\(\d+\))?[\s,|•·/]*)+:?$",
+        # (not a row of "x" marks alone: a results table's, not the network X)
+        rf"^(?!(?:x\s*)+$)(?:{_SOCIAL}(?:\s+(?:on|via)\s+\w+)?\s*(?:\(\d+\))?[\s,|•·/]*)+:?$",
         r"^share (?:this|on|via)\b",
         r"^click to (?:share|print|email)\b",
         r"^(?:print|email|e-mail|save|share) this (?:article|page|story|post)\b",

@@ -150,6 +150,9 @@ FURNITURE_CASES = [
     ("Report an error", True),
     ("Facebook Twitter Email", True),
     ("Facebook X WhatsApp", True),
+    ("Follow the Gazette on Facebook and X: @ExampleGazette", True),
+    ("Folgen Sie dem Hafenblatt auf Instagram", True),
+    ("Investors will follow the company on Twitter for news of the sale, analysts said.", False),
     # date lines and bylines set as lines of the body
     ("Published 3:45 PM EST, Mon March 2, 2020", True),
     ("Updated 10:45 GMT (18:45 HKT) March 3, 2020", True),

@@ -138,6 +138,7 @@ def test_match_key_equates(a: str, b: str) -> None:
         ),
         ("Share this article", "share/follow"),
         ("Facebook Twitter WhatsApp Email", "share/follow"),
+        ("Follow the Harbour Gazette on Facebook and X: @HarbourGazette", "share/follow"),
         ("Subscribe to our newsletter for daily updates", "share/follow"),
         ("Leave a Reply", "comment form"),
         ("Your email address will not be published. Required fields are marked *", "comment form"),
@@ -158,8 +159,7 @@ def test_match_key_equates(a: str, b: str) -> None:
             "aggregator disclaimer",
         ),
         (
-            "(This story has not been edited by NDTV staff and is auto-generated from a "
-            "syndicated feed.)",
+            "(This story has not been edited by NDTV staff and is auto-generated from a syndicated feed.)",
             "aggregator disclaimer",
         ),
         ("© 2023 Reuters. All rights reserved.", "copyright notice"),
@@ -191,6 +191,8 @@ def test_chrome_line_is_removed_with_reason(line: str, reason: str) -> None:
         "Updated guidance was issued on June 5, 2023",
         "More than 200 people were detained, officials said.",
         "Share prices fell sharply in Hong Kong on Monday.",
+        "x x x",  # a results table's marks, not the network X
+        "Investors will follow the company on Twitter for news of the sale, analysts said.",
     ],
 )
 def test_real_text_survives(line: str) -> None:
@@ -487,9 +489,7 @@ def _article(n: int, *extra: str) -> str:
 
 def test_boilerplate_removes_learned_lines() -> None:
     learned = frozenset({match_key(PROMO)})
-    got = cleaned_text(
-        _doc(HEADLINE, BODY, PROMO.upper(), BODY2), reference_day=DAY, boilerplate=learned
-    )
+    got = cleaned_text(_doc(HEADLINE, BODY, PROMO.upper(), BODY2), reference_day=DAY, boilerplate=learned)
     assert (PROMO.upper(), "boilerplate") in got.removed
     assert got.text.split("\n\n") == [BODY, BODY2]
 
