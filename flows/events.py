@@ -392,26 +392,11 @@ def _with_story_participants(
     stored reports of earlier days only, so a day gives the same rows whenever it is run again."""
     if not any(not r.participants for r in records) or not _table_exists(conn, "story_articles"):
         return records
-    _register(conn, "_event_articles", pd.DataFrame({"article_id": sorted({r.article_id for r in records})}))
-    try:
-        story_of = dict(
-            conn.execute(
-                "select s.article_id, s.story_id from story_articles as s"
-                " join _event_articles as a on a.article_id = s.article_id"
-            ).fetchall()
-        )
-        if not story_of:
-            return records
-        rows = _rows(
-            conn,
-            "select m.*, s.story_id from event_mentions as m join story_articles as s on s.article_id = m.article_id"
-            " where s.story_id in (select s2.story_id from story_articles as s2"
-            " join _event_articles as a on a.article_id = s2.article_id)"
-            " and m.day < ? and m.participants <> '[]' order by m.mention_id",
-            [day],
-        )
-    finally:
-        conn.unregister("_event_articles")
+    found = db.query(conn, "story_of_articles", article_ids=sorted({r.article_id for r in records}))
+    story_of = {r["article_id"]: r["story_id"] for r in found}
+    if not story_of:
+        return records
+    rows = db.query(conn, "story_named_event_mentions", story_ids=sorted(set(story_of.values())), day=day)
     story_of |= {r["article_id"]: r["story_id"] for r in rows}
     return story_participants(records, story_of, [_stored_record(r) for r in rows])
 

@@ -244,6 +244,14 @@ _PROMO_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+# A follow prompt naming the site, at a line's start: "Follow the Gazette on Facebook and X: @Gazette".
+# The plain-text cleaner (transforms/text_clean.py) drops the same lines.
+FOLLOW_PROMPT = (
+    r"(?:follow|folgen sie|folge|suivez|segui|sigue) (?:the |our |der |dem |den |le |la |les |il |el )?"
+    r"[\w'’.&-]+(?: [\w'’.&-]+){0,3} (?:on|auf|sur|su|en) (?:facebook|twitter|x|instagram|linkedin|tiktok|youtube|"
+    r"threads|bluesky|mastodon|telegram|whatsapp)\b"
+)
+
 # Short lines of site furniture that trafilatura keeps inside the article's container. Only whole
 # short lines (up to _MAX_FURNITURE_CHARS) are dropped: a sentence that mentions a photo or a
 # newsletter in passing is the article's. Most shapes are a line's opening words, tried at its start
@@ -292,10 +300,7 @@ _FURNITURE_OPENINGS = (
     r"weiter nach der (anzeige|werbung)|la suite (après|sous) (la|cette) publicité|"
     r"(el artículo|la noticia) (continúa|sigue) (tras|después de) la publicidad|"
     r"continua (a leggere )?dopo la pubblicità|continue reading (below|after (the )?(ad|advertisement)))\W*$",
-    # a follow prompt naming the site: "Follow the Gazette on Facebook and X: @Gazette"
-    r"(follow|folgen sie|folge|suivez|segui|sigue) (?:the |our |der |dem |den |le |la |les |il |el )?"
-    r"[\w'’.&-]+(?: [\w'’.&-]+){0,3} (on|auf|sur|su|en) (facebook|twitter|x|instagram|linkedin|tiktok|youtube|threads|"
-    r"bluesky|mastodon|telegram|whatsapp)\b",
+    FOLLOW_PROMPT,
     # a tip line, an audio player's label, an app offer
     r"(have|got) a (news |story )?tip\b|"
     r"(listen to (this|the) (article|story)|audio version|(artikel|beitrag) (vor)?lesen lassen|"

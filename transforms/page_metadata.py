@@ -266,16 +266,14 @@ class _Walk:
 def _pruned(element: HtmlElement) -> HtmlElement:
     """The element as it reads in trafilatura's pruned copy: its descendants that the discard
     queries match deleted, their tails kept, the first query's matches before the second's."""
-    inside = [e for e in element.iterdescendants() if isinstance(e.tag, str)]
-    first = [e for e in inside if e.tag not in _ALWAYS_DISCARDED and _discarded_here(e, False)]
-    if not first and not any(e.tag in _ALWAYS_DISCARDED for e in inside):
+    if not any(isinstance(e.tag, str) and _discarded_here(e, False) for e in element.iterdescendants()):
         return element
     copy = deepcopy(element)
-    for match in [e for e in copy.iterdescendants() if isinstance(e.tag, str) and _first_query(e)]:
-        if match.getparent() is not None and _attached(match, copy):
+    # As trafilatura: a query's matches are all found, then deleted in page order (deleting one
+    # inside another that is already gone changes nothing).
+    for query in (_first_query, _second_query):
+        for match in [e for e in copy.iterdescendants() if isinstance(e.tag, str) and query(e)]:
             delete_element(match)
-    for match in [e for e in copy.iterdescendants() if e.tag in _ALWAYS_DISCARDED]:
-        delete_element(match)
     return copy
 
 
@@ -283,12 +281,8 @@ def _first_query(element: HtmlElement) -> bool:
     return element.tag not in _ALWAYS_DISCARDED and _discarded_here(element, False)
 
 
-def _attached(element: HtmlElement, root: HtmlElement) -> bool:
-    """The element is still in the copy (an ancestor of it was not deleted before it)."""
-    node = element
-    while node is not None and node is not root:
-        node = node.getparent()
-    return node is root
+def _second_query(element: HtmlElement) -> bool:
+    return element.tag in _ALWAYS_DISCARDED
 
 
 # ---------------------------------------------------------------- categories and tags

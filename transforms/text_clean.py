@@ -37,6 +37,7 @@ from itertools import chain, pairwise
 from typing import NamedTuple
 
 from newsmon.models import CleanedText
+from transforms.boilerplate import FOLLOW_PROMPT
 from transforms.normalize import match_key, normalized_text
 
 # ---------------------------------------------------------------------------------------
@@ -231,9 +232,7 @@ _LINE_RULES: list[_Rule] = [
         "share/follow",
         300,
         r"\bfollow us on\b",
-        # the site naming itself: "Follow the Gazette on Facebook and X: @Gazette"
-        r"^follow (?:the |our )?[\w'’.&-]+(?: [\w'’.&-]+){0,3} on (?:facebook|twitter|x|instagram|linkedin|tiktok"
-        r"|youtube|threads|bluesky|mastodon|telegram|whatsapp)\b",
+        "^" + FOLLOW_PROMPT,
         r"\blike us on facebook\b",
         # (not a row of "x" marks alone: a results table's, not the network X)
         rf"^(?!(?:x\s*)+$)(?:{_SOCIAL}(?:\s+(?:on|via)\s+\w+)?\s*(?:\(\d+\))?[\s,|•·/]*)+:?$",

@@ -265,6 +265,14 @@ def _page(line_html: str) -> str:
     )
 
 
+def _headlines_under(label: str) -> str:
+    """A box of links to other articles under a heading."""
+    return (
+        f"<h3>{label}</h3><p><a href='/cafes'>Ten harbour cafés worth the crossing</a></p>"
+        "<p><a href='/keeper'>Why the lighthouse keeper stayed</a></p>"
+    )
+
+
 PAGE_CASES = [
     pytest.param(
         "<p>Click the button below to load the content of maps.example.net.</p>",
@@ -289,23 +297,13 @@ PAGE_CASES = [
     pytest.param("<p>Figure 1: The north quay at low tide.</p>", "Figure 1:", id="figure-label"),
     pytest.param("<p>Advertisement</p>", "Advertisement", id="advert-label"),
     pytest.param("<p>Follow us on Mastodon for the live tide table.</p>", "Follow us on", id="follow-prompt"),
-    pytest.param(
-        "<h3>You might also like</h3><p><a href='/cafes'>Ten harbour cafés worth the crossing</a></p>"
-        "<p><a href='/keeper'>Why the lighthouse keeper stayed</a></p>",
-        "Ten harbour cafés",
-        id="related-headlines",
-    ),
+    pytest.param(_headlines_under("You might also like"), "Ten harbour cafés", id="related-headlines"),
     pytest.param(
         "<p><strong>READ MORE:</strong> <a href='/wall'>Council approves new harbour wall after three-year row</a></p>",
         "Council approves new harbour wall",
         id="inline-promo",
     ),
-    pytest.param(
-        "<h3>Most read</h3><p><a href='/cafes'>Ten harbour cafés worth the crossing</a></p>"
-        "<p><a href='/keeper'>Why the lighthouse keeper stayed</a></p>",
-        "Ten harbour cafés",
-        id="most-read-headlines",
-    ),
+    pytest.param(_headlines_under("Most read"), "Ten harbour cafés", id="most-read-headlines"),
     pytest.param(
         "<p>Copyright 2021 Example Wire. All rights reserved. This material may not be published or rewritten.</p>",
         "All rights reserved",
