@@ -30,6 +30,11 @@ class PageFacts(BaseModel):
     # Headline") gives the headline without it, the full text is in `full_headings`.
     headings: list[str] = Field(default_factory=list)
     full_headings: list[str] = Field(default_factory=list)
+    # The page has one <h1>, and it is not in the site's furniture (<nav>, <aside>, <footer>, a link
+    # to the home page).
+    lone_heading: bool = False
+    # <h1>s whose class says they are the line above the headline ("strapline", "Dachzeile").
+    kickers: list[str] = Field(default_factory=list)
     headline: str | None = None  # the article's JSON-LD headline
     site_names: list[str] = Field(default_factory=list)
     authors: list[str] = Field(default_factory=list)  # JSON-LD and meta author strings as written
@@ -51,7 +56,7 @@ def page_facts(tree: HtmlElement, hostname: str | None) -> PageFacts:
     """Title tag, <h1>s, JSON-LD headline, site names, stated authors and description of a page."""
     facts = PageFacts()
     homes = _home_hrefs(hostname)
-    title, scripts, home_links = None, [], []
+    title, scripts, home_links, h1s = None, [], [], []
     # One walk over the elements of these kinds (each search of the tree costs as much as all of
     # them at once); JSON-LD and the home links are read after the meta tags, which come first.
     for node in tree.iter("h1", "title", "meta", "script", "a"):
@@ -67,12 +72,17 @@ def page_facts(tree: HtmlElement, hostname: str | None) -> PageFacts:
             if node.get("type") == "application/ld+json":
                 scripts.append(node)
         elif tag == "h1":
+            if _KICKER_CLASS.search(node.get("class") or ""):
+                facts.kickers.append(_text(node))
+                continue
+            h1s.append(node)
             if len(facts.headings) < 5:
                 full = _text(node)
                 facts.full_headings.append(full)
                 facts.headings.append(_without_kicker(node) or full)
         elif title is None and any(a.tag == "head" for a in node.iterancestors()):
             title = node  # the page's <title>, not an <svg>'s
+    facts.lone_heading = len(h1s) == 1 and not _in_furniture(h1s[0], homes)
     if title is not None:
         facts.title_tag = " ".join(title.text_content().split()) or None
     for script in scripts:
@@ -81,6 +91,24 @@ def page_facts(tree: HtmlElement, hostname: str | None) -> PageFacts:
     home_names = (_link_name(a) for a in home_links)
     facts.site_names += [n for n in home_names if n and len(n) <= 60]
     return facts
+
+
+# Class names templates give the line above a headline, in the languages of the press.
+_KICKER_CLASS = re.compile(
+    r"kicker|strapline|overline|eyebrow|topline|roofline|supertitle|dachzeile|surtitre|occhiello|volanta|antetitulo",
+    re.IGNORECASE,
+)
+_FURNITURE_TAGS = {"nav", "aside", "footer"}
+
+
+def _in_furniture(node: HtmlElement, homes: set[str]) -> bool:
+    """In the site's navigation, a side bar or the footer, or a link to the home page (a logo)."""
+    if any(a.tag in _FURNITURE_TAGS for a in node.iterancestors()):
+        return True
+    links = (a.get("href") for a in node.iter("a"))
+    return any(href is not None and href.strip() in homes for href in links) or (
+        any(a.tag == "a" and (a.get("href") or "").strip() in homes for a in node.iterancestors())
+    )
 
 
 def _read_meta(meta: HtmlElement, facts: PageFacts) -> None:
@@ -216,6 +244,7 @@ def _link_name(link: HtmlElement) -> str:
 # Between a headline and a site or section name: spaced ASCII marks as most sites write them,
 # full-width marks (：｜丨) with or without spaces, and "Kicker: Headline".
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 # Symbols no headline uses between two words: stars, bullets, box-drawing and other bars.
 _SYMBOL_MARKS = "⋆★☆✦◆◇♦■□●►▶▷¦│┃❘‖"
 _SEGMENT_SPLIT = re.compile(
@@ -467,6 +496,25 @@ def _without_name(title: str, name: str) -> str:
     return title
 
 
+def _without_kicker_segment(title: str, kickers: list[str]) -> str:
+    """The title without the page's kicker line at its end or start, behind a separator ("Headline
+    - Kicker", "Kicker: Headline")."""
+    folded = " ".join(title.split())
+    for kicker in kickers:
+        size = len(kicker)
+        if len(folded) <= size or not kicker:
+            continue
+        if folded[-size:].casefold() == kicker.casefold():
+            head = folded[:-size].rstrip()
+            if head[-1:] and head[-1] in _SITE_MARKS:
+                return head.rstrip(_SITE_MARKS + " ") or title
+        if folded[:size].casefold() == kicker.casefold():
+            tail = folded[size:].lstrip()
+            if tail[:1] and tail[0] in _SITE_MARKS:
+                return tail.lstrip(_SITE_MARKS + " ") or title
+    return title
+
+
 def _rejoined(title: str, parts: list[str]) -> str:
     """The span of `title` from the first to the last kept segment, separators as written."""
     start = title.find(parts[0])
@@ -566,9 +614,13 @@ def headline(title: str | None, facts: PageFacts, site_names: list[str], hostnam
     # the headline goes on in lower case ("Ferries - a history of the crossing"): no site name does.
     if title and tag and tag.startswith(title) and _goes_on(tag[len(title) :], keys):
         title = None
+    # trafilatura takes a page's one <h1> for its title: not where that is the kicker line.
+    if title and any(_squashed(title) == _squashed(k) for k in facts.kickers):
+        title = None
     # og:title or the JSON-LD headline is the <title>'s opening: its last segment is the site's.
     keys |= _named_after([t for t in (title, facts.headline) if t], tag)
     sources = list(dict.fromkeys(html_entities.unescape(t) for t in (title, tag, facts.headline) if t))
+    sources = [_without_kicker_segment(s, facts.kickers) for s in sources]
     if not sources:
         return None
     stripped = [s for s in (_without_site(t, site_names, keys) for t in sources) if s]
@@ -620,7 +672,23 @@ def headline(title: str | None, facts: PageFacts, site_names: list[str], hostnam
     # The title was reworded for search or social media; the page shows the <h1>.
     if best is not None and best_score >= _HEADING_SIMILARITY:
         return best
+    # The page's one <h1>, outside its furniture, reads as a headline and says something else: the
+    # title was written for search or social media, and readers see the <h1>.
+    if len(facts.headings) == 1 and pairs and facts.lone_heading and _reads_as_headline(pairs[0][0]):
+        return pairs[0][0]
     return headline
+
+
+_HEADLINE_MIN_WORDS = 3
+_HEADLINE_MIN_CJK = 8
+
+
+def _reads_as_headline(heading: str) -> bool:
+    """Three words or more (eight characters in scripts without spaces): not a section's name."""
+    words = heading.split()
+    if len(words) >= _HEADLINE_MIN_WORDS:
+        return True
+    return _CJK_CHAR.search(heading) is not None and len(_squashed(heading)) >= _HEADLINE_MIN_CJK
 
 
 def without_headline(text: str, headlines: list[str | None]) -> str:

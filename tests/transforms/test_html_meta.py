@@ -31,6 +31,9 @@ def _og_title(title: str) -> str:
     return f'<meta property="og:title" content="{title}">'
 
 
+OG_FERRIES = _og_title("Ferries to run more often")
+
+
 def _result(html: str):
     return html_article(html, url=URL, reference_day=REFERENCE_DAY)
 
@@ -85,6 +88,63 @@ TITLE_CASES = [
         ),
         "Two extra ferry crossings a day from May",
         id="json-ld-headline-confirms-h1",
+    ),
+    pytest.param(
+        _page(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<h1>Two extra crossings a day as island queues grow</h1>",
+        ),
+        "Two extra crossings a day as island queues grow",
+        id="the-one-h1-over-a-reworded-title",
+    ),
+    pytest.param(
+        _page(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<nav><h1>Stories from the harbour</h1></nav>",
+        ),
+        "Ferries to run more often",
+        id="h1-in-the-navigation-is-not-the-headline",
+    ),
+    pytest.param(
+        _page(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<h1><a href='/'>All about the harbour</a></h1>",
+        ),
+        "Ferries to run more often",
+        id="h1-linking-home-is-a-logo",
+    ),
+    pytest.param(
+        _page("Ferries to run more often | Harbour Post", SITE + OG_FERRIES, "<h1>Island news</h1>"),
+        "Ferries to run more often",
+        id="two-word-h1-is-a-section",
+    ),
+    pytest.param(
+        _page(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<h1>Stories from around the harbour</h1><h1>Two extra crossings a day as queues grow</h1>",
+        ),
+        "Ferries to run more often",
+        id="two-unrelated-h1s-title-kept",
+    ),
+    pytest.param(
+        _page(
+            "Ferries to run more often - Island transport",
+            SITE,
+            "<h1 class='strapline'>Island transport</h1><h2 class='title'>Ferries to run more often</h2>",
+        ),
+        "Ferries to run more often",
+        id="h1-classed-strapline-is-a-kicker",
+    ),
+    pytest.param(
+        _page(
+            "Inselverkehr: Fähren fahren ab Mai öfter | Harbour Post", SITE, "<h1 class='dachzeile'>Inselverkehr</h1>"
+        ),
+        "Fähren fahren ab Mai öfter",
+        id="h1-classed-dachzeile-cut-from-the-title",
     ),
     pytest.param(
         _page(
