@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -1149,12 +1149,51 @@ def story_participants(
             out.append(r)
             continue
         matching = [c for c in named.get((story, r.type), ()) if c.day <= r.day and _compatible(r, c)]
-        if len({c.participant_ids for c in matching}) != 1:
+        out.append(_with_participants_of(r, matching))
+    return out
+
+
+def place_participants(
+    records: Sequence[EventRecord], naming: Collection[tuple[str, str]], earlier: Sequence[EventRecord] = ()
+) -> list[EventRecord]:
+    """Reports that name nobody but a place ("the dock strike at Harbourton"), given the
+    participants of the one happening of their type reported about that place.
+
+    A report naming nobody whose sentence states a known place (`place_entity_id`) takes the
+    participants of the named reports of the same type, from the same records or `earlier` ones,
+    on the same or earlier days, with compatible dates, that are about that place: their own
+    stated place is it, or their article names it in its headline or lead (`naming`: (article id,
+    entity id) pairs). Only where those reports name one set of participants: two strikes in one
+    town leave it naming nobody. This reaches across stories, where `story_participants` does not
+    (another story's article that mentions the strike in passing). The records come back in their
+    order.
+    """
+    named: dict[str, list[EventRecord]] = defaultdict(list)
+    for c in (*earlier, *records):
+        if c.participants:
+            named[c.type].append(c)
+    out = []
+    for r in records:
+        place = r.place_entity_id
+        if r.participants or place is None or r.place_source != "sentence":
             out.append(r)
             continue
-        source = min(matching, key=lambda c: (c.day, c.article_id, c.start_char))
-        out.append(r.model_copy(update={"participants": source.participants}))
+        matching = [
+            c
+            for c in named.get(r.type, ())
+            if c.day <= r.day and _compatible(r, c) and (c.place_entity_id == place or (c.article_id, place) in naming)
+        ]
+        out.append(_with_participants_of(r, matching))
     return out
+
+
+def _with_participants_of(r: EventRecord, matching: Sequence[EventRecord]) -> EventRecord:
+    """`r` with the participants of the matching named reports where they name one set, taken
+    from the first of them (earliest day, then article and offset); else `r` as it is."""
+    if len({c.participant_ids for c in matching}) != 1:
+        return r
+    source = min(matching, key=lambda c: (c.day, c.article_id, c.start_char))
+    return r.model_copy(update={"participants": source.participants})
 
 
 def merged_events(records: Iterable[EventRecord], entities: Mapping[str, Entity] | None = None) -> list[Event]:

@@ -254,12 +254,19 @@ def test_a_multi_day_run_holds_the_warehouse_between_days_and_a_pipe_sees_plain_
     piped = proc.stderr.read()  # stderr is a pipe here: plain stage lines, no progress bars
     assert "extract" not in piped.replace("extracted", "") and "documents -> " in piped
     # The port story's talks of 03-03: one report names the conciliation service, the other
-    # nobody; the story says they are one happening (transforms.events.story_participants).
+    # nobody; the story says they are one happening (transforms.events.story_participants). The
+    # grocer's article of 03-02, in another story, mentions "the dock strike at Harbourton": the
+    # one strike the port articles report about Harbourton (transforms.events.place_participants).
     conn = db.reader(warehouse / "newsmon.duckdb")
     try:
         talks = conn.execute(
             "select article_count from events where type = 'talks' and date_start = '2026-03-03'"
         ).fetchall()
+        strikes = conn.execute(
+            "select count(distinct event_id), count(distinct article_id) from event_mentions"
+            " where type = 'strike' and day = '2026-03-02' and date_start = '2026-03-02'"
+        ).fetchall()
     finally:
         conn.close()
     assert talks == [(2,)]
+    assert strikes == [(1, 3)]

@@ -330,3 +330,77 @@ def test_a_chunk_without_entity_rows_is_not_read_by_the_model(seed_articles, nlp
     parts = run_events(conn, day)
     assert parts.entity_source == "warehouse"
     assert parts.model_dump(exclude={"seconds"}) == whole.model_dump(exclude={"seconds"})
+
+
+# ---------------------------------------------------------------- a strike named about its town, days apart
+
+_PORT_TITLE = "Harbourton dockers strike over pay"
+_PORT_TEXT = (
+    "HARBOURTON, March 2 - More than 1,100 dockworkers went on strike on Monday in a dispute with "
+    "Castellan Port Services over pay and new shift rosters, the union said.\n\n"
+    "The stoppage at the container terminal is the first in eleven years, and ships were turned "
+    "away from the quay before noon."
+)
+_GROCER_TITLE = "Fenwick & Dale lifts sales and plans new stores"
+_GROCER_TEXT = (
+    "The grocer Fenwick & Dale said on Tuesday that sales rose 6% in the year to February, helped "
+    "by its new stores in the north.\n\n"
+    "Its chief executive warned that the dock strike in Harbourton, which began on Monday, could "
+    "delay some imported fruit if it went on beyond the week."
+)
+
+
+def _invented(article_id: str, day: date, title: str, text: str) -> Article:
+    return Article(
+        article_id=article_id,
+        doc_id=f"doc_{article_id}",
+        day=day,
+        title=title,
+        text=text,
+        source="test",
+        published_at=datetime.combine(day, datetime.min.time()),
+        published_provenance="sidecar",
+        word_count=len(text.split()),
+        content_hash=article_id,
+    )
+
+
+def test_a_later_report_naming_only_the_town_joins_the_strike_reported_about_it(nlp):
+    """The grocer's article (another story, a day later) mentions "the dock strike in Harbourton":
+    the strike that the port article, naming Harbourton in its headline, reported the day before."""
+    from flows.gazetteer import installed_gazetteer
+    from transforms.entities import ArticleText, entity_mentions
+
+    monday, tuesday = date(2026, 3, 2), date(2026, 3, 3)
+    articles = [
+        _invented("port", monday, _PORT_TITLE, _PORT_TEXT),
+        _invented("grocer", tuesday, _GROCER_TITLE, _GROCER_TEXT),
+    ]
+    conn = _warehouse(articles)
+    result = entity_mentions(
+        [ArticleText(article_id=a.article_id, title=a.title, text=a.text) for a in articles],
+        nlp,
+        gazetteer=installed_gazetteer(),
+    )
+    conn.executemany(
+        "insert into entities values (?, ?, ?, ?, ?, ?)",
+        [[e.entity_id, e.canonical_name, e.type, monday, tuesday, 1] for e in result.entities],
+    )
+    conn.executemany(
+        "insert into entity_mentions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[getattr(m, f) for f in _MENTION_FIELDS] for m in result.mentions],
+    )
+    run_events(conn, monday, nlp)
+    run_events(conn, tuesday, nlp)
+    rows = conn.execute(
+        "select article_id, place, participants, event_id from event_mentions"
+        " where type = 'strike' and date_start = ? order by article_id",
+        [monday],
+    ).fetchall()
+    assert [r[0] for r in rows] == ["grocer", "port"], rows
+    grocer, port = rows
+    assert grocer[1] == "Harbourton" and grocer[2] == port[2] != "[]"
+    assert grocer[3] == port[3]  # one event
+    first = _snapshot(conn)
+    run_events(conn, tuesday, nlp)
+    assert _snapshot(conn) == first

@@ -17,6 +17,7 @@ from transforms.events import (
     article_events,
     event_candidates,
     merged_events,
+    place_participants,
     reference_date,
     story_participants,
     timeline_entries,
@@ -614,3 +615,57 @@ def test_a_report_naming_nobody_takes_the_one_happening_its_story_names() -> Non
 )
 def test_a_report_naming_nobody_stays_so_without_one_answer(records, earlier) -> None:
     assert _who(story_participants(records, STORIES, earlier=earlier)) == [()]
+
+
+# ---------------------------------------------------------------- participants named about a place
+
+HARBOURTON = "gpe_harbourton"
+# The port articles name Harbourton in their headline or lead; the grocer's article is in no port
+# story and mentions "the dock strike at Harbourton" lower down.
+NAMING = {("a", HARBOURTON), ("c", "gpe_kellbridge")}
+
+
+def _placed(article: str, place: str = HARBOURTON, day: date = STRIKE, source: str = "sentence") -> EventRecord:
+    return _record(article, "strike", (), STRIKE, day=day, offset=7).model_copy(
+        update={"place": place.removeprefix("gpe_").title(), "place_entity_id": place, "place_source": source}
+    )
+
+
+def test_a_report_naming_only_a_place_takes_the_one_happening_reported_about_it() -> None:
+    named = _record("a", "strike", ("org_castellan",), STRIKE, day=STRIKE)
+    out = place_participants([named, _placed("g")], NAMING)
+    assert _who(out) == [("org_castellan",), ("org_castellan",)]
+    assert len(merged_events(out)) == 1
+    # from an earlier day's stored report, and from a report whose own stated place it is
+    later = _placed("g", day=STRIKE + timedelta(days=1))
+    assert _who(place_participants([later], NAMING, earlier=[named])) == [("org_castellan",)]
+    stated = named.model_copy(
+        update={"article_id": "q", "place": "Harbourton", "place_entity_id": HARBOURTON, "place_source": "sentence"}
+    )
+    assert _who(place_participants([_placed("g")], set(), earlier=[stated])) == [("org_castellan",)]
+
+
+@pytest.mark.parametrize(
+    ("records", "earlier"),
+    [
+        # the named strike's article is about another town
+        ([_placed("g")], [_record("c", "strike", ("org_kell_buses",), STRIKE)]),
+        # two strikes reported about the town: which one is meant cannot be told
+        (
+            [_placed("g")],
+            [
+                _record("a", "strike", ("org_castellan",), STRIKE),
+                _record("a", "strike", ("org_dockers_union",), STRIKE, offset=3),
+            ],
+        ),
+        # another type, dates that do not fit, a later day
+        ([_placed("g")], [_record("a", "talks", ("org_castellan",), STRIKE)]),
+        ([_placed("g")], [_record("a", "strike", ("org_castellan",), STRIKE - timedelta(days=5))]),
+        ([_placed("g")], [_record("a", "strike", ("org_castellan",), STRIKE, day=STRIKE + timedelta(days=1))]),
+        # a place from the dateline only says where the article was filed
+        ([_placed("g", source="dateline")], [_record("a", "strike", ("org_castellan",), STRIKE)]),
+    ],
+    ids=["other-town", "two-named", "other-type", "other-dates", "later-day", "dateline-place"],
+)
+def test_a_report_naming_only_a_place_stays_so_without_one_answer(records, earlier) -> None:
+    assert _who(place_participants(records, NAMING, earlier=earlier)) == [()]
