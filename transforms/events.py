@@ -830,7 +830,34 @@ def _pick_date(
         resolved = resolved_date(best.text, ctx.reference, tense=tense) or resolved  # type: ignore[arg-type]
     if resolved.precision not in _DATING_PRECISIONS or resolved.value.endswith("_REF"):
         return None
+    if entry is None and _UNTIL.search(ctx.text[max(s, best.start - _UNTIL_REACH) : best.start]):
+        resolved = _going_on_until(resolved, ctx.reference)
     return resolved, best.text, "timeline" if entry is not None else "sentence"
+
+
+# A date that ends a happening: "until 6am on Wednesday", "is due to end at 6am on Wednesday",
+# "will end on Friday", "runs through Sunday" (a few words, such as a time, may come between).
+_UNTIL = re.compile(
+    r"\b(?:until|till|end|ends|ending|runs? (?:to|through))(?:\s+(?:at|on|by))?(?:\s+[\w:.]+){0,3}?\s*$",
+    re.IGNORECASE,
+)
+_UNTIL_REACH = 40  # characters before the date searched for the cue
+_UNTIL_DAYS = 31  # an end further ahead than this is no span anyone reports as one happening
+
+
+def _going_on_until(resolved: ResolvedDate, reference: date) -> ResolvedDate:
+    """A day after the article's reference day that a happening lasts until: the happening goes
+    on from the reference day (at the latest) to that day, a span, not an event of that day. A
+    strike "due to end on Wednesday", reported on Monday, is the strike of Monday to Wednesday."""
+    if resolved.precision != "day" or not reference < resolved.start <= reference + timedelta(days=_UNTIL_DAYS):
+        return resolved
+    return ResolvedDate(
+        start=reference,
+        end=resolved.end,
+        precision="range",
+        value=f"{reference.isoformat()}/{resolved.end.isoformat()}",
+        reference=resolved.reference,
+    )
 
 
 def _confidence(

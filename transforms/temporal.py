@@ -1629,6 +1629,13 @@ def _is_past_form(w: str) -> bool:
     return len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED
 
 
+# "lasted until Friday", "stayed closed till Monday": a happening that went on until a past day
+# (a past verb of going on; "postponed until Tuesday" still points ahead).
+_LASTED_UNTIL = re.compile(
+    r"\b(?:lasted|continued|stayed|remained|persisted|ran|went on|carried on)(?: \w+)? (?:until|till)$"
+)
+
+
 def tense_near(text: str, start: int, end: int) -> Tense | None:
     """The tense of the verb nearest the mention text[start:end], within its sentence."""
     left, right = _sentence_bounds(text, start, end)
@@ -1638,7 +1645,9 @@ def tense_near(text: str, start: int, end: int) -> Tense | None:
     anchor = len(before)
     # A preposition right before the date says which way it points: "until Tuesday".
     lead = " ".join(t.lower() for t, _ in before[-3:])
-    if re.search(r"\b(?:until|till|as soon as|as early as|no later than|starting|effective)$", lead):
+    if re.search(r"\b(?:until|till|as soon as|as early as|no later than|starting|effective)$", lead) and not (
+        _LASTED_UNTIL.search(lead)
+    ):
         return "future"
     if re.search(r"\bsince$", lead):
         return "past"

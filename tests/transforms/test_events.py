@@ -563,6 +563,26 @@ def test_a_strike_being_ended_is_not_dated_by_the_sentence(text, expected):
     assert {(r.type, r.date_value) for r in _events(text, published=date(2026, 3, 4))} == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a coming day the happening lasts until: it goes on from the article's day to then
+        ("The stoppage is scheduled to last 48 hours, until 6am on Wednesday.", "2026-03-02/2026-03-04"),
+        ("The 48-hour walkout is due to end at 6am on Wednesday.", "2026-03-02/2026-03-04"),
+        ("The union said the 48-hour strike will end on Wednesday.", "2026-03-02/2026-03-04"),
+        ("Talks will continue until Friday.", "2026-03-02/2026-03-06"),
+        # the day it began is its date; a day it will happen on is that day
+        ("The walkout began on Monday and is set to last 48 hours, ending on Wednesday.", "2026-03-02"),
+        ("Blinken will meet Xi on Wednesday.", "2026-03-04"),
+        # an end already past, or a month: the date as it is written
+        ("The strike lasted until Friday, the union said.", "2026-02-27"),
+        ("The strike will go on until April, the union said.", "2026-04"),
+    ],
+)
+def test_a_day_a_happening_lasts_until_is_the_end_of_its_span(text, expected):
+    assert [r.date_value for r in _events(text, published=date(2026, 3, 2))] == [expected]
+
+
 # ---------------------------------------------------------------- participants named by the story
 
 STRIKE = date(2026, 3, 2)

@@ -63,9 +63,7 @@ D = date
         ("2023-06-19", None, D(2023, 6, 19), D(2023, 6, 19), "day", "2023-06-19"),
     ],
 )
-def test_resolved_date(
-    expression: str, tense: str | None, start: date, end: date, precision: str, value: str
-) -> None:
+def test_resolved_date(expression: str, tense: str | None, start: date, end: date, precision: str, value: str) -> None:
     got = resolved_date(expression, REF, tense=tense)  # type: ignore[arg-type]
     assert got == ResolvedDate(start=start, end=end, precision=precision, value=value,  # type: ignore[arg-type]
                                reference=REF)  # fmt: skip
@@ -96,6 +94,11 @@ def test_not_a_date(expression: str) -> None:
         ("Prices have fallen since March.", "March", "past"),
         ("The company is profitable this year.", "this year", "present"),
         ("Monday.", "Monday", None),
+        # "until" points ahead, but not after a verb of going on in the past
+        ("The talks will go on until Friday.", "Friday", "future"),
+        ("Officials postponed until Tuesday any action on the case.", "Tuesday", "future"),
+        ("The strike lasted until Friday, the union said.", "Friday", "past"),
+        ("The terminal stayed closed until Monday.", "Monday", "past"),
     ],
 )
 def test_tense_near(text: str, mention: str, tense: str | None) -> None:
