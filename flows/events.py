@@ -32,6 +32,7 @@ from transforms.events import (
     Participant,
     article_events,
     merged_events,
+    place_bound,
     place_participants,
     reference_date,
     story_participants,
@@ -124,7 +125,6 @@ def run_events(
     entities: dict[str, Entity] = {}
     existing: set[str] = set()
     doc_of: dict[str, str] = {}
-    naming: set[tuple[str, str]] = set()  # (article, entity) named in a headline or lead
     source = "warehouse"
     for i in range(0, len(ids), chunk):
         articles = _day_articles(conn, day, ids[i : i + chunk])
@@ -135,7 +135,6 @@ def run_events(
             part += article_events(
                 article, mentions.get(article.article_id, []), found, dates=dates[article.article_id]
             )
-        naming |= {(m.article_id, m.entity_id) for ms in mentions.values() for m in ms if m.in_headline or m.in_lead}
         del mentions, dates
         # The union of each chunk's existing participants is the day's: a participant exists or not
         existing |= _existing_participants(conn, part, found)
@@ -150,7 +149,7 @@ def run_events(
     del checks
     failed = {q.item_id for q in quarantined}
     good = _with_story_participants(conn, day, [r for r in records if r.mention_id not in failed])
-    good = _with_place_participants(conn, day, good, naming)
+    good = _with_place_participants(conn, day, good)
 
     new_blocks = {r.block for r in good}
     old_blocks = {
@@ -406,33 +405,24 @@ def _with_story_participants(
 
 
 def _with_place_participants(
-    conn: duckdb.DuckDBPyConnection, day: date, records: list[EventRecord], naming: set[tuple[str, str]]
+    conn: duckdb.DuckDBPyConnection, day: date, records: list[EventRecord]
 ) -> list[EventRecord]:
     """The day's reports that name nobody but a place, given the participants of the one
-    happening of their type reported about that place (transforms.events.place_participants):
-    from the day's own reports (`naming`: what the day's articles name in headline or lead) and
-    stored reports of earlier days only, so a day gives the same rows whenever it is run again."""
-    placed = [r for r in records if not r.participants and r.place_entity_id and r.place_source == "sentence"]
+    happening of their type reported at that place (transforms.events.place_participants): from
+    the day's own reports and stored reports of earlier days only, each placed report's dates
+    widened by a day, so a day gives the same rows whenever it is run again."""
+    placed = [r for r in records if place_bound(r)]
     if not placed:
         return records
     rows = db.query(
         conn,
         "place_named_event_mentions",
         day=day,
-        types=sorted({r.type for r in placed}),
-        date_start=min(r.date_start for r in placed) - timedelta(days=1),
-        date_end=max(r.date_end for r in placed) + timedelta(days=1),
+        types=[r.type for r in placed],
+        date_starts=[r.date_start - timedelta(days=1) for r in placed],
+        date_ends=[r.date_end + timedelta(days=1) for r in placed],
     )
-    earlier = [_stored_record(r) for r in rows]
-    if earlier and _table_exists(conn, "entity_mentions"):
-        found = db.query(
-            conn,
-            "articles_naming_entities",
-            article_ids=sorted({r.article_id for r in earlier}),
-            entity_ids=sorted({r.place_entity_id for r in placed if r.place_entity_id}),
-        )
-        naming = naming | {(f["article_id"], f["entity_id"]) for f in found}
-    return place_participants(records, naming, earlier)
+    return place_participants(records, [_stored_record(r) for r in rows])
 
 
 # ---------------------------------------------------------------- validating

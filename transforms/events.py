@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -830,17 +830,29 @@ def _pick_date(
         resolved = resolved_date(best.text, ctx.reference, tense=tense) or resolved  # type: ignore[arg-type]
     if resolved.precision not in _DATING_PRECISIONS or resolved.value.endswith("_REF"):
         return None
-    if entry is None and _UNTIL.search(ctx.text[max(s, best.start - _UNTIL_REACH) : best.start]):
-        resolved = _going_on_until(resolved, ctx.reference)
+    if entry is None and hit.type in _LASTING_TYPES:
+        before = ctx.text[max(s, best.start - _UNTIL_REACH) : best.start]
+        until = _UNTIL.search(before)
+        if until is not None and not _NOT_AN_END.search(before[: until.start("cue")]):
+            resolved = _going_on_until(resolved, ctx.reference)
     return resolved, best.text, "timeline" if entry is not None else "sentence"
 
 
 # A date that ends a happening: "until 6am on Wednesday", "is due to end at 6am on Wednesday",
-# "will end on Friday", "runs through Sunday" (a few words, such as a time, may come between).
+# "will end on Friday", "runs through Sunday": the cue right before the date, a time of day at
+# most between ("to end the strike on Thursday" is the date of what ends it, not of its end).
 _UNTIL = re.compile(
-    r"\b(?:until|till|end|ends|ending|runs? (?:to|through))(?:\s+(?:at|on|by))?(?:\s+[\w:.]+){0,3}?\s*$",
+    r"\b(?P<cue>until|till|(?:due|set|scheduled|expected|going|is|are) to end|will end|would end|ends|ending"
+    r"|runs? (?:to|through|until))"
+    r"(?:\s+(?:at|on|by))?(?:\s+(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|noon|midnight)(?:\s+(?:on|at))?)?\s*$",
     re.IGNORECASE,
 )
+# "adjourned until Thursday", "not until Thursday": the happening stops, or begins, then.
+_NOT_AN_END = re.compile(
+    r"\b(?:adjourned|postponed|delayed|deferred|put off|suspended|recessed|not)\s+$", re.IGNORECASE
+)
+# Happenings that last: a strike, talks, a visit. A meeting or a call "until Thursday" is not one.
+_LASTING_TYPES = frozenset({"strike", "talks", "visit"})
 _UNTIL_REACH = 40  # characters before the date searched for the cue
 _UNTIL_DAYS = 31  # an end further ahead than this is no span anyone reports as one happening
 
@@ -1113,8 +1125,9 @@ def _deduplicated(records: list[EventRecord]) -> list[EventRecord]:
 
 
 def _compatible(a: EventRecord, b: EventRecord) -> bool:
-    """Dates within a day of each other, or one span inside the other; for records naming nobody,
-    no two different places stated in their sentences."""
+    """Dates within a day of each other (a day up to a day outside the other's span: the strike
+    of Monday and the strike "due to end on Wednesday" reported on Tuesday), or one span inside
+    the other; for records naming nobody, no two different places stated in their sentences."""
     if (
         not a.participants
         and a.place_source == "sentence"
@@ -1124,10 +1137,13 @@ def _compatible(a: EventRecord, b: EventRecord) -> bool:
         return False
     if a.precision == "day" and b.precision == "day":
         return abs((a.date_start - b.date_start).days) <= 1
-    inside = (a.date_start >= b.date_start and a.date_end <= b.date_end) or (
-        b.date_start >= a.date_start and b.date_end <= a.date_end
-    )
-    return inside
+    return _within(a, b) or _within(b, a)
+
+
+def _within(a: EventRecord, b: EventRecord) -> bool:
+    """`a`'s dates inside `b`'s span; a day may stand a day outside it."""
+    slack = timedelta(days=1 if a.precision == "day" else 0)
+    return a.date_start >= b.date_start - slack and a.date_end <= b.date_end + slack
 
 
 def _span_width(r: EventRecord) -> int:
@@ -1180,35 +1196,76 @@ def story_participants(
     return out
 
 
-def place_participants(
-    records: Sequence[EventRecord], naming: Collection[tuple[str, str]], earlier: Sequence[EventRecord] = ()
-) -> list[EventRecord]:
-    """Reports that name nobody but a place ("the dock strike at Harbourton"), given the
-    participants of the one happening of their type reported about that place.
+# Happenings that reports name by their place alone ("the dock strike at Harbourton"): a strike
+# stands somewhere for days. A meeting, visit or statement "in Beijing" is one of many there.
+PLACE_BOUND_TYPES = frozenset({"strike"})
+# A report dated more widely than this (a month, a year) cannot say it is the same happening.
+_PLACE_SPAN_DAYS = 7
+# A dateline opening the sentence ("HARBOURTON, March 2 (Reuters) - "): where the article was
+# filed, not what the sentence is about.
+_DATELINE_OPENING = re.compile(
+    r"^(?:[A-Z][A-Z .'\u2019-]{1,39}|[^,.]{1,40},\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,30}\))?\s*[-\u2013\u2014]\s"
+)
 
-    A report naming nobody whose sentence states a known place (`place_entity_id`) takes the
-    participants of the named reports of the same type, from the same records or `earlier` ones,
-    on the same or earlier days, with compatible dates, that are about that place: their own
-    stated place is it, or their article names it in its headline or lead (`naming`: (article id,
-    entity id) pairs). Only where those reports name one set of participants: two strikes in one
-    town leave it naming nobody. This reaches across stories, where `story_participants` does not
-    (another story's article that mentions the strike in passing). The records come back in their
-    order.
+
+def place_bound(r: EventRecord) -> bool:
+    """A report naming nobody but a place its own sentence states, of a place-bound type, dated
+    to a day or a short span: what `place_participants` may give participants to."""
+    return (
+        not r.participants
+        and r.type in PLACE_BOUND_TYPES
+        and r.place is not None
+        and r.place_entity_id is not None
+        and r.place_source == "sentence"
+        and _short(r)
+    )
+
+
+def _short(r: EventRecord) -> bool:
+    return (r.date_end - r.date_start).days <= _PLACE_SPAN_DAYS
+
+
+def _names_place(sentence: str, place: str) -> bool:
+    """The sentence names the place, outside an opening dateline ("dockworkers at Harbourton
+    Container Terminal went on strike")."""
+    body = sentence[m.end() :] if (m := _DATELINE_OPENING.match(sentence)) else sentence
+    return re.search(rf"(?<!\w){re.escape(place)}(?!\w)", body) is not None
+
+
+def place_participants(records: Sequence[EventRecord], earlier: Sequence[EventRecord] = ()) -> list[EventRecord]:
+    """Reports that name nobody but a place ("the dock strike at Harbourton, which began on
+    Monday"), given the participants of the one happening of their type reported at that place.
+
+    A `place_bound` report takes the participants of the named reports of the same type, from
+    the same records or `earlier` ones, on the same or earlier days, dated to a day or a short
+    span compatible with its own, whose own sentence names that place (its stated place, or the
+    place's name in the sentence, as in "dockworkers at Harbourton Container Terminal went on
+    strike"; not in an opening dateline). Only where those reports name one set of participants:
+    two strikes at one place leave it naming nobody. This reaches across stories, where
+    `story_participants` does not (another story's article that mentions the strike in passing).
+    Everything it reads is in the reports themselves, so it gives the same answer whatever else
+    the warehouse holds. The records come back in their order.
     """
     named: dict[str, list[EventRecord]] = defaultdict(list)
     for c in (*earlier, *records):
-        if c.participants:
+        if c.participants and c.type in PLACE_BOUND_TYPES and _short(c):
             named[c.type].append(c)
     out = []
     for r in records:
-        place = r.place_entity_id
-        if r.participants or place is None or r.place_source != "sentence":
+        if not place_bound(r):
             out.append(r)
             continue
+        place = r.place or ""
         matching = [
             c
             for c in named.get(r.type, ())
-            if c.day <= r.day and _compatible(r, c) and (c.place_entity_id == place or (c.article_id, place) in naming)
+            if c.day <= r.day
+            and _compatible(r, c)
+            and (
+                (c.place_source == "sentence" and c.place_entity_id == r.place_entity_id)
+                or _names_place(c.sentence, place)
+            )
         ]
         out.append(_with_participants_of(r, matching))
     return out

@@ -30,8 +30,8 @@ class PageFacts(BaseModel):
     # Headline") gives the headline without it, the full text is in `full_headings`.
     headings: list[str] = Field(default_factory=list)
     full_headings: list[str] = Field(default_factory=list)
-    # The page has one <h1>, and it is not in the site's furniture (<nav>, <aside>, <footer>, a link
-    # to the home page).
+    # The page has one <h1> (kicker lines aside), and it stands as the article's headline: marked
+    # so, or in the article's content and outside the site's furniture (`_stands_as_headline`).
     lone_heading: bool = False
     # <h1>s whose class says they are the line above the headline ("strapline", "Dachzeile").
     kickers: list[str] = Field(default_factory=list)
@@ -72,7 +72,7 @@ def page_facts(tree: HtmlElement, hostname: str | None) -> PageFacts:
             if node.get("type") == "application/ld+json":
                 scripts.append(node)
         elif tag == "h1":
-            if _KICKER_CLASS.search(node.get("class") or ""):
+            if _is_kicker_class(node.get("class") or ""):
                 facts.kickers.append(_text(node))
                 continue
             h1s.append(node)
@@ -82,7 +82,7 @@ def page_facts(tree: HtmlElement, hostname: str | None) -> PageFacts:
                 facts.headings.append(_without_kicker(node) or full)
         elif title is None and any(a.tag == "head" for a in node.iterancestors()):
             title = node  # the page's <title>, not an <svg>'s
-    facts.lone_heading = len(h1s) == 1 and not _in_furniture(h1s[0], homes)
+    facts.lone_heading = len(h1s) == 1 and _stands_as_headline(h1s[0], homes)
     if title is not None:
         facts.title_tag = " ".join(title.text_content().split()) or None
     for script in scripts:
@@ -93,22 +93,48 @@ def page_facts(tree: HtmlElement, hostname: str | None) -> PageFacts:
     return facts
 
 
-# Class names templates give the line above a headline, in the languages of the press.
-_KICKER_CLASS = re.compile(
-    r"kicker|strapline|overline|eyebrow|topline|roofline|supertitle|dachzeile|surtitre|occhiello|volanta|antetitulo",
-    re.IGNORECASE,
+# Class names templates give the line above a headline, in the languages of the press; one word
+# of a class token ("article__kicker", "c-eyebrow"), not a modifier of the headline's own class
+# ("c-headline--has-eyebrow").
+_KICKER_WORD = re.compile(
+    r"kicker|strapline|overline|eyebrow|topline|roofline|supertitle|dachzeile|surtitre|occhiello|volanta|antetitulo"
 )
+_MODIFIER = re.compile(r"(?:^|[-_])(?:has|with|without|no)[-_]")
+
+
+def _is_kicker_class(classes: str) -> bool:
+    for token in classes.lower().split():
+        if _MODIFIER.search(token):
+            continue
+        if _KICKER_WORD.search(re.split(r"--|__", token)[-1]):
+            return True
+    return False
+
+
+# Where the article stands, and where the site's own furniture does: navigation, side bars,
+# footers, a banner, the site's name or logo.
+_CONTENT_TAGS = {"article", "main"}
 _FURNITURE_TAGS = {"nav", "aside", "footer"}
+_SITE_CLASS = re.compile(r"site-?(?:title|name|logo|brand)|\blogo\b|\bbrand\b|masthead", re.IGNORECASE)
 
 
-def _in_furniture(node: HtmlElement, homes: set[str]) -> bool:
-    """In the site's navigation, a side bar or the footer, or a link to the home page (a logo)."""
-    if any(a.tag in _FURNITURE_TAGS for a in node.iterancestors()):
+def _stands_as_headline(h1: HtmlElement, homes: set[str]) -> bool:
+    """An <h1> marked as the headline (itemprop), or one inside the article's content (<article>,
+    <main>, role=main) and outside the site's furniture: not in a <nav>, <aside>, <footer> or
+    banner, not classed as the site's name or logo, not a link to the home page."""
+    if h1.get("itemprop") == "headline":
         return True
-    links = (a.get("href") for a in node.iter("a"))
-    return any(href is not None and href.strip() in homes for href in links) or (
-        any(a.tag == "a" and (a.get("href") or "").strip() in homes for a in node.iterancestors())
-    )
+    if _SITE_CLASS.search(h1.get("class") or ""):
+        return False
+    in_content = False
+    for a in h1.iterancestors():
+        if a.tag in _FURNITURE_TAGS or a.get("role") == "banner":
+            return False
+        if a.tag == "a" and (a.get("href") or "").strip() in homes:
+            return False
+        in_content = in_content or a.tag in _CONTENT_TAGS or a.get("role") == "main"
+    links = (a.get("href") for a in h1.iter("a"))
+    return in_content and not any(href is not None and href.strip() in homes for href in links)
 
 
 def _read_meta(meta: HtmlElement, facts: PageFacts) -> None:
@@ -496,22 +522,25 @@ def _without_name(title: str, name: str) -> str:
     return title
 
 
+# How a kicker line joins the headline in a title: a bar or colon, or a spaced dash, dot or chevron
+# ("Kicker: Headline", "Headline - Kicker"); never a mark inside a word ("Covid-19", "US-China").
+_KICKER_THEN = re.compile(r"^(?:\s*[:：|｜]|\s+[-–—·•›»/~])\s+|^\s*[|｜]")
+_THEN_KICKER = re.compile(r"(?:\s[-–—·•›»/~:：|｜]|[|｜])\s+$|[|｜]$")
+
+
 def _without_kicker_segment(title: str, kickers: list[str]) -> str:
     """The title without the page's kicker line at its end or start, behind a separator ("Headline
     - Kicker", "Kicker: Headline")."""
     folded = " ".join(title.split())
-    for kicker in kickers:
+    low = folded.casefold()
+    for kicker in (k.casefold() for k in kickers if k):
         size = len(kicker)
-        if len(folded) <= size or not kicker:
+        if len(folded) <= size:
             continue
-        if folded[-size:].casefold() == kicker.casefold():
-            head = folded[:-size].rstrip()
-            if head[-1:] and head[-1] in _SITE_MARKS:
-                return head.rstrip(_SITE_MARKS + " ") or title
-        if folded[:size].casefold() == kicker.casefold():
-            tail = folded[size:].lstrip()
-            if tail[:1] and tail[0] in _SITE_MARKS:
-                return tail.lstrip(_SITE_MARKS + " ") or title
+        if low.endswith(kicker) and (join := _THEN_KICKER.search(folded[:-size])):
+            return folded[: join.start()].rstrip() or title
+        if low.startswith(kicker) and (join := _KICKER_THEN.match(folded[size:])):
+            return folded[size + join.end() :].lstrip() or title
     return title
 
 
@@ -674,7 +703,7 @@ def headline(title: str | None, facts: PageFacts, site_names: list[str], hostnam
         return best
     # The page's one <h1>, outside its furniture, reads as a headline and says something else: the
     # title was written for search or social media, and readers see the <h1>.
-    if len(facts.headings) == 1 and pairs and facts.lone_heading and _reads_as_headline(pairs[0][0]):
+    if facts.lone_heading and pairs and _reads_as_headline(pairs[0][0]):
         return pairs[0][0]
     return headline
 

@@ -1630,8 +1630,10 @@ def _is_past_form(w: str) -> bool:
 
 
 # "lasted until Friday", "stayed closed till Monday": a happening that went on until a past day
-# (a past verb of going on; "postponed until Tuesday" still points ahead).
+# (a past verb of going on; "postponed until Tuesday" still points ahead, and so does a passive,
+# as courts use it: "the hearing was continued until Friday").
 _LASTED_UNTIL = re.compile(
+    r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\bis )(?<!\bare )"
     r"\b(?:lasted|continued|stayed|remained|persisted|ran|went on|carried on)(?: \w+)? (?:until|till)$"
 )
 

@@ -353,6 +353,23 @@ MERGE_CASES = [
         1,
     ),
     (
+        # the strike of Monday and the strike "due to end on Wednesday" reported on Tuesday
+        "a day before a span",
+        [
+            _record("a", "strike", ("org_castellan",), date(2026, 3, 2)),
+            _record("b", "strike", ("org_castellan",), date(2026, 3, 3), date(2026, 3, 4), "range"),
+        ],
+        1,
+    ),
+    (
+        "two days before a span",
+        [
+            _record("a", "strike", ("org_castellan",), date(2026, 3, 1)),
+            _record("b", "strike", ("org_castellan",), date(2026, 3, 3), date(2026, 3, 4), "range"),
+        ],
+        2,
+    ),
+    (
         "day inside a month",
         [
             _record("a", "talks", BX, date(2022, 11, 1), date(2022, 11, 30), "month"),
@@ -577,6 +594,10 @@ def test_a_strike_being_ended_is_not_dated_by_the_sentence(text, expected):
         # an end already past, or a month: the date as it is written
         ("The strike lasted until Friday, the union said.", "2026-02-27"),
         ("The strike will go on until April, the union said.", "2026-04"),
+        # the date of what ends it, a pause, or a happening that does not last
+        ("Ministers will meet union leaders to end the strike on Thursday.", "2026-03-05"),
+        ("Blinken will stay in Beijing until Thursday, when he will meet Xi.", "2026-03-05"),
+        ("Talks will resume in Ashcombe, adjourned until Thursday.", "2026-03-05"),
     ],
 )
 def test_a_day_a_happening_lasts_until_is_the_end_of_its_span(text, expected):
@@ -637,55 +658,78 @@ def test_a_report_naming_nobody_stays_so_without_one_answer(records, earlier) ->
     assert _who(story_participants(records, STORIES, earlier=earlier)) == [()]
 
 
-# ---------------------------------------------------------------- participants named about a place
+# ---------------------------------------------------------------- participants of the strike at a place
 
 HARBOURTON = "gpe_harbourton"
-# The port articles name Harbourton in their headline or lead; the grocer's article is in no port
-# story and mentions "the dock strike at Harbourton" lower down.
-NAMING = {("a", HARBOURTON), ("c", "gpe_kellbridge")}
 
 
-def _placed(article: str, place: str = HARBOURTON, day: date = STRIKE, source: str = "sentence") -> EventRecord:
-    return _record(article, "strike", (), STRIKE, day=day, offset=7).model_copy(
-        update={"place": place.removeprefix("gpe_").title(), "place_entity_id": place, "place_source": source}
+def _placed(article: str, day: date = STRIKE, source: str = "sentence", typ: str = "strike") -> EventRecord:
+    """A report naming nobody but Harbourton: "the dock strike at Harbourton, which began on Monday"."""
+    return _record(article, typ, (), STRIKE, day=day, offset=7).model_copy(
+        update={"place": "Harbourton", "place_entity_id": HARBOURTON, "place_source": source}
     )
 
 
-def test_a_report_naming_only_a_place_takes_the_one_happening_reported_about_it() -> None:
-    named = _record("a", "strike", ("org_castellan",), STRIKE, day=STRIKE)
-    out = place_participants([named, _placed("g")], NAMING)
+def _named(
+    article: str,
+    who: str = "org_castellan",
+    sentence: str = "Dockworkers at Harbourton Container Terminal went on strike against Castellan Port Services.",
+    **kwargs,
+) -> EventRecord:
+    return _record(article, kwargs.pop("typ", "strike"), (who,), kwargs.pop("start", STRIKE), **kwargs).model_copy(
+        update={"sentence": sentence}
+    )
+
+
+def test_a_report_naming_only_a_place_takes_the_one_strike_reported_there() -> None:
+    named = _named("a", day=STRIKE)
+    out = place_participants([named, _placed("g")])
     assert _who(out) == [("org_castellan",), ("org_castellan",)]
     assert len(merged_events(out)) == 1
-    # from an earlier day's stored report, and from a report whose own stated place it is
+    # from an earlier day's stored report, and from a report whose stated place it is
     later = _placed("g", day=STRIKE + timedelta(days=1))
-    assert _who(place_participants([later], NAMING, earlier=[named])) == [("org_castellan",)]
-    stated = named.model_copy(
-        update={"article_id": "q", "place": "Harbourton", "place_entity_id": HARBOURTON, "place_source": "sentence"}
+    assert _who(place_participants([later], earlier=[named])) == [("org_castellan",)]
+    # a report of Tuesday that the strike "ends on Wednesday": Tuesday to Wednesday, the strike of Monday
+    ending = _placed("g", day=STRIKE + timedelta(days=1)).model_copy(
+        update={"date_start": STRIKE + timedelta(days=1), "date_end": STRIKE + timedelta(days=2), "precision": "range"}
     )
-    assert _who(place_participants([_placed("g")], set(), earlier=[stated])) == [("org_castellan",)]
+    assert _who(place_participants([ending], earlier=[named])) == [("org_castellan",)]
+    stated = _named("q", sentence="The union struck on Monday.").model_copy(
+        update={"place": "Harbourton", "place_entity_id": HARBOURTON, "place_source": "sentence"}
+    )
+    assert _who(place_participants([_placed("g")], earlier=[stated])) == [("org_castellan",)]
 
 
 @pytest.mark.parametrize(
     ("records", "earlier"),
     [
-        # the named strike's article is about another town
-        ([_placed("g")], [_record("c", "strike", ("org_kell_buses",), STRIKE)]),
-        # two strikes reported about the town: which one is meant cannot be told
-        (
-            [_placed("g")],
-            [
-                _record("a", "strike", ("org_castellan",), STRIKE),
-                _record("a", "strike", ("org_dockers_union",), STRIKE, offset=3),
-            ],
-        ),
-        # another type, dates that do not fit, a later day
-        ([_placed("g")], [_record("a", "talks", ("org_castellan",), STRIKE)]),
-        ([_placed("g")], [_record("a", "strike", ("org_castellan",), STRIKE - timedelta(days=5))]),
-        ([_placed("g")], [_record("a", "strike", ("org_castellan",), STRIKE, day=STRIKE + timedelta(days=1))]),
+        # the named strike's sentence is about another town, or names Harbourton only in its dateline
+        ([_placed("g")], [_named("c", sentence="Bus drivers in Kellbridge went on strike.")]),
+        ([_placed("g")], [_named("c", sentence="HARBOURTON, March 2 (Reuters) - Bus drivers went on strike.")]),
+        # its sentence states another town than Harbourton
+        ([_placed("g")], [_named("c").model_copy(update={"place": "Kellbridge", "place_source": "sentence"})]),
+        # two strikes reported at Harbourton: which one is meant cannot be told
+        ([_placed("g")], [_named("a"), _named("a", who="org_dockers_union", offset=3)]),
+        # dates that do not fit, a named report dated only to the year, a later day
+        ([_placed("g")], [_named("a", start=STRIKE - timedelta(days=5))]),
+        ([_placed("g")], [_named("a", start=date(2026, 1, 1), end=date(2026, 12, 31), precision="year")]),
+        ([_placed("g")], [_named("a", day=STRIKE + timedelta(days=1))]),
         # a place from the dateline only says where the article was filed
-        ([_placed("g", source="dateline")], [_record("a", "strike", ("org_castellan",), STRIKE)]),
+        ([_placed("g", source="dateline")], [_named("a")]),
+        # a meeting "in Harbourton" is one of many there: only strikes are named by their place
+        ([_placed("g", typ="meeting")], [_named("a", typ="meeting")]),
     ],
-    ids=["other-town", "two-named", "other-type", "other-dates", "later-day", "dateline-place"],
+    ids=[
+        "other-town",
+        "dateline-only",
+        "other-stated-place",
+        "two-named",
+        "other-dates",
+        "year-wide",
+        "later-day",
+        "dateline-place",
+        "meeting",
+    ],
 )
 def test_a_report_naming_only_a_place_stays_so_without_one_answer(records, earlier) -> None:
-    assert _who(place_participants(records, NAMING, earlier=earlier)) == [()]
+    assert _who(place_participants(records, earlier=earlier)) == [()]

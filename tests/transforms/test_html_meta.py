@@ -34,6 +34,14 @@ def _og_title(title: str) -> str:
 OG_FERRIES = _og_title("Ferries to run more often")
 
 
+def _page_with_header(title: str, head: str, header: str) -> str:
+    """A page with `header` above the article, outside it (a site's banner, a consent box)."""
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+        f"<body>{header}<article>{BODY}</article></body></html>"
+    )
+
+
 def _result(html: str):
     return html_article(html, url=URL, reference_day=REFERENCE_DAY)
 
@@ -115,6 +123,51 @@ TITLE_CASES = [
         ),
         "Ferries to run more often",
         id="h1-linking-home-is-a-logo",
+    ),
+    pytest.param(
+        _page_with_header(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<header><h1 class='site-title'>John's Cooking Corner</h1></header>",
+        ),
+        "Ferries to run more often",
+        id="h1-classed-as-the-site-title",
+    ),
+    pytest.param(
+        _page_with_header(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<header><h1>News and Sport today</h1></header>",
+        ),
+        "Ferries to run more often",
+        id="h1-outside-the-article-is-not-the-headline",
+    ),
+    pytest.param(
+        _page_with_header(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<div><h1 itemprop='headline'>Two extra crossings a day as island queues grow</h1></div>",
+        ),
+        "Two extra crossings a day as island queues grow",
+        id="h1-marked-as-the-headline-outside-the-article",
+    ),
+    pytest.param(
+        _page(
+            "Ferries to run more often | Harbour Post",
+            SITE + OG_FERRIES,
+            "<h1 class='c-headline c-headline--has-eyebrow'>Two extra crossings a day as island queues grow</h1>",
+        ),
+        "Two extra crossings a day as island queues grow",
+        id="headline-class-with-a-kicker-modifier-is-no-kicker",
+    ),
+    pytest.param(
+        _page(
+            "Covid-19 cases rise again on the island | Harbour Post",
+            SITE,
+            "<h1 class='kicker'>Covid</h1><h2>Covid-19 cases rise again on the island</h2>",
+        ),
+        "Covid-19 cases rise again on the island",
+        id="kicker-is-not-cut-from-inside-a-word",
     ),
     pytest.param(
         _page("Ferries to run more often | Harbour Post", SITE + OG_FERRIES, "<h1>Island news</h1>"),

@@ -99,6 +99,7 @@ def test_not_a_date(expression: str) -> None:
         ("Officials postponed until Tuesday any action on the case.", "Tuesday", "future"),
         ("The strike lasted until Friday, the union said.", "Friday", "past"),
         ("The terminal stayed closed until Monday.", "Monday", "past"),
+        ("The hearing was continued until Friday.", "Friday", "future"),  # a court's "continued": put off
     ],
 )
 def test_tense_near(text: str, mention: str, tense: str | None) -> None:
