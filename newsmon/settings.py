@@ -193,7 +193,13 @@ def load_settings() -> Settings:
         raise ConfigError(f"NEWSMON_CONFIG points to {path}, which does not exist; fix the path or unset it")
     if path.exists():
         try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            if text.startswith("\ufeff"):  # pydantic-settings reads the file itself, and TOML refuses a BOM
+                raise ConfigError(
+                    f"config file {path} starts with a byte-order mark (saved as UTF-8 with BOM);"
+                    " save it as plain UTF-8"
+                )
+            table = tomllib.loads(text)
         except IsADirectoryError:
             raise ConfigError(f"config file {path} is a folder; point NEWSMON_CONFIG at a TOML file") from None
         except OSError as exc:

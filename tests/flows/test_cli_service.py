@@ -66,6 +66,7 @@ MISTAKES = [
     (["status"], {"NEWSMON_CONFIG": "{tmp}/zero.toml"}, "max_file_bytes = 0", 2),
     (["status"], {"NEWSMON_CONFIG": "{tmp}/window.toml"}, "boilerplate_window_days = 99999999", 2),
     (["status"], {"NEWSMON_CONFIG": "{tmp}/model.toml"}, "ner_model = 'huge'", 2),
+    (["status"], {"NEWSMON_CONFIG": "{tmp}/bom.toml"}, "starts with a byte-order mark", 2),
     (["run", "--day", "2026-02-30"], {}, "not a date", 2),
     (["status"], {"NEWSMON_CONFIG": "{tmp}/bad.toml"}, "is not valid TOML", 2),
     (["status"], {"NEWSMON_CONFIG": "{tmp}/wrongtype.toml"}, "max_file_bytes = 'lots'", 2),
@@ -91,6 +92,7 @@ def test_a_mistake_gets_one_line_and_an_exit_code(tmp_path, args, extra_env, say
     _write(tmp_path / "zero.toml", "max_file_bytes = 0\n")
     _write(tmp_path / "window.toml", "boilerplate_window_days = 99999999\n")
     _write(tmp_path / "model.toml", 'ner_model = "huge"\n')
+    _write(tmp_path / "bom.toml", "\ufeffmax_file_bytes = 1000\n")
     _write(tmp_path / "ftp.toml", '[[feeds]]\nname = "x"\nurl = "ftp://example.com/feed"\n')
     fill = {"tmp": str(tmp_path)}
     env = _env(tmp_path / "warehouse", **{k: v.format(**fill) for k, v in extra_env.items()})

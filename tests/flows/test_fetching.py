@@ -424,6 +424,13 @@ def test_sources_example_loads() -> None:
     assert config.limits(atom).max_bytes == config.defaults.max_bytes
 
 
+def test_a_sources_file_saved_with_a_bom_loads(tmp_path: Path) -> None:
+    """Notepad's "UTF-8 with BOM": tomllib said "Invalid statement (at line 1, column 1)"."""
+    path = tmp_path / "sources.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (ROOT / "sources.example.toml").read_bytes())
+    assert load_sources(path) == load_sources(ROOT / "sources.example.toml")
+
+
 @pytest.mark.parametrize(
     "data",
     [
