@@ -13,13 +13,14 @@ decompressed here with a cap, so neither a huge body nor a gzip bomb is held in 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import random
 import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ ROBOTS_AGENT = "newsmon"
 
 FetchErrorKind = Literal[
     "scheme",  # not http/https
+    "bad_url",  # cannot be parsed or sent as a request ("http://[::1", longer than the client takes ...)
     "blocked_address",  # resolves to a non-public address (refused before connecting)
     "dns",  # host does not resolve
     "robots_disallowed",  # robots.txt says no (or answered 5xx: disallow-all, RFC 9309)
@@ -230,21 +232,30 @@ class _BoundedDecoder:
         if self._z is None:
             out = chunk
         else:
-            room = self.limit - self.size + 1
-            try:
-                out = self._z.decompress(chunk, room)
-            except zlib.error as exc:
-                if self.encoding == "deflate" and self._first:  # raw deflate, no zlib header
-                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                    self._first = False
-                    return self.feed(chunk)
-                raise _FetchError("bad_encoding", f"corrupt {self.encoding} data: {exc}") from exc
-            self._first = False
+            out = self._inflated(chunk, 0)
+            # gzip members one after another are one body (RFC 1952 2.2); zlib stops at the end of
+            # the first. Anything else after it (a stray newline) is ignored, as before.
+            while self.encoding != "deflate" and self._z.eof and self._z.unused_data[:2] == b"\x1f\x8b":
+                rest, self._z = self._z.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out += self._inflated(rest, len(out))
         if self.truncate and self.size + len(out) >= self.limit:
             out, self.full = out[: self.limit - self.size], True
         self.size += len(out)
         if self.size > self.limit:
             raise _FetchError("too_large", f"body exceeds {self.limit} bytes once decompressed")
+        return out
+
+    def _inflated(self, chunk: bytes, produced: int) -> bytes:
+        room = max(self.limit - self.size - produced + 1, 1)
+        try:
+            out = self._z.decompress(chunk, room)
+        except zlib.error as exc:
+            if self.encoding == "deflate" and self._first:  # raw deflate, no zlib header
+                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                return self._inflated(chunk, produced)
+            raise _FetchError("bad_encoding", f"corrupt {self.encoding} data: {exc}") from exc
+        self._first = False
         return out
 
 
@@ -452,7 +463,7 @@ class Fetcher:
                 check_robots=self.limits.respect_robots,
             )
             if isinstance(response, str):  # a redirect target
-                nxt = urljoin(current, response)
+                nxt = _joined(current, response)
                 key = canonical_url(nxt)
                 if key in seen:
                     raise _FetchError("redirect_loop", f"redirect loop back to {nxt}")
@@ -464,7 +475,10 @@ class Fetcher:
 
     def _address(self, url: str) -> tuple[str, str, int, str]:
         """(scheme, host, port, ip) after the scheme and address checks."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise _FetchError("bad_url", f"not a valid URL ({exc}): {url!r}") from exc
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
             raise _FetchError("scheme", f"only http/https may be fetched, not {scheme or 'none'!r}")
@@ -524,10 +538,13 @@ class Fetcher:
 
         gate = self._gate(key)
         self._wait_turn(gate)
-        with gate.semaphore:
+        with gate.semaphore, _attempt_deadline(time.monotonic() + self.limits.total_timeout):
             started = time.monotonic()
             try:
                 request = self._client.build_request("GET", plain, headers=headers)
+            except httpx.InvalidURL as exc:  # not an HTTPError: it would escape as an internal error
+                raise _FetchError("bad_url", f"cannot be requested ({exc}): {url[:200]!r}") from exc
+            try:
                 response = self._client.send(request, stream=True)
             except httpx.TimeoutException as exc:
                 message = f"{type(exc).__name__} for {url}"
@@ -536,8 +553,17 @@ class Fetcher:
                 raise _FetchError("connect", f"{url}: {exc}", retryable=True) from exc
             except httpx.HTTPError as exc:
                 raise _FetchError("protocol", f"{url}: {exc}", retryable=True) from exc
+            except httpx.InvalidURL as exc:  # httpx reads a redirect's Location even when not following it
+                raise _FetchError("bad_url", f"{url}: redirect to an invalid URL ({exc})") from exc
             try:
-                return self._response(response, url, expect, max_bytes, started)
+                return self._response(
+                    response,
+                    url,
+                    expect,
+                    max_bytes,
+                    started,
+                    conditional="If-None-Match" in headers or "If-Modified-Since" in headers,
+                )
             finally:
                 response.close()
 
@@ -548,6 +574,8 @@ class Fetcher:
         expect: Expect | Literal["robots"],
         max_bytes: int,
         started: float,
+        *,
+        conditional: bool = False,
     ) -> _Response | str:
         status = response.status_code
         if status in (301, 302, 303, 307, 308):
@@ -555,8 +583,12 @@ class Fetcher:
             if not location:
                 raise _FetchError("protocol", f"{status} without Location", status=status)
             return location
-        if status == 304:
+        if status == 304 and conditional:
             return _Response(status=304, final_url=url, headers=response.headers)
+        if status == 304:  # there is no copy it can mean: taken as "not modified", the item would vanish
+            raise _FetchError(
+                "http_status", f"HTTP 304 Not Modified for {url}, which was not asked conditionally", status=status
+            )
         if status >= 400 or status < 200:
             retryable = status == 429 or status >= 500
             after = _retry_after(response.headers.get("retry-after"), self._now())
@@ -665,7 +697,7 @@ class Fetcher:
             for _hop in range(5):
                 response = self._request(current, None, "robots", self.limits.robots_max_bytes, check_robots=False)
                 if isinstance(response, str):
-                    current = urljoin(current, response)
+                    current = _joined(current, response)
                     continue
                 break
             else:
@@ -688,6 +720,53 @@ class Fetcher:
         if delay:
             self._gate(key).delay = min(float(delay), self.limits.crawl_delay_cap)
         return rules
+
+
+# The end of the current attempt (time.monotonic()) for this thread: every socket read is cut
+# to it, so a server that trickles its status line or headers cannot hold an attempt longer
+# than total_timeout (httpx's timeouts are per read, and the body loop only checks between chunks).
+_ATTEMPT = threading.local()
+
+
+@contextlib.contextmanager
+def _attempt_deadline(deadline: float) -> Iterator[None]:
+    _ATTEMPT.deadline = deadline
+    try:
+        yield
+    finally:
+        _ATTEMPT.deadline = None
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose reads and writes end by the current attempt's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    @staticmethod
+    def _timeout(timeout: float | None) -> float | None:
+        deadline = getattr(_ATTEMPT, "deadline", None)
+        if deadline is None:
+            return timeout
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("the attempt's total deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, self._timeout(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, self._timeout(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None):
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, self._timeout(timeout)))
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
 
 
 class _PinnedBackend(httpcore.NetworkBackend):
@@ -714,7 +793,7 @@ class _PinnedBackend(httpcore.NetworkBackend):
             ip = self._pins.get((host.strip("[]").lower(), port))
         if ip is None:
             raise httpcore.ConnectError(f"{host}:{port} was not checked; refusing to connect")
-        return self._inner.connect_tcp(ip, port, timeout, local_address, socket_options)
+        return _DeadlineStream(self._inner.connect_tcp(ip, port, timeout, local_address, socket_options))
 
     def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):
         raise httpcore.ConnectError("unix sockets are not used")
@@ -735,6 +814,14 @@ def _pinned_transport(backend: _PinnedBackend, max_connections: int) -> httpx.HT
         network_backend=backend,
     )
     return transport
+
+
+def _joined(current: str, location: str) -> str:
+    """A redirect's Location resolved against the URL that sent it."""
+    try:
+        return urljoin(current, location)
+    except ValueError as exc:  # "http://[::1"
+        raise _FetchError("bad_url", f"redirect to an invalid URL ({exc}): {location[:200]!r}") from exc
 
 
 def _is_network(value: str) -> bool:

@@ -81,11 +81,20 @@ def _quiet(command: str, debug: bool) -> None:
     log.propagate = False
 
 
+# Days a run can be asked for: a typo such as 0226 or 9026 is refused here, not by an overflow deep in a
+# run (a day's windows reach back and forward from it), and a --to range is at most a year of runs.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+MAX_RUN_DAYS = 366
+
+
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 class _Parser(argparse.ArgumentParser):
@@ -342,6 +351,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     last = args.to or first
     if last < first:
         raise UsageError(f"--to {last} is before --day {first}")
+    if (last - first).days >= MAX_RUN_DAYS:
+        raise UsageError(
+            f"--day {first} --to {last} is {(last - first).days + 1:,} daily runs; at most {MAX_RUN_DAYS} in one"
+            " command (run the range in pieces, or `newsmon backfill` to re-process archived days)"
+        )
     settings = _settings()
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     try:
@@ -543,6 +557,9 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     from newsmon.status import warehouse_status
     from transforms.status import status_markdown
+
+    if args.runs < 1:
+        raise UsageError(f"--runs must be at least 1, not {args.runs}")
 
     settings = _settings()
     status = warehouse_status(settings, runs=args.runs, api_url=os.environ.get("PREFECT_API_URL"))

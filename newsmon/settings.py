@@ -7,6 +7,7 @@ Default paths: in a clone (an editable install, `make setup`) the warehouse is t
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import tomllib
@@ -73,7 +74,7 @@ class Settings(BaseSettings):
     lake_catalog: str = "sqlite"
     inbox: Path = Field(default_factory=_default_inbox)
     sources_file: Path | None = None
-    max_file_bytes: int = 5_000_000
+    max_file_bytes: int = Field(default=5_000_000, ge=1)
     min_article_chars: int = 200
     # Symbolic links in the inbox that lead outside it are refused (whoever can drop a link
     # could otherwise copy any readable file on the server into the warehouse); true follows them.
@@ -81,12 +82,13 @@ class Settings(BaseSettings):
     # Budgets per document: extraction seconds (a document over it is quarantined as `timeout`).
     extract_seconds: float = Field(default=30.0, gt=0)
     languages: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["en"])
-    boilerplate_window_days: int = 30
+    # Bounded: the window's first day is computed from each run's day (10 years is far past any use).
+    boilerplate_window_days: int = Field(default=30, ge=1, le=3650)
     boilerplate_min_docs: int = 3
     # Processes for extraction on big days (trafilatura is CPU-bound); 1 turns the pool off.
     extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)))
     # spaCy English pipeline: md (the default, measured better on CoNLL) or sm.
-    ner_model: str = "md"
+    ner_model: Literal["md", "sm"] = "md"
     # spaCy worker processes for days with a lot of text. 1 by default: spaCy forks its
     # workers, and forking a process that runs Prefect and DuckDB threads is unsafe (see
     # docs/entities.md for the measurements).
@@ -175,6 +177,15 @@ def _source_of(field: str) -> str:
     return f"the environment variable {env}" if env in os.environ else f"the config file {_config_file()}"
 
 
+def _unknown_keys(keys: list[str]) -> str:
+    said = []
+    for key in keys:
+        near = difflib.get_close_matches(key, list(Settings.model_fields), n=1)
+        said.append(f"unknown setting {key!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+    listed = "" if all("did you mean" in x for x in said) else f"; the settings are: {', '.join(Settings.model_fields)}"
+    return "; ".join(said) + listed
+
+
 def load_settings() -> Settings:
     """Settings, or a ConfigError whose one line says what is wrong and where to fix it."""
     path = _config_file()
@@ -182,7 +193,13 @@ def load_settings() -> Settings:
         raise ConfigError(f"NEWSMON_CONFIG points to {path}, which does not exist; fix the path or unset it")
     if path.exists():
         try:
-            tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            if text.startswith("\ufeff"):  # pydantic-settings reads the file itself, and TOML refuses a BOM
+                raise ConfigError(
+                    f"config file {path} starts with a byte-order mark (saved as UTF-8 with BOM);"
+                    " save it as plain UTF-8"
+                )
+            table = tomllib.loads(text)
         except IsADirectoryError:
             raise ConfigError(f"config file {path} is a folder; point NEWSMON_CONFIG at a TOML file") from None
         except OSError as exc:
@@ -191,6 +208,9 @@ def load_settings() -> Settings:
             raise ConfigError(f"config file {path} is not UTF-8 text") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+        unknown = [key for key in table if key not in Settings.model_fields]
+        if unknown:  # a misspelt limit would be ignored without a word and the default used
+            raise ConfigError(f"config file {path}: {_unknown_keys(unknown)}")
     try:
         return Settings()
     except ValidationError as exc:

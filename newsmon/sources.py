@@ -129,8 +129,9 @@ class SourcesFileError(ValueError):
 
 def load_sources(path: Path | str) -> SourcesConfig:
     """Read and validate a sources TOML file (FileNotFoundError when it is missing)."""
-    with Path(path).open("rb") as fh:
-        try:
-            return SourcesConfig.model_validate(tomllib.load(fh))
-        except ValueError as exc:  # tomllib.TOMLDecodeError and pydantic's ValidationError
-            raise SourcesFileError(f"sources file {path}: {exc}") from exc
+    raw = Path(path).read_bytes()
+    try:
+        # Editors that save "UTF-8 with BOM" (Notepad) put U+FEFF first; TOML has no place for it.
+        return SourcesConfig.model_validate(tomllib.loads(raw.decode("utf-8-sig")))
+    except ValueError as exc:  # UnicodeDecodeError, tomllib.TOMLDecodeError and pydantic's ValidationError
+        raise SourcesFileError(f"sources file {path}: {exc}") from exc

@@ -42,6 +42,7 @@ LAUGHS = b"""<?xml version="1.0"?>
 ]>
 <rss version="2.0"><channel><title>&i;</title><item><title>&i;</title></item></channel></rss>"""
 
+PAGE = b"<html><body><h1>Two members</h1><p>" + b"The ferry plan was approved. " * 20 + b"</p></body></html>"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 HUGE_BYTES = 50 * 1024 * 1024
@@ -111,6 +112,21 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"x")
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif path == "/header-drip":  # a status line, then a header line now and then, never a body
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            end = time.monotonic() + SLEEP_CAP
+            while time.monotonic() < end and not srv.stopping.is_set():
+                self.wfile.write(b"X-Drip: 1\r\n")
+                self.wfile.flush()
+                time.sleep(0.1)
+            self.close_connection = True
+        elif path == "/gzip-members":  # two gzip members: one body (RFC 1952), as `gzip a b` writes
+            body = gzip.compress(PAGE[:40]) + gzip.compress(PAGE[40:])
+            self._send(200, body, headers={"Content-Encoding": "gzip"})
+        elif path == "/unasked-304":
+            self._send(304)
+        elif path == "/to-javascript":
+            self._redirect("javascript:alert(1)")
         elif path == "/flaky":
             if srv.hit(f"flaky:{key}") == 1:
                 self._send(500, b"oops")

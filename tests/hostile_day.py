@@ -437,4 +437,10 @@ def write_hostile_day(inbox: Path, day: date, outside: Path, seed: int = 11) -> 
     entries.append(Entry(f"{day.isoformat()}/link_to_outside_dir", "symlink_out", QUARANTINE))
     # The inbox root too (files there arrive every day).
     put("root_good.txt", f"Root article\n\n{prose(rng)}", "good", ARTICLE, root=inbox)
+    # A url urlsplit cannot parse (an unclosed IPv6 bracket) quarantined the whole file as
+    # "extraction failed: Invalid IPv6 URL": every record of a list, and an article with such a sidecar.
+    odd_url = "http://[::1/story"
+    put("json_odd_url.json", json.dumps([_record(rng, 50), {**_record(rng, 51), "url": odd_url}]), "json_url", ARTICLE)
+    put("sidecar_odd_url.txt", prose(rng), "sidecar_bad", ARTICLE)
+    put("sidecar_odd_url.txt.meta.json", json.dumps({"url": odd_url}), "sidecar_file", SKIPPED)
     return entries

@@ -247,5 +247,8 @@ def _author(value: Any) -> str | None:
 def _host(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1": no host to name; the article keeps the url as given
+        return None
     return host.removeprefix("www.") or None

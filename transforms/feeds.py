@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import html
 import io
-import json
 import re
 import zlib
 from datetime import UTC, datetime
@@ -23,6 +22,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field
+
+from transforms.json_limits import JsonLimitError, loaded_json
 
 FeedKind = Literal["rss", "rdf", "atom", "json"]
 FeedErrorKind = Literal["refused_entities", "malformed", "not_a_feed", "too_large", "empty"]
@@ -269,7 +270,10 @@ def _join(base: str | None, href: str | None) -> str | None:
     if not href:
         return None
     href = href.strip()
-    return urljoin(base, href) if base else href
+    try:
+        return urljoin(base, href) if base else href
+    except ValueError:  # "http://[::1": kept as written, for the fetcher to refuse as a bad URL
+        return href
 
 
 # ---------------------------------------------------------------- dates
@@ -446,9 +450,11 @@ def _fp_entry(entry: Any, base: str | None, kind: FeedKind, feed_author: str | N
 
 def _json_feed(raw: bytes, base_url: str | None) -> ParsedFeed:
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loaded_json(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
         raise FeedError("malformed", f"invalid JSON: {exc}") from exc
+    except JsonLimitError as exc:  # also nesting and number limits: RecursionError or ValueError otherwise
+        raise FeedError("malformed", str(exc)) from exc
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise FeedError("not_a_feed", "JSON without an 'items' list is not a JSON Feed")
     version = str(data.get("version") or "")

@@ -113,7 +113,10 @@ def _host(hostname: str) -> str:
 def canonical_url(url: str) -> str:
     """Canonical spelling of a URL: lowercase scheme/host, no default port, fragment or tracking."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1" (a bracket never closed): no parts to normalise
+        return url
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         return url  # not a web URL: nothing we can safely normalise

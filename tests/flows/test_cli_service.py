@@ -52,6 +52,21 @@ MISTAKES = [
     (["run", "--inbox", "{tmp}/afile.txt", "--day", "2026-03-02"], {}, "is not a folder", 2),
     (["run", "--to", "2026-03-04"], {}, "--to needs --day", 2),
     (["run", "--day", "2026-03-04", "--to", "2026-03-01"], {}, "is before --day", 2),
+    # These ran and failed deep inside (OverflowError, a Great Expectations message), ran for decades of
+    # days, or were ignored without a word (a misspelt setting).
+    (["run", "--day", "0001-01-01"], {}, "'0001-01-01' is not between 1900-01-01 and 2999-12-31", 2),
+    (["run", "--day", "2026-03-01", "--to", "2062-03-01"], {}, "13,150 daily runs; at most 366", 2),
+    (["status", "--runs", "-5"], {}, "--runs must be at least 1, not -5", 2),
+    (
+        ["status"],
+        {"NEWSMON_CONFIG": "{tmp}/typo.toml"},
+        "unknown setting 'max_fle_bytes' (did you mean 'max_file_bytes'?)",
+        2,
+    ),
+    (["status"], {"NEWSMON_CONFIG": "{tmp}/zero.toml"}, "max_file_bytes = 0", 2),
+    (["status"], {"NEWSMON_CONFIG": "{tmp}/window.toml"}, "boilerplate_window_days = 99999999", 2),
+    (["status"], {"NEWSMON_CONFIG": "{tmp}/model.toml"}, "ner_model = 'huge'", 2),
+    (["status"], {"NEWSMON_CONFIG": "{tmp}/bom.toml"}, "starts with a byte-order mark", 2),
     (["run", "--day", "2026-02-30"], {}, "not a date", 2),
     (["status"], {"NEWSMON_CONFIG": "{tmp}/bad.toml"}, "is not valid TOML", 2),
     (["status"], {"NEWSMON_CONFIG": "{tmp}/wrongtype.toml"}, "max_file_bytes = 'lots'", 2),
@@ -73,6 +88,11 @@ def test_a_mistake_gets_one_line_and_an_exit_code(tmp_path, args, extra_env, say
     _write(tmp_path / "afile.txt", "x")
     _write(tmp_path / "bad.toml", "languages = [\n")
     _write(tmp_path / "wrongtype.toml", 'max_file_bytes = "lots"\n')
+    _write(tmp_path / "typo.toml", "max_fle_bytes = 1000\n")
+    _write(tmp_path / "zero.toml", "max_file_bytes = 0\n")
+    _write(tmp_path / "window.toml", "boilerplate_window_days = 99999999\n")
+    _write(tmp_path / "model.toml", 'ner_model = "huge"\n')
+    _write(tmp_path / "bom.toml", "\ufeffmax_file_bytes = 1000\n")
     _write(tmp_path / "ftp.toml", '[[feeds]]\nname = "x"\nurl = "ftp://example.com/feed"\n')
     fill = {"tmp": str(tmp_path)}
     env = _env(tmp_path / "warehouse", **{k: v.format(**fill) for k, v in extra_env.items()})

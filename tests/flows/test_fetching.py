@@ -24,7 +24,7 @@ from flows.fetching import (
     fetch_many,
 )
 from newsmon.sources import SourcesConfig, load_sources
-from tests.fetch_server import FEED, HUGE_BYTES, FetchServer, _Handler
+from tests.fetch_server import FEED, HUGE_BYTES, PAGE, FetchServer, _Handler
 from transforms.feeds import FeedError, feed_entries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,6 +113,9 @@ def test_plain_fetch_archives_body(fetcher: Fetcher, server: FetchServer, tmp_pa
         ("/huge?length=1", "too_large", 200, 1),  # refused on Content-Length
         ("/bomb", "too_large", 200, 1),  # 64 KiB of gzip, 64 MiB inflated
         ("/private/secret", "robots_disallowed", None, 1),
+        ("/header-drip", "timeout", None, 2),  # each header line in time: the total deadline stops it
+        ("/unasked-304", "http_status", 304, 1),  # "not modified" with no copy to mean: not a page
+        ("/to-javascript", "bad_url", None, 1),  # httpx's own redirect parsing refuses it
     ],
 )
 def test_faults_are_recorded(
@@ -128,6 +131,19 @@ def test_faults_are_recorded(
     assert (result.error_kind, result.status, result.attempts) == (kind, status, attempts)
     assert result.doc_id is None and not result.ok and result.error_message
     assert time.monotonic() - started < 6
+
+
+def test_a_url_too_long_to_send_is_refused(fetcher: Fetcher, server: FetchServer) -> None:
+    """httpx refuses a 64 KiB URL with InvalidURL (not an HTTPError): a settled bad_url, not an internal error."""
+    result = _fetch(fetcher, server.url("/page/" + "x" * 70_000))
+    assert (result.error_kind, result.attempts) == ("bad_url", 1)
+    assert "too long" in result.error_message
+
+
+def test_gzip_members_are_one_body(fetcher: Fetcher, server: FetchServer, tmp_path: Path) -> None:
+    result = _fetch(fetcher, server.url("/gzip-members"))
+    assert result.error_kind is None
+    assert archived_bytes(tmp_path / "raw", result.doc_id) == PAGE
 
 
 def test_huge_body_is_not_read_past_the_limit(fetcher: Fetcher, server: FetchServer) -> None:
@@ -406,6 +422,13 @@ def test_sources_example_loads() -> None:
     atom = next(s for s in config.sources() if s.name == "example-atom")
     assert config.limits(atom).max_items == 20
     assert config.limits(atom).max_bytes == config.defaults.max_bytes
+
+
+def test_a_sources_file_saved_with_a_bom_loads(tmp_path: Path) -> None:
+    """Notepad's "UTF-8 with BOM": tomllib said "Invalid statement (at line 1, column 1)"."""
+    path = tmp_path / "sources.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + (ROOT / "sources.example.toml").read_bytes())
+    assert load_sources(path) == load_sources(ROOT / "sources.example.toml")
 
 
 @pytest.mark.parametrize(

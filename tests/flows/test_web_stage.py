@@ -134,6 +134,27 @@ class _WebHandler(_Handler):
         elif path == "/web/sitemap-old.xml":
             urls = [(f"{base}/web/story/3", "2026-02-01T09:00:00Z", None)]
             self._conditional(_urlset(urls), '"old-1"', "application/xml")
+        elif path == "/web/deep.json":  # a JSON feed nested past any parser's stack
+            self._send(200, b'{"items": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "application/feed+json")
+        elif path == "/web/long-number.json":  # Python refuses ints over 4,300 digits with a ValueError
+            self._send(200, b'{"items": [{"url": ' + b"1" * 5000 + b"}]}", "application/feed+json")
+        elif path == "/web/odd-url.json":  # an unclosed IPv6 bracket: urlsplit raises ValueError
+            items = f'[{{"url": "http://[::1"}}, {{"url": "{base}/web/article/7"}}]'
+            self._send(200, f'{{"items": {items}}}'.encode(), "application/feed+json")
+        elif path == "/web/odd-url-sitemap.xml":
+            self._send(
+                200,
+                _urlset([("http://[::1", "2026-03-02", None), (f"{base}/web/story/8", "2026-03-02", None)]),
+                "application/xml",
+            )
+        elif path == "/web/odd-url-index.xml":
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                "<sitemap><loc>http://[::1</loc></sitemap>"
+                f"<sitemap><loc>{base}/web/sitemap-old.xml</loc></sitemap></sitemapindex>"
+            ).encode()
+            self._send(200, body, "application/xml")
         elif path.startswith("/web/article/"):
             self._send(200, _article_html(int(path.rsplit("/", 1)[1]), "Ferry plan"))
         elif path.startswith("/web/story/"):
@@ -386,6 +407,34 @@ def test_sitemap_index_news_sitemap_and_url_list(server: FetchServer, settings: 
         "/web/sitemap-old.xml",
         "/web/story/3",
     ]
+
+
+def test_listings_that_break_parsers_do_not_stop_the_run(server: FetchServer, settings: Settings) -> None:
+    """JSON feeds past the nesting or number limits are quarantined with the limit; a listed URL
+    that cannot be parsed ("http://[::1") is a bad_url row; the other items of each listing load."""
+    sources = _sources(
+        server,
+        feeds=[
+            {"name": "deep", "url": "/web/deep.json"},
+            {"name": "long-number", "url": "/web/long-number.json"},
+            {"name": "odd-feed", "url": "/web/odd-url.json"},
+        ],
+        sitemaps=[
+            {"name": "odd-sitemap", "url": "/web/odd-url-sitemap.xml"},
+            {"name": "odd-index", "url": "/web/odd-url-index.xml"},
+        ],
+    )
+    report = _fetch(settings, DAY1, sources)
+    reasons = {q.details["source"]: q.reason for q in report.quarantine}
+    assert "nesting depth 50,001 exceeds 100" in reasons["deep"]
+    assert "5,000 digits exceeds 1,000" in reasons["long-number"]
+    assert "Invalid IPv6 URL" in reasons["odd-index"]  # the index's unreadable child
+    loaded = {s.source: s.loaded for s in report.sources}
+    assert loaded == {"deep": 0, "long-number": 0, "odd-feed": 1, "odd-sitemap": 1, "odd-index": 1}
+    # Listed by three sources (twice as a page, once as a child sitemap): one settled row for the day.
+    bad = _rows(settings, "select error_kind, error_message from fetches where url = 'http://[::1'")
+    assert len(bad) == 1 and bad[0][0] == "bad_url" and "Invalid IPv6 URL" in bad[0][1]
+    assert _rows(settings, "select count(*) from fetch_state where url = 'http://[::1'") == [(1,)]
 
 
 def test_loopback_is_refused_without_an_allow_list(server: FetchServer, settings: Settings) -> None:

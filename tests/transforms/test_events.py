@@ -733,3 +733,23 @@ def test_a_report_naming_only_a_place_takes_the_one_strike_reported_there() -> N
 )
 def test_a_report_naming_only_a_place_stays_so_without_one_answer(records, earlier) -> None:
     assert _who(place_participants(records, earlier=earlier)) == [()]
+
+
+@pytest.mark.timeout(120)  # a hang guard; the cost is measured by bench/bench_long_text.py
+def test_a_long_article_costs_its_length() -> None:
+    """Each trigger scanned every date and every entity mention of the article: 3,000 short dated
+    sentences took 12 s (a 4.8 MB inbox file: hours); now each looks at its own span (about 2 s)."""
+    records = _events("Okafor met Baptiste in Ashcombe on Tuesday. " * 3000, published=date(2026, 3, 4))
+    assert len(records) == 3000
+    assert {(r.type, r.date_value, r.place) for r in records} == {(records[0].type, "2026-03-03", "Ashcombe")}
+    assert all(len(r.participants) == 2 for r in records)
+
+
+@pytest.mark.timeout(120)  # a hang guard; the cost is measured by bench/bench_long_text.py
+def test_many_alike_reports_merge_without_comparing_every_pair() -> None:
+    """6,000 reports of one meeting (one article repeating its sentence) were compared pair by pair:
+    18 million comparisons, about 20 s; alike reports now join the first of their kind."""
+    (one,) = _events("Okafor met Baptiste in Ashcombe on Tuesday.", published=date(2026, 3, 4))
+    reports = [one.model_copy(update={"start_char": i, "mention_id": f"m{i}"}) for i in range(6000)]
+    (event,) = merged_events(reports, ENTITIES)
+    assert event.date_value == "2026-03-03" and event.mention_count == 6000

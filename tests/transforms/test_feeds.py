@@ -453,6 +453,8 @@ def test_mislabelled_charset_is_decoded() -> None:
         (b"\x00\x01\x02 not xml at all", "malformed"),
         (b"{not json", "malformed"),
         (b'{"title": "x"}', "not_a_feed"),
+        (b'{"items": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", "malformed"),  # RecursionError otherwise
+        (b'{"items": [{"url": ' + b"1" * 5000 + b"}]}", "malformed"),  # ValueError (int digits) otherwise
     ],
 )
 def test_unreadable_input_raises_clear_error(raw: bytes, kind: str) -> None:

@@ -129,3 +129,14 @@ def test_date_mentions_finds_offsets_and_uses_tense() -> None:
     }
     for m in mentions:
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.timeout(120)  # a hang guard; the cost is measured by bench/bench_long_text.py
+def test_a_long_text_with_a_date_in_every_sentence_costs_its_length() -> None:
+    """Each mention's sentence was found by scanning from the text's start: 4,000 dated sentences
+    (340 KB, under the inbox's 5 MB file limit) took 15 s and a 5 MB text most of an hour."""
+    sentence = "The plan was approved on Tuesday after a long debate about costs and the new routes. "
+    mentions = date_mentions(sentence * 4000, date(2026, 3, 4))
+    assert len(mentions) == 4000
+    assert {(m.text, m.date.value, m.tense) for m in mentions} == {("Tuesday", "2026-03-03", "past")}
+    assert mentions[-1].start == len(sentence) * 3999 + sentence.index("Tuesday")
