@@ -522,6 +522,8 @@ def sitemap_entries(raw: bytes, *, max_bytes: int = MAX_SITEMAP_BYTES) -> Parsed
         raw = _gunzipped(raw, max_bytes)
     if len(raw) > max_bytes:
         raise FeedError("too_large", f"sitemap exceeds {max_bytes} bytes")
+    if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return _text_sitemap(raw)
     root, recovered, warnings = _xml_root(raw, None)
     name = _local(root)
     if name == "sitemapindex":
@@ -553,3 +555,24 @@ def sitemap_entries(raw: bytes, *, max_bytes: int = MAX_SITEMAP_BYTES) -> Parsed
             )
         )
     return ParsedSitemap(kind="urlset", entries=entries, recovered=recovered, warnings=warnings)
+
+
+_TEXT_SITEMAP_LINE = re.compile(r"https?://\S+")
+
+
+def _text_sitemap(raw: bytes) -> ParsedSitemap:
+    """A text sitemap, as the sitemap protocol allows: UTF-8, one http(s) URL per line."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FeedError("not_a_feed", "neither XML nor a UTF-8 text sitemap (one http(s) URL per line)") from exc
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise FeedError("empty", "the sitemap is empty")
+    bad = next((n for n, line in enumerate(lines, 1) if not _TEXT_SITEMAP_LINE.fullmatch(line)), None)
+    if bad is not None:
+        raise FeedError(
+            "not_a_feed",
+            f"neither XML nor a text sitemap: line {bad} is not one http(s) URL ({lines[bad - 1][:80]!r})",
+        )
+    return ParsedSitemap(kind="urlset", entries=[FeedEntry(url=u, id=u) for u in dict.fromkeys(lines)])

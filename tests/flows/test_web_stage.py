@@ -134,6 +134,8 @@ class _WebHandler(_Handler):
         elif path == "/web/sitemap-old.xml":
             urls = [(f"{base}/web/story/3", "2026-02-01T09:00:00Z", None)]
             self._conditional(_urlset(urls), '"old-1"', "application/xml")
+        elif path == "/web/sitemap.txt":  # the protocol's text form: one URL per line
+            self._send(200, f"{base}/web/story/1\r\n\r\n{base}/web/story/2\n".encode(), "text/plain")
         elif path == "/web/deep.json":  # a JSON feed nested past any parser's stack
             self._send(200, b'{"items": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "application/feed+json")
         elif path == "/web/long-number.json":  # Python refuses ints over 4,300 digits with a ValueError
@@ -407,6 +409,14 @@ def test_sitemap_index_news_sitemap_and_url_list(server: FetchServer, settings: 
         "/web/sitemap-old.xml",
         "/web/story/3",
     ]
+
+
+def test_a_text_sitemap_loads_its_urls(server: FetchServer, settings: Settings) -> None:
+    """A sitemap served as text/plain, one URL per line (the sitemap protocol's text form)."""
+    report = _fetch(settings, DAY1, _sources(server, sitemaps=[{"name": "plain", "url": "/web/sitemap.txt"}]))
+    docs = _rows(settings, "select source_path, meta->>'source' from documents order by source_path")
+    assert docs == [(server.url("/web/story/1"), "plain"), (server.url("/web/story/2"), "plain")]
+    assert report.loaded == 2 and report.quarantine == []
 
 
 def test_listings_that_break_parsers_do_not_stop_the_run(server: FetchServer, settings: Settings) -> None:

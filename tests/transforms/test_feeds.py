@@ -478,3 +478,28 @@ def test_unreadable_input_raises_clear_error(raw: bytes, kind: str) -> None:
 )
 def test_parsed_date(value: str, expected: datetime | None) -> None:
     assert parsed_date(value) == expected
+
+
+def test_a_text_sitemap_is_one_url_a_line() -> None:
+    """The sitemap protocol allows a text file: UTF-8, one URL per line (a BOM, blank lines and
+    CRLF tolerated, repeats read once)."""
+    raw = "\ufeffhttps://news.example/a\r\n\r\nhttps://news.example/b\nhttps://news.example/a\n".encode()
+    parsed = sitemap_entries(raw)
+    assert parsed.kind == "urlset"
+    assert [e.url for e in parsed.entries] == ["https://news.example/a", "https://news.example/b"]
+    assert sitemap_entries(gzip.compress(raw)).entries == parsed.entries
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "says"),
+    [
+        (b"https://news.example/a\nsee the list above\n", "not_a_feed", "line 2 is not one http(s) URL"),
+        (b"\xff\xfe\x00b\x00i\x00n", "not_a_feed", "neither XML nor a UTF-8 text sitemap"),
+        (b" \n\n ", "empty", "empty"),
+    ],
+    ids=["prose-line", "not-utf8", "blank"],
+)
+def test_a_text_that_is_no_sitemap_says_why(raw: bytes, kind: str, says: str) -> None:
+    with pytest.raises(FeedError) as caught:
+        sitemap_entries(raw)
+    assert caught.value.kind == kind and says in caught.value.message
