@@ -443,4 +443,6 @@ def write_hostile_day(inbox: Path, day: date, outside: Path, seed: int = 11) -> 
     put("json_odd_url.json", json.dumps([_record(rng, 50), {**_record(rng, 51), "url": odd_url}]), "json_url", ARTICLE)
     put("sidecar_odd_url.txt", prose(rng), "sidecar_bad", ARTICLE)
     put("sidecar_odd_url.txt.meta.json", json.dumps({"url": odd_url}), "sidecar_file", SKIPPED)
+    put("sidecar_odd_url.html", _html("Odd url page", prose(rng)), "sidecar_bad", ARTICLE)
+    put("sidecar_odd_url.html.meta.json", json.dumps({"url": odd_url}), "sidecar_file", SKIPPED)
     return entries

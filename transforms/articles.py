@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
 
@@ -19,7 +18,7 @@ from transforms.language import detected_language
 from transforms.normalize import match_key, normalized_text
 from transforms.sniff import Sniffed, json_items
 from transforms.text_clean import cleaned_text
-from transforms.urls import canonical_url
+from transforms.urls import canonical_url, url_host
 
 # A stated date further after the arrival day is a parsing error, not news from the future; up
 # to it, a time zone ahead of UTC. The same slack bounds html_article's publish date.
@@ -245,10 +244,5 @@ def _author(value: Any) -> str | None:
 
 
 def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # "http://[::1": no host to name; the article keeps the url as given
-        return None
+    host = url_host(url) or ""  # none for "http://[::1": the article keeps the url as given
     return host.removeprefix("www.") or None

@@ -11,7 +11,6 @@ import re
 from copy import copy
 from datetime import date, timedelta
 from functools import cache
-from urllib.parse import urlsplit
 
 import charset_normalizer
 from lxml import etree
@@ -39,6 +38,7 @@ from transforms.boilerplate import without_boilerplate
 from transforms.html_meta import headline, page_authors, page_facts, published_day, without_author_box, without_headline
 from transforms.language import declared_language, detected_language
 from transforms.page_metadata import page_metadata
+from transforms.urls import url_host
 
 # trafilatura logs every discarded page at WARNING; a page without an article is a normal
 # outcome here (the caller quarantines it), not something to shout about.
@@ -376,7 +376,7 @@ def html_article(
     if tree is None:
         return HtmlExtraction(url=url, encoding=encoding)
     declared = _tree_language(tree)
-    hostname = urlsplit(url).hostname if url else None
+    hostname = url_host(url)
     facts = page_facts(tree, hostname)
     text = _paragraphs(_trafilatura_text(tree, url, options))
     if options.vote and text:

@@ -110,6 +110,17 @@ def _host(hostname: str) -> str:
         return host
 
 
+def url_host(url: str | None) -> str | None:
+    """The URL's host name as urlsplit reads it (lower case), or None where it has none or cannot
+    be parsed at all ("http://[::1/story": a bracket never closed)."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:
+        return None
+
+
 def canonical_url(url: str) -> str:
     """Canonical spelling of a URL: lowercase scheme/host, no default port, fragment or tracking."""
     url = url.strip()

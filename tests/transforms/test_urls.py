@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.urls import canonical_url
+from transforms.urls import canonical_url, url_host
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,28 @@ def test_canonical_url_is_idempotent() -> None:
     url = "HTTP://Example.com:80/%7ea/./b?utm_source=x&z=1&a=%2f#frag"
     once = canonical_url(url)
     assert canonical_url(once) == once
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://www.Example.com:8080/a", "www.example.com"),
+        ("mailto:someone@example.com", None),
+        (None, None),
+        ("http://[::1/story", None),  # urlsplit raises on it: no host, not a crash
+    ],
+)
+def test_url_host(url: str | None, host: str | None) -> None:
+    assert url_host(url) == host
+
+
+def test_a_page_whose_url_cannot_be_parsed_is_still_extracted() -> None:
+    """html_article read the host with urlsplit, which raises on "http://[::1/story": the file failed."""
+    from datetime import date
+
+    from transforms.html_extract import html_article
+
+    text = "The ferry company will add two crossings a day from next month. " * 5
+    html = f"<html><body><article><h1>Ferries</h1><p>{text}</p></article></body></html>"
+    result = html_article(html, url="http://[::1/story", reference_day=date(2026, 3, 2))
+    assert "two crossings a day" in result.text
